@@ -23,7 +23,8 @@ export function reportError(error: unknown, options: OutputOptions): number {
     process.stderr.write(`error: ${error.message}\n`);
     return EXIT_CODE_BY_ERROR[error.code];
   }
-  if (options.json) process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`);
+  if (options.json)
+    process.stdout.write(`${JSON.stringify({ error: { code: 'internal', message: String(error) } })}\n`);
   process.stderr.write(`internal error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
   return 1;
 }

@@ -8,9 +8,7 @@ export type GlobalOptions = { json?: boolean };
  * Runs an action and turns its outcome into an exit code: 0 ok, 1 failure, 2 bad usage or input.
  * Actions throw; they never call process.exit themselves.
  */
-export function action<A extends unknown[]>(
-  run: (...args: A) => Promise<void>,
-): (...args: A) => Promise<void> {
+export function action<A extends unknown[]>(run: (...args: A) => Promise<void>): (...args: A) => Promise<void> {
   return async (...args: A) => {
     const command = args[args.length - 1] as Command;
     try {
@@ -44,7 +42,10 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
     await program.parseAsync(argv);
   } catch (error) {
     if (error instanceof CommanderError) {
-      const ok = error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help';
+      const ok =
+        error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.version' ||
+        error.code === 'commander.help';
       process.exitCode = ok ? 0 : 2;
       return;
     }

@@ -1,2 +1,2 @@
 /** The embedder interface every embedding backend implements. */
-export type { CallOptions, EmbedResult, Embedder, EmbedderIdentity } from './embed/embedder.ts';
+export type { CallOptions, Embedder, EmbedderIdentity, EmbedResult } from './embed/embedder.ts';

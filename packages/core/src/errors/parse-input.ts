@@ -6,7 +6,9 @@ import { InvalidInputError } from './ragops-error.ts';
 export function parseInput<S extends z.ZodType>(schema: S, value: unknown, where: string): z.output<S> {
   const result = schema.safeParse(value);
   if (!result.success) {
-    throw new InvalidInputError(formatZodError(result.error, where), { details: { where, issues: result.error.issues } });
+    throw new InvalidInputError(formatZodError(result.error, where), {
+      details: { where, issues: result.error.issues },
+    });
   }
   return result.data;
 }

@@ -9,7 +9,13 @@ export class ProviderCallError extends RagopsError {
   readonly statusCode: number | undefined;
   readonly isRetryable: boolean;
 
-  constructor(input: { provider: string; message: string; statusCode?: number; cause?: unknown; isRetryable?: boolean }) {
+  constructor(input: {
+    provider: string;
+    message: string;
+    statusCode?: number;
+    cause?: unknown;
+    isRetryable?: boolean;
+  }) {
     super('provider_error', `${input.provider}: ${input.message}`, {
       cause: input.cause,
       details: { provider: input.provider, statusCode: input.statusCode },

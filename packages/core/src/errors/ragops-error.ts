@@ -18,7 +18,7 @@ export type RagopsErrorOptions = { cause?: unknown; details?: Record<string, unk
 
 /** Base class of every error ragops throws on purpose. */
 export class RagopsError extends Error {
-  private readonly [MARKER] = true;
+  readonly [MARKER] = true;
   readonly code: ErrorCode;
   readonly details: Record<string, unknown> | undefined;
 
