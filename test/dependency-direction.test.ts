@@ -1,0 +1,50 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+// Dependencies point one way: apps → evals/monitoring → rag → core (DESIGN.md, STYLE.md §1).
+// A dozen lines of import scanning instead of dependency-cruiser: we only need this one rule.
+const ALLOWED: Record<string, readonly string[]> = {
+  'packages/core': [],
+  'packages/rag': ['@ragops/core'],
+  'packages/evals': ['@ragops/core', '@ragops/rag'],
+  'packages/monitoring': ['@ragops/core', '@ragops/rag'],
+  'apps/server': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
+  'apps/cli': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
+};
+
+const root = join(import.meta.dirname, '..');
+
+function sourceFiles(dir: string): string[] {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return []; // a package that does not exist yet has no imports to check
+  }
+  return entries.flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
+    return path.endsWith('.ts') ? [path] : [];
+  });
+}
+
+describe('package dependency direction', () => {
+  for (const [pkg, allowed] of Object.entries(ALLOWED)) {
+    it(`${pkg} imports only ${allowed.length ? allowed.join(', ') : 'no ragops package'}`, () => {
+      const violations: string[] = [];
+      for (const file of sourceFiles(join(root, pkg, 'src'))) {
+        const text = readFileSync(file, 'utf8');
+        for (const match of text.matchAll(
+          /from\s+['"](@ragops\/[a-z-]+)[^'"]*['"]|import\(\s*['"](@ragops\/[a-z-]+)/g,
+        )) {
+          const target = match[1] ?? match[2];
+          if (target && !allowed.includes(target)) violations.push(`${relative(root, file)} → ${target}`);
+        }
+        if (/from\s+['"](\.\.\/)+(apps|packages)\//.test(text))
+          violations.push(`${relative(root, file)} reaches across packages by path`);
+      }
+      expect(violations).toEqual([]);
+    });
+  }
+});
