@@ -1,0 +1,148 @@
+// `npm run quickstart`: the main job, offline, on embedded defaults. It runs the same `ragops`
+// commands a user types (so what it shows is what they get), starts the real server, and asks it
+// questions through the official `openai` SDK. Re-runnable: every run registers a new version.
+import { execFile, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import OpenAI from 'openai';
+
+const root = join(import.meta.dirname, '..');
+const home = process.env.RAGOPS_HOME ?? join(root, '.ragops');
+const env = { ...process.env, RAGOPS_HOME: home };
+const node = process.execPath; // the pinned Node 24 when run through npm
+const cli = join(root, 'apps/cli/bin/ragops.js');
+const run = promisify(execFile);
+
+const INDEX = 'dev.quickstart.docs';
+const MODEL = 'dev.quickstart.docs_qa';
+const ENDPOINT = 'docs-qa';
+const QUESTIONS = [
+  'How are index rebuilds made incremental?',
+  'What does an alias point to, and who can move it?',
+  'Which LLM providers can serve a chain?',
+];
+
+type RagopsExtension = {
+  served: { model_uri: string; version: number };
+  citations: { n: number; document_id: string; title: string | null }[];
+};
+
+const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
+const step = (title: string) => process.stdout.write(`\n${bold(`▸ ${title}`)}\n`);
+
+async function ragops(args: string[], options: { show?: boolean } = {}): Promise<string> {
+  if (options.show !== false) process.stdout.write(`$ npx ragops ${args.join(' ')}\n`);
+  try {
+    const { stdout } = await run(node, [cli, ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 });
+    return stdout;
+  } catch (error) {
+    const e = error as { stderr?: string; stdout?: string; code?: number };
+    throw new Error(`ragops ${args.join(' ')} failed (exit ${e.code}):\n${e.stderr ?? ''}${e.stdout ?? ''}`);
+  }
+}
+
+const ragopsJson = async <T>(args: string[]): Promise<T> => JSON.parse(await ragops([...args, '--json'])) as T;
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}
+
+async function waitReady(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`the server did not become ready at ${url} within ${timeoutMs} ms`);
+}
+
+step(`Index the project's documentation (docs/) into LanceDB, in ${home}`);
+process.stdout.write(await ragops(['index', 'build', INDEX, '--source', 'docs']));
+
+step('Retrieve passages (hybrid: vector + full-text, fused by reciprocal rank)');
+process.stdout.write(await ragops(['index', 'query', INDEX, QUESTIONS[0]!, '--k', '3', '--mode', 'hybrid']));
+
+step('Register the chain `docs_qa` from ragops.yaml as a model version pinned to this index version');
+await ragops(['init']);
+const registered = await ragopsJson<{ version: number }>(['models', 'register', MODEL, '--chain', 'docs_qa']);
+process.stdout.write(`registered models:/${MODEL}/${registered.version}\n`);
+await ragops(['models', 'alias', 'set', MODEL, 'champion', String(registered.version), '--reason', 'quickstart']);
+
+step(`Serve models:/${MODEL}@champion behind the endpoint "${ENDPOINT}"`);
+const endpoints = await ragopsJson<{ items?: { name: string }[] } | { name: string }[]>(['endpoints', 'list']);
+const endpointList = Array.isArray(endpoints) ? endpoints : (endpoints.items ?? []);
+const verb = endpointList.some((e) => e.name === ENDPOINT) ? 'update' : 'create';
+await ragops(['endpoints', verb, ENDPOINT, '--serve', `models:/${MODEL}@champion=100`]);
+const { token } = await ragopsJson<{ token: string }>(['tokens', 'create', '--description', 'quickstart']);
+
+const port = await freePort();
+const url = `http://127.0.0.1:${port}`;
+process.stdout.write(`$ npm start   (PORT=${port})\n`);
+// Same flags as `npm start`: node:sqlite is stable enough for us but still flagged experimental in Node 24.9.
+const server = spawn(node, ['--disable-warning=ExperimentalWarning', join(root, 'apps/server/src/main.ts')], {
+  cwd: root,
+  env: { ...env, PORT: String(port), HOST: '127.0.0.1', RAGOPS_LOG_LEVEL: 'warn' },
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+try {
+  await waitReady(url, 30_000);
+
+  step('Ask through the official openai SDK (only baseURL changes)');
+  const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: token });
+  for (const question of QUESTIONS) {
+    const reply = await client.chat.completions.create({
+      model: ENDPOINT,
+      messages: [{ role: 'user', content: question }],
+    });
+    process.stdout.write(`\n${bold(`Q: ${question}`)}\n${reply.choices[0]?.message.content ?? ''}\n`);
+    // Citations ride in the `ragops` extension field, which standard clients ignore.
+    const extension = (reply as unknown as { ragops?: RagopsExtension }).ragops;
+    process.stdout.write(`  served by ${extension?.served.model_uri} → version ${extension?.served.version}\n`);
+    for (const c of extension?.citations ?? []) {
+      process.stdout.write(`  [${c.n}] ${c.document_id}${c.title ? ` — ${c.title}` : ''}\n`);
+    }
+    process.stdout.write(`  usage: ${JSON.stringify(reply.usage)}\n`);
+  }
+
+  step('Streaming works too');
+  const stream = await client.chat.completions.create({
+    model: ENDPOINT,
+    messages: [{ role: 'user', content: 'What is an inference table?' }],
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  for await (const chunk of stream) process.stdout.write(chunk.choices[0]?.delta.content ?? '');
+  process.stdout.write('\n');
+} finally {
+  // SIGTERM is the graceful path: the server flushes every queued inference row before exiting.
+  server.kill('SIGTERM');
+  await new Promise((resolve) => server.once('exit', resolve));
+}
+
+step('Every request wrote a row to the inference table');
+process.stdout.write(await ragops(['inference', 'tail', '--lines', '4']));
+
+step('Next');
+process.stdout.write(
+  [
+    `State lives in ${home}. Try:`,
+    '  npm start                                   # the server on http://127.0.0.1:8787 (OpenAPI at /docs)',
+    `  npx ragops models lineage models:/${MODEL}@champion`,
+    `  npx ragops index history ${INDEX}`,
+    '  npx ragops audit --since 1h',
+    '  npx ragops --help',
+    '',
+  ].join('\n'),
+);
