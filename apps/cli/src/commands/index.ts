@@ -1,0 +1,290 @@
+import { resolve } from 'node:path';
+import { InvalidInputError, parseInput } from '@ragops/core';
+import {
+  type BuildPhase,
+  type BuildProgress,
+  buildIndex,
+  CHUNK_STRATEGIES,
+  closeIndexReaders,
+  compactIndex,
+  defaultEmbedderConfig,
+  EMBEDDER_PROVIDERS,
+  type EmbedderConfig,
+  getIndexStatus,
+  type IndexBuild,
+  listIndexHistory,
+  queryIndex,
+  RETRIEVAL_MODES,
+  rebuildIndex,
+} from '@ragops/rag';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { printResult } from '../output.ts';
+import { action, type GlobalOptions } from '../program.ts';
+import { createProgress } from '../progress.ts';
+
+const int = (min: number) => z.coerce.number().int().min(min);
+
+const homeSchema = z.object({ home: z.string().min(1).optional() });
+const buildFlagsSchema = homeSchema.extend({
+  source: z.string().min(1),
+  chunker: z.enum(CHUNK_STRATEGIES).optional(),
+  chunkSize: int(1).optional(),
+  chunkOverlap: int(0).optional(),
+  embedder: z.enum(EMBEDDER_PROVIDERS).optional(),
+  embeddingModel: z.string().min(1).optional(),
+  dimensions: int(1).optional(),
+  baseUrl: z.url().optional(),
+  apiKeyEnv: z.string().min(1).optional(),
+  maxFileBytes: int(1).optional(),
+  batchChunks: int(1).optional(),
+  full: z.boolean().optional(),
+});
+const rebuildFlagsSchema = homeSchema.extend({ full: z.boolean().optional(), batchChunks: int(1).optional() });
+const queryFlagsSchema = homeSchema.extend({
+  k: int(1).max(1000).default(5),
+  mode: z.enum(RETRIEVAL_MODES).default('hybrid'),
+  version: int(1).optional(),
+});
+const compactFlagsSchema = homeSchema.extend({ retain: int(1) });
+
+/** `--home`, else RAGOPS_HOME, else ./.ragops (the CLI is the only place reading the environment). */
+function homeOf(flags: { home?: string | undefined }): string {
+  return resolve(flags.home ?? (process.env.RAGOPS_HOME || '.ragops'));
+}
+
+/** Embedder flags → config, or undefined to keep the index's (or the default) embedder. */
+function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig | undefined {
+  if (!f.embedder && !f.embeddingModel && !f.dimensions && !f.baseUrl) return undefined;
+  const provider = f.embedder ?? 'hash';
+  const defaults: Record<(typeof EMBEDDER_PROVIDERS)[number], { model?: string; dimensions?: number }> = {
+    hash: { model: defaultEmbedderConfig().model, dimensions: defaultEmbedderConfig().dimensions },
+    openai: { model: 'text-embedding-3-small', dimensions: 1536 },
+    'openai-compatible': {},
+  };
+  const config = {
+    provider,
+    model: f.embeddingModel ?? defaults[provider].model,
+    dimensions: f.dimensions ?? defaults[provider].dimensions,
+    ...(f.baseUrl && { baseURL: f.baseUrl }),
+    ...(f.apiKeyEnv && { apiKeyEnv: f.apiKeyEnv }),
+  };
+  if (config.model === undefined)
+    throw new InvalidInputError('--embedding-model is required for --embedder openai-compatible');
+  if (config.dimensions === undefined)
+    throw new InvalidInputError('--dimensions is required for --embedder openai-compatible');
+  return config as EmbedderConfig;
+}
+
+const PHASE_LABEL: Record<BuildPhase, string> = {
+  loading: 'loading',
+  chunking: 'chunking',
+  embedding: 'embedding',
+  indexing: 'indexing',
+};
+
+/** Maps build progress events onto one bar per phase (lines on a non-TTY stderr). */
+function progressReporter(json: boolean | undefined): { onProgress: (p: BuildProgress) => void; stop: () => void } {
+  const progress = createProgress({ json });
+  let phase: BuildPhase | undefined;
+  return {
+    onProgress(p) {
+      if (p.phase !== phase) {
+        if (phase) progress.stop();
+        phase = p.phase;
+        if (!json && !process.stderr.isTTY) process.stderr.write(`${PHASE_LABEL[p.phase]}: started (${p.total})\n`);
+        progress.start(PHASE_LABEL[p.phase], p.total);
+      }
+      progress.update(p.done);
+    },
+    stop() {
+      if (phase) progress.stop();
+    },
+  };
+}
+
+function renderBuild(b: IndexBuild): string {
+  const d = b.counts.documents;
+  const c = b.counts.chunks;
+  return [
+    `${b.index} version ${b.version}${b.full ? ' (full)' : ''} in ${b.durationMs} ms`,
+    `documents: ${d.added} added, ${d.changed} changed, ${d.removed} removed, ${d.unchanged} unchanged`,
+    `chunks: ${c.embedded} embedded, ${c.deleted} deleted, ${c.total} total`,
+    ...b.warnings.map((w) => `warning: ${w}`),
+  ].join('\n');
+}
+
+/** The JSON result of a build: the record without its (large) manifest. */
+function buildResult(b: IndexBuild) {
+  const { manifest, ...rest } = b;
+  return { ...rest, documents: Object.keys(manifest).length };
+}
+
+/** `ragops index build|rebuild|status|history|query|compact`. */
+export function registerIndexCommands(program: Command): void {
+  const index = program.command('index').description('build, rebuild, version and query vector indexes');
+  const withHome = (c: Command) => c.option('--home <dir>', 'state folder (default: $RAGOPS_HOME or ./.ragops)');
+
+  withHome(index.command('build <name>'))
+    .description('build an index catalog.schema.name from a folder or .jsonl file (incremental when it exists)')
+    .requiredOption('--source <path>', 'folder (md, txt, html, pdf, jsonl) or one .jsonl file')
+    .option('--chunker <strategy>', `chunking strategy: ${CHUNK_STRATEGIES.join('|')}`)
+    .option('--chunk-size <n>', 'chunk size (characters; tokens for --chunker token)')
+    .option('--chunk-overlap <n>', 'overlap between chunks (same unit)')
+    .option('--embedder <provider>', `embedder: ${EMBEDDER_PROVIDERS.join('|')} (default hash)`)
+    .option('--embedding-model <model>', 'embedding model id')
+    .option('--dimensions <n>', 'embedding dimensions')
+    .option('--base-url <url>', 'OpenAI-protocol base URL (openai-compatible)')
+    .option('--api-key-env <name>', 'environment variable holding the API key (openai default OPENAI_API_KEY)')
+    .option('--max-file-bytes <n>', 'skip files larger than this (default 10 MiB)')
+    .option('--batch-chunks <n>', 'chunks embedded and written per batch (default 4096)')
+    .option('--full', 're-chunk and re-embed everything (needed to change embedder or chunker)')
+    .action(
+      action(async (name: string, raw: unknown, command: Command) => {
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        const f = parseInput(buildFlagsSchema, raw, 'index build');
+        const reporter = progressReporter(globals.json);
+        const chunker = {
+          ...(f.chunker && { strategy: f.chunker }),
+          ...(f.chunkSize !== undefined && { size: f.chunkSize }),
+          ...(f.chunkOverlap !== undefined && { overlap: f.chunkOverlap }),
+        };
+        const embedder = embedderFromFlags(f);
+        const build = await buildIndex({
+          home: homeOf(f),
+          name,
+          source: f.source,
+          ...(Object.keys(chunker).length > 0 && { chunker }),
+          ...(embedder && { embedder }),
+          ...(f.full && { full: true }),
+          ...(f.maxFileBytes && { maxFileBytes: f.maxFileBytes }),
+          ...(f.batchChunks && { batchChunks: f.batchChunks }),
+          env: process.env,
+          onProgress: reporter.onProgress,
+        }).finally(reporter.stop);
+        printResult(globals, buildResult(build), () => renderBuild(build));
+      }),
+    );
+
+  withHome(index.command('rebuild <name>'))
+    .description('re-read the recorded source; only new and changed documents are re-embedded')
+    .option('--full', 're-chunk and re-embed everything')
+    .option('--batch-chunks <n>', 'chunks embedded and written per batch (default 4096)')
+    .action(
+      action(async (name: string, raw: unknown, command: Command) => {
+        const globals = command.optsWithGlobals<GlobalOptions>();
+        const f = parseInput(rebuildFlagsSchema, raw, 'index rebuild');
+        const reporter = progressReporter(globals.json);
+        const build = await rebuildIndex({
+          home: homeOf(f),
+          name,
+          ...(f.full && { full: true }),
+          ...(f.batchChunks && { batchChunks: f.batchChunks }),
+          env: process.env,
+          onProgress: reporter.onProgress,
+        }).finally(reporter.stop);
+        printResult(globals, buildResult(build), () => renderBuild(build));
+      }),
+    );
+
+  withHome(index.command('status <name>'))
+    .description('current version, last build, pins and lock of an index')
+    .action(
+      action(async (name: string, raw: unknown, command: Command) => {
+        const f = parseInput(homeSchema, raw, 'index status');
+        const status = await getIndexStatus(homeOf(f), name);
+        printResult(command.optsWithGlobals<GlobalOptions>(), status, (s) =>
+          [
+            `${s.index} version ${s.version} (last build ${s.lastBuild.version} at ${s.lastBuild.createdAt})`,
+            `source: ${s.lastBuild.source.path} (${s.lastBuild.source.kind})`,
+            `embedder: ${s.lastBuild.embedder.provider}/${s.lastBuild.embedder.model}/${s.lastBuild.embedder.dimensions}`,
+            `chunker: ${s.lastBuild.chunker.strategy} size ${s.lastBuild.chunker.size} overlap ${s.lastBuild.chunker.overlap}`,
+            `documents: ${s.lastBuild.documents}, chunks: ${s.lastBuild.chunks}, builds: ${s.builds}, table versions: ${s.tableVersions}`,
+            `pins: ${
+              Object.entries(s.tags)
+                .map(([t, v]) => `${t}→${v}`)
+                .join(', ') || 'none'
+            }`,
+            ...(s.locked ? ['a build holds the lock'] : []),
+            ...(s.uncommittedVersions
+              ? ['unrecorded table versions exist (a crashed build); the next build restores']
+              : []),
+          ].join('\n'),
+        );
+      }),
+    );
+
+  withHome(index.command('history <name>'))
+    .description('every build of an index: version, counts, embedder, chunker, git commit')
+    .action(
+      action(async (name: string, raw: unknown, command: Command) => {
+        const f = parseInput(homeSchema, raw, 'index history');
+        const builds = await listIndexHistory(homeOf(f), name);
+        printResult(command.optsWithGlobals<GlobalOptions>(), { index: builds[0]?.index, builds }, ({ builds }) =>
+          builds
+            .map((b) => {
+              const d = b.counts.documents;
+              const flags = [
+                b.full ? 'full' : 'incremental',
+                b.available ? '' : 'cleaned up',
+                ...b.tags.map((t) => `pin:${t}`),
+              ];
+              return `v${b.version}  ${b.createdAt}  +${d.added} ~${d.changed} -${d.removed} =${d.unchanged}  chunks ${b.counts.chunks.total}  ${b.embedder.provider}/${b.embedder.model}  ${b.gitCommit?.slice(0, 8) ?? '-'}  ${flags.filter(Boolean).join(' ')}`;
+            })
+            .join('\n'),
+        );
+      }),
+    );
+
+  withHome(index.command('query <name> <text>'))
+    .description('retrieve the top-k chunks for a text (vector, full-text or hybrid)')
+    .option('--k <n>', 'number of chunks', '5')
+    .option('--mode <mode>', `${RETRIEVAL_MODES.join('|')}`, 'hybrid')
+    .option('--version <n>', 'query an older build version (time travel)')
+    .action(
+      action(async (name: string, text: string, raw: unknown, command: Command) => {
+        const f = parseInput(queryFlagsSchema, raw, 'index query');
+        try {
+          const result = await queryIndex({
+            home: homeOf(f),
+            name,
+            text,
+            k: f.k,
+            mode: f.mode,
+            ...(f.version !== undefined && { version: f.version }),
+            env: process.env,
+          });
+          printResult(
+            command.optsWithGlobals<GlobalOptions>(),
+            result,
+            (r) =>
+              r.hits
+                .map((h, i) => {
+                  const where = [...new Set([h.title, ...h.headingPath].filter(Boolean))].join(' > ');
+                  const snippet = h.text.replace(/\s+/g, ' ').slice(0, 200);
+                  return `${i + 1}. ${h.documentId} [${h.startChar}-${h.endChar}] score ${h.score.toFixed(4)}${where ? ` — ${where}` : ''}\n   ${snippet}`;
+                })
+                .join('\n') || 'no results',
+          );
+        } finally {
+          await closeIndexReaders();
+        }
+      }),
+    );
+
+  withHome(index.command('compact <name>'))
+    .description('compact data files and remove old versions, keeping the last N builds and every pinned version')
+    .requiredOption('--retain <n>', 'number of most recent builds to keep readable')
+    .action(
+      action(async (name: string, raw: unknown, command: Command) => {
+        const f = parseInput(compactFlagsSchema, raw, 'index compact');
+        const result = await compactIndex({ home: homeOf(f), name, retain: f.retain });
+        printResult(command.optsWithGlobals<GlobalOptions>(), result, (r) =>
+          [
+            `${r.index} compacted to version ${r.version}: ${r.compaction.fragmentsRemoved} fragments merged into ${r.compaction.fragmentsAdded}`,
+            `removed ${r.cleanup.versionsRemoved} old versions (${r.cleanup.bytesRemoved} bytes); builds still readable: ${r.retainedBuilds.join(', ')}`,
+          ].join('\n'),
+        );
+      }),
+    );
+}

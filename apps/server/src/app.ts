@@ -1,0 +1,78 @@
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { MetadataStore } from '@ragops/core';
+import { bodyLimit } from 'hono/body-limit';
+import { requestId } from 'hono/request-id';
+import type { AppContext, RagopsApp } from './app-context.ts';
+import type { AppEnv } from './app-env.ts';
+import type { ServerConfig } from './config.ts';
+import { errorResponse } from './errors/error-response.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle.ts';
+import { createServerLogger, type ServerLogger } from './logger.ts';
+import { createServerMetrics, httpMetrics, type ServerMetrics } from './metrics.ts';
+import { bearerAuth } from './middleware/bearer-auth.ts';
+import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
+import { requestLogger } from './middleware/request-logger.ts';
+import { validationHook } from './middleware/validation-hook.ts';
+import { API_BASE } from './routes/api-base.ts';
+import { registerDocsRoutes } from './routes/docs.ts';
+import { registerOpsRoutes } from './routes/ops.ts';
+import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
+import { registerServingRoutes, type ServingOptions } from './serving/register-serving-routes.ts';
+
+export type CreateAppOptions = {
+  store: MetadataStore;
+  config: ServerConfig;
+  /** Defaults to a pino logger built from `config`. */
+  logger?: ServerLogger;
+  /** Shutdown hooks land here; `main.ts` passes its own and runs it on SIGTERM/SIGINT. */
+  lifecycle?: Lifecycle;
+  /** Defaults to a fresh registry for this app. */
+  metrics?: ServerMetrics;
+  /** Serving settings (LLM providers, prices, inference writer); default parsed from the environment. */
+  serving?: ServingOptions;
+};
+
+/**
+ * Builds the ragops HTTP app (no listening socket: tests call `app.request()`).
+ * @example
+ * const app = createApp({ store: await openMetadataStore(config.metadataUrl), config });
+ * const res = await app.request('/healthz');
+ */
+export function createApp(options: CreateAppOptions): RagopsApp {
+  const logger = options.logger ?? createServerLogger(options.config);
+  const lifecycle = options.lifecycle ?? createLifecycle();
+  const ctx: AppContext = {
+    store: options.store,
+    config: options.config,
+    logger,
+    metrics: options.metrics ?? createServerMetrics(),
+    onShutdown: (hook) => lifecycle.onShutdown(hook),
+  };
+
+  const app: RagopsApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
+  app.use(requestId({ headerName: 'x-request-id' }));
+  app.use(httpMetrics(ctx.metrics));
+  app.use(requestLogger(logger));
+  app.use(
+    bodyLimit({
+      maxSize: ctx.config.maxBodyBytes,
+      onError: (c) =>
+        errorResponse(c, {
+          status: 413,
+          code: 'invalid_input',
+          message: `Request body is larger than ${ctx.config.maxBodyBytes} bytes`,
+          details: { maxBytes: ctx.config.maxBodyBytes },
+        }),
+    }),
+  );
+  app.use(`${API_BASE}/*`, bearerAuth(ctx.store));
+  app.onError(errorHandler(logger));
+  app.notFound(notFoundHandler);
+
+  registerOpsRoutes(app, ctx);
+  registerDocsRoutes(app);
+  registerRegistryRoutes(app, ctx);
+  // /v1/*, /serving-endpoints/* and the endpoint/inference API: owned by apps/server/src/serving/.
+  registerServingRoutes(app, ctx, options.serving);
+  return app;
+}

@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { ConfigError } from '@ragops/core';
+import { z } from 'zod';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
+
+const configSchema = z
+  .object({
+    // TCP port to listen on; 0 picks a free port (tests).
+    PORT: z.coerce.number().int().min(0).max(65_535).default(8787),
+    // Loopback by default: expose on 0.0.0.0 only on purpose, behind TLS termination.
+    HOST: z.string().min(1).default('127.0.0.1'),
+    // Folder holding local state (SQLite store, LanceDB indexes); relative paths resolve from the cwd.
+    RAGOPS_HOME: z.string().min(1).default('.ragops'),
+    // sqlite:<path> serves one machine (server and CLI at once); postgres:// once replicas share state.
+    // Unset: sqlite:<RAGOPS_HOME>/ragops.db.
+    RAGOPS_METADATA_URL: z.string().min(1).optional(),
+    // json for log shippers, pretty for a human at a terminal.
+    RAGOPS_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
+    RAGOPS_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    // Largest request body accepted, in bytes; larger bodies get 413 before any parsing.
+    RAGOPS_MAX_BODY_BYTES: z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    // How long a graceful shutdown waits for in-flight requests and shutdown hooks, in milliseconds.
+    RAGOPS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  })
+  .transform((env) => {
+    const home = path.resolve(env.RAGOPS_HOME);
+    return {
+      port: env.PORT,
+      host: env.HOST,
+      home,
+      metadataUrl: env.RAGOPS_METADATA_URL ?? `sqlite:${path.join(home, 'ragops.db')}`,
+      logFormat: env.RAGOPS_LOG_FORMAT,
+      logLevel: env.RAGOPS_LOG_LEVEL,
+      maxBodyBytes: env.RAGOPS_MAX_BODY_BYTES,
+      shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
+    };
+  });
+
+/** The server's configuration, parsed once from the environment at startup. */
+export type ServerConfig = z.output<typeof configSchema>;
+
+/** Parses the environment; reports every problem at once as one ConfigError. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  // Treat `FOO=` as unset, so defaults apply instead of failing on "".
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const result = configSchema.safeParse(present);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid server environment:\n${lines.join('\n')}`, {
+      details: { issues: result.error.issues },
+    });
+  }
+  return result.data;
+}

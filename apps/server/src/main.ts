@@ -1,0 +1,39 @@
+// `npm start`: the ragops server. Configured by environment variables only (see config.ts).
+import { RagopsError } from '@ragops/core';
+import { loadConfig } from './config.ts';
+import { createServerLogger } from './logger.ts';
+import { startServer } from './server.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  process.stderr.write(`${RagopsError.isInstance(error) ? error.message : String(error)}\n`);
+  process.exit(2);
+}
+
+const logger = createServerLogger(config);
+const server = await startServer(config, logger).catch((err: unknown) => {
+  logger.fatal({ err }, 'server failed to start');
+  process.exit(1);
+});
+
+let signalled = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(signal, () => {
+    if (signalled) {
+      // A second signal means "now": skip the remaining hooks.
+      logger.warn({ signal }, 'second signal: exiting without finishing shutdown');
+      process.exit(1);
+    }
+    signalled = true;
+    logger.info({ signal }, 'signal received');
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        logger.error({ err }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,81 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { openMetadataStore } from '@ragops/core';
+import { createApp } from './app.ts';
+import type { RagopsApp } from './app-context.ts';
+import type { ServerConfig } from './config.ts';
+import { createLifecycle, type Lifecycle } from './lifecycle.ts';
+import { createServerLogger, type ServerLogger } from './logger.ts';
+
+/** A listening ragops server. */
+export type RunningServer = {
+  readonly app: RagopsApp;
+  readonly url: string;
+  readonly port: number;
+  readonly logger: ServerLogger;
+  /** Shutdown hooks run by close(), after the listener stops and before the store closes. */
+  readonly lifecycle: Lifecycle;
+  /**
+   * Graceful stop: stop accepting, let in-flight requests finish (up to `shutdownTimeoutMs`), run
+   * shutdown hooks (e.g. the inference-log flush), close the store. Idempotent.
+   */
+  close(): Promise<void>;
+};
+
+/** Opens the store, builds the app and listens on `config.host:config.port` (port 0 = any free port). */
+export async function startServer(config: ServerConfig, logger = createServerLogger(config)): Promise<RunningServer> {
+  await mkdir(config.home, { recursive: true });
+  const store = await openMetadataStore(config.metadataUrl);
+  const lifecycle = createLifecycle();
+  const app = createApp({ store, config, logger, lifecycle });
+
+  const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+      resolve({ server: s as Server, address: info }),
+    );
+    s.once('error', reject);
+  });
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const url = `http://${host}:${address.port}`;
+  logger.info({ url, metadataStore: config.metadataUrl.split(':')[0] }, 'listening');
+
+  let closing: Promise<void> | undefined;
+  const close = () => {
+    closing ??= (async () => {
+      logger.info({}, 'shutting down');
+      await stopAccepting(server, config.shutdownTimeoutMs, logger);
+      try {
+        await lifecycle.shutdown();
+      } finally {
+        await store.close();
+        logger.info({}, 'stopped');
+      }
+    })();
+    return closing;
+  };
+  return { app, url, port: address.port, logger, lifecycle, close };
+}
+
+// close() stops accepting and resolves once in-flight requests are done. A keep-alive socket is only
+// closable once idle, and sockets busy at close() go idle later: sweep them every 50 ms, or each would
+// hold shutdown for the whole keep-alive timeout (5 s measured). Stragglers past the timeout are cut.
+function stopAccepting(server: Server, timeoutMs: number, logger: ServerLogger): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      logger.warn({ timeoutMs }, 'shutdown timeout: closing open connections');
+      server.closeAllConnections();
+    }, timeoutMs);
+    timer.unref();
+    const sweep = setInterval(() => server.closeIdleConnections(), 50);
+    sweep.unref();
+    server.close((err) => {
+      clearTimeout(timer);
+      clearInterval(sweep);
+      if (err) reject(err);
+      else resolve();
+    });
+    server.closeIdleConnections();
+  });
+}

@@ -1,0 +1,92 @@
+import {
+  type Endpoint,
+  findEndpoint,
+  type MetadataStore,
+  mayUseEndpoint,
+  NotFoundError,
+  PermissionDeniedError,
+  type Principal,
+  RateLimitedError,
+} from '@ragops/core';
+import { RateLimiter } from './rate-limiter.ts';
+
+/**
+ * Who may call which endpoint, and how often: the endpoint config and each principal's EXECUTE
+ * check are re-read from the store at most every `stalenessMs` (so an update or a revoked grant
+ * reaches every replica within that bound), plus the per-principal token bucket.
+ */
+export class EndpointAccess {
+  readonly #store: MetadataStore;
+  readonly #stalenessMs: number;
+  readonly #endpoints = new Map<string, { endpoint: Endpoint | undefined; at: number }>();
+  readonly #grants = new Map<string, { ok: boolean; at: number }>();
+  readonly #limiter = new RateLimiter();
+
+  constructor(store: MetadataStore, stalenessMs: number) {
+    this.#store = store;
+    this.#stalenessMs = stalenessMs;
+  }
+
+  /**
+   * The endpoint `principal` may call now: NotFoundError (OpenAI's "model does not exist" wording),
+   * PermissionDeniedError without EXECUTE on every served model, RateLimitedError past its limit.
+   */
+  async admit(name: string, principal: Principal): Promise<Endpoint> {
+    const endpoint = await this.#endpoint(name);
+    await this.#authorize(principal, endpoint);
+    const limit = endpoint.config.rateLimit;
+    if (limit && !this.#limiter.take(`${endpoint.name}\u0000${principal.name}`, limit)) {
+      throw new RateLimitedError(
+        `Rate limit of ${limit.requestsPerMinute} requests per minute reached for ${principal.name} on ${endpoint.name}`,
+      );
+    }
+    return endpoint;
+  }
+
+  /** Endpoints the principal may call (EXECUTE on every model they serve), by name. */
+  async usable(principal: Principal): Promise<Endpoint[]> {
+    const rows = await this.#store.all<{ name: string }>('SELECT name FROM serving_endpoints ORDER BY name');
+    const usable: Endpoint[] = [];
+    for (const { name } of rows) {
+      const endpoint = await findEndpoint(this.#store, name);
+      if (
+        endpoint &&
+        (await mayUseEndpoint({ store: this.#store, actor: principal, endpoint, privilege: 'EXECUTE' }))
+      ) {
+        usable.push(endpoint);
+      }
+    }
+    return usable;
+  }
+
+  async #endpoint(name: string): Promise<Endpoint> {
+    const now = performance.now();
+    let cached = this.#endpoints.get(name);
+    if (!cached || now - cached.at >= this.#stalenessMs) {
+      cached = { endpoint: await findEndpoint(this.#store, name), at: now };
+      this.#endpoints.set(name, cached);
+    }
+    if (!cached.endpoint) {
+      throw new NotFoundError(`The model \`${name}\` does not exist or you do not have access to it.`, {
+        details: { param: 'model' },
+      });
+    }
+    return cached.endpoint;
+  }
+
+  async #authorize(principal: Principal, endpoint: Endpoint): Promise<void> {
+    const key = `${principal.name}\u0000${endpoint.name}`;
+    const now = performance.now();
+    let cached = this.#grants.get(key);
+    if (!cached || now - cached.at >= this.#stalenessMs) {
+      const ok = await mayUseEndpoint({ store: this.#store, actor: principal, endpoint, privilege: 'EXECUTE' });
+      cached = { ok, at: now };
+      this.#grants.set(key, cached);
+    }
+    if (!cached.ok) {
+      throw new PermissionDeniedError(
+        `principal "${principal.name}" lacks EXECUTE on the models of endpoint "${endpoint.name}"`,
+      );
+    }
+  }
+}

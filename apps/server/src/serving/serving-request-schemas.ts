@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+// Content may be a string or OpenAI's array of parts; only text parts carry meaning for a RAG chain.
+const contentSchema = z.union([
+  z.string(),
+  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
+  z.null(),
+]);
+
+const messageSchema = z.looseObject({
+  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
+  content: contentSchema.optional(),
+});
+
+/**
+ * POST /v1/chat/completions. Loose on purpose: clients (LangChain, promptfoo) send parameters a RAG
+ * endpoint does not use (frequency_penalty, logprobs, …); they are accepted and ignored. What we
+ * read is typed and bounded.
+ */
+export const chatCompletionRequestSchema = z.looseObject({
+  /** The endpoint name. */
+  model: z.string().min(1).max(200),
+  messages: z.array(messageSchema).min(1).max(500),
+  stream: z.boolean().nullish(),
+  stream_options: z.looseObject({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  n: z.literal(1).nullish(),
+  user: z.string().max(256).nullish(),
+});
+export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
+
+/** POST /serving-endpoints/{name}/invocations: chat messages or one plain query. */
+export const invocationRequestSchema = z
+  .strictObject({
+    messages: z.array(messageSchema).min(1).max(500).optional(),
+    query: z.string().min(1).max(100_000).optional(),
+    temperature: z.number().min(0).max(2).optional(),
+    max_tokens: z.number().int().positive().optional(),
+    user: z.string().max(256).optional(),
+  })
+  .refine((b) => (b.messages === undefined) !== (b.query === undefined), {
+    message: 'send either messages or query',
+  });
+export type InvocationRequest = z.infer<typeof invocationRequestSchema>;
+
+type Message = z.infer<typeof messageSchema>;
+
+/** OpenAI messages → the chain's plain-text messages (developer → system; tool output dropped). */
+export function toChainMessages(messages: readonly Message[]) {
+  return messages
+    .filter((m) => m.role === 'system' || m.role === 'developer' || m.role === 'user' || m.role === 'assistant')
+    .map((m) => ({
+      role: m.role === 'developer' ? ('system' as const) : (m.role as 'system' | 'user' | 'assistant'),
+      content: textOf(m.content),
+    }));
+}
+
+function textOf(content: Message['content']): string {
+  if (typeof content === 'string') return content;
+  if (Array.isArray(content)) return content.map((p) => (p.type === 'text' ? (p.text ?? '') : '')).join('');
+  return '';
+}

@@ -1,0 +1,188 @@
+/**
+ * Index build benchmark: full build time, chunks/s, incremental rebuild with 1% of documents changed
+ * (ratio to full), query p50/p99 per mode, ANN recall@10 against exact search.
+ *   npm run bench:index [-- --sizes 10000,100000 --queries 200]
+ * Prints a table and writes bench/results/index-build.json. Measures; never gates CI.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { buildIndex, closeIndexReaders, HashEmbedder, queryIndex, RETRIEVAL_MODES, rebuildIndex } from '@ragops/rag';
+import { openVectorIndex } from '@ragops/rag/lancedb';
+
+const { values: args } = parseArgs({
+  options: {
+    sizes: { type: 'string', default: '10000,100000' },
+    queries: { type: 'string', default: '200' },
+    out: { type: 'string', default: join(import.meta.dirname, 'results', 'index-build.json') },
+  },
+});
+const sizes = args.sizes.split(',').map(Number);
+const queryCount = Number(args.queries);
+
+/** Deterministic PRNG (mulberry32) so every run indexes the same corpus. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+// A Zipf-like vocabulary of 20k pseudo-words: realistic term statistics for BM25 and hashing.
+const VOCAB = Array.from({ length: 20_000 }, (_, i) => {
+  const r = rng(i + 1);
+  const len = 3 + Math.floor(r() * 7);
+  return Array.from({ length: len }, () => String.fromCharCode(97 + Math.floor(r() * 26))).join('');
+});
+const zipf = (r: () => number) =>
+  VOCAB[Math.min(VOCAB.length - 1, Math.floor(Math.exp(r() * Math.log(VOCAB.length))) - 1)]!;
+
+/** One document ≈ 90 words ≈ 600 characters: one chunk with the default 1000-character chunker. */
+function docText(i: number, generation: number): string {
+  const r = rng(i * 7919 + generation * 104_729);
+  return Array.from({ length: 90 }, () => zipf(r)).join(' ');
+}
+
+async function writeCorpus(path: string, n: number, changed: ReadonlySet<number> = new Set()): Promise<void> {
+  const lines: string[] = [];
+  for (let i = 0; i < n; i++)
+    lines.push(JSON.stringify({ id: `d${i}`, title: `Doc ${i}`, text: docText(i, changed.has(i) ? 2 : 1) }));
+  await writeFile(path, `${lines.join('\n')}\n`);
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+
+type SizeResult = {
+  chunks: number;
+  fullBuildMs: number;
+  chunksPerSecond: number;
+  incrementalMs: number;
+  incrementalRatio: number;
+  query: Record<string, { p50Ms: number; p99Ms: number }>;
+  ann: { indexed: boolean; recallAt10: number | null; annP50Ms: number | null; exactP50Ms: number };
+};
+
+async function benchSize(n: number): Promise<SizeResult> {
+  const home = await mkdtemp(join(tmpdir(), 'ragops-bench-index-'));
+  try {
+    const source = join(home, 'corpus.jsonl');
+    await writeCorpus(source, n);
+    const name = `bench.index.n${n}`;
+    let t = performance.now();
+    const full = await buildIndex({ home, name, source });
+    const fullBuildMs = performance.now() - t;
+
+    const r = rng(42);
+    const changed = new Set<number>();
+    while (changed.size < n / 100) changed.add(Math.floor(r() * n));
+    await writeCorpus(source, n, changed);
+    t = performance.now();
+    const inc = await rebuildIndex({ home, name });
+    const incrementalMs = performance.now() - t;
+    if (inc.counts.documents.changed !== changed.size) throw new Error('incremental rebuild saw the wrong changes');
+
+    const questions = Array.from({ length: queryCount }, (_, i) => {
+      const words = docText(Math.floor(rng(i + 9)() * n), 1).split(' ');
+      const at = Math.floor(rng(i + 11)() * 80);
+      return words.slice(at, at + 8).join(' ');
+    });
+    const query: SizeResult['query'] = {};
+    for (const mode of RETRIEVAL_MODES) {
+      for (const q of questions.slice(0, 10)) await queryIndex({ home, name, text: q, k: 10, mode }); // warm up
+      const ms: number[] = [];
+      for (const q of questions) {
+        const s = performance.now();
+        await queryIndex({ home, name, text: q, k: 10, mode });
+        ms.push(performance.now() - s);
+      }
+      query[mode] = { p50Ms: pct(ms, 50), p99Ms: pct(ms, 99) };
+    }
+    await closeIndexReaders();
+
+    const index = await openVectorIndex({ uri: join(home, 'indexes', name, 'lance') });
+    const embedder = new HashEmbedder();
+    const annMs: number[] = [];
+    const exactMs: number[] = [];
+    let hits = 0;
+    const sample = questions.slice(0, 100);
+    for (const q of sample) {
+      const v = embedder.embedOne(q);
+      let s = performance.now();
+      const exact = await index.searchVector(v, { k: 10, exact: true });
+      exactMs.push(performance.now() - s);
+      s = performance.now();
+      const ann = await index.searchVector(v, { k: 10 });
+      annMs.push(performance.now() - s);
+      const truth = new Set(exact.map((h) => h.chunkId));
+      hits += ann.filter((h) => truth.has(h.chunkId)).length;
+    }
+    const indexed =
+      full.counts.chunks.total >= (await import('../packages/rag/src/index/lancedb/ann-config.ts')).ANN_CONFIG.minRows;
+    index.close();
+    return {
+      chunks: full.counts.chunks.total,
+      fullBuildMs,
+      chunksPerSecond: full.counts.chunks.total / (fullBuildMs / 1000),
+      incrementalMs,
+      incrementalRatio: incrementalMs / fullBuildMs,
+      query,
+      ann: {
+        indexed,
+        recallAt10: indexed ? hits / (sample.length * 10) : null,
+        annP50Ms: indexed ? pct(annMs, 50) : null,
+        exactP50Ms: pct(exactMs, 50),
+      },
+    };
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+}
+
+const results: Record<string, SizeResult> = {};
+for (const n of sizes) {
+  process.stderr.write(`bench: ${n} documents…\n`);
+  results[n] = await benchSize(n);
+}
+
+const f = (x: number | null, d = 1) => (x === null ? 'n/a' : x.toFixed(d));
+const rows = [
+  [
+    'chunks',
+    'full build s',
+    'chunks/s',
+    'incr. s (1%)',
+    'incr/full',
+    ...RETRIEVAL_MODES.map((m) => `${m} p50/p99 ms`),
+    'ANN recall@10',
+    'ANN p50 ms',
+    'exact p50 ms',
+  ],
+  ...Object.values(results).map((r) => [
+    String(r.chunks),
+    f(r.fullBuildMs / 1000, 2),
+    f(r.chunksPerSecond, 0),
+    f(r.incrementalMs / 1000, 2),
+    f(r.incrementalRatio, 3),
+    ...RETRIEVAL_MODES.map((m) => `${f(r.query[m]!.p50Ms)}/${f(r.query[m]!.p99Ms)}`),
+    f(r.ann.recallAt10, 3),
+    f(r.ann.annP50Ms, 2),
+    f(r.ann.exactP50Ms, 2),
+  ]),
+];
+const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
+for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
+
+await mkdir(join(args.out, '..'), { recursive: true });
+await writeFile(
+  args.out,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, embedder: 'hash (default dimensions)', results }, null, 2)}\n`,
+);
+console.log(`wrote ${args.out}`);

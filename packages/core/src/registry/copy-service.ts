@@ -1,0 +1,44 @@
+import { parseInput } from '../errors/parse-input.ts';
+import { createSchema } from './catalog-service.ts';
+import { parseModelName } from './model-service.ts';
+import type { ModelVersion } from './model-version-package.ts';
+import { type Tags, tagsSchema } from './registry-schemas.ts';
+import type { ServiceContext } from './service-context.ts';
+import { authorizeNewVersion, insertVersion, resolveModelUri } from './version-service.ts';
+
+/**
+ * Copies a version to another model (typically dev → staging → prod): the same immutable package
+ * becomes the target's next version, with lineage to the source version. Needs READ on the source
+ * and MANAGE on the target model (or CREATE_MODEL on its schema when it does not exist yet).
+ * @example await copyModelVersion({ store, actor, requestId, source: 'models:/dev.s.m@champion', target: 'staging.s.m' })
+ */
+export async function copyModelVersion(
+  ctx: ServiceContext & {
+    source: string;
+    target: string;
+    description?: string;
+    tags?: Tags;
+    /** Create the target's schema when missing (needs MANAGE on the target catalog). */
+    createSchemaIfMissing?: boolean;
+  },
+): Promise<ModelVersion> {
+  const target = parseModelName(ctx.target);
+  const tags = ctx.tags === undefined ? undefined : parseInput(tagsSchema, ctx.tags, 'tags');
+  const source = await resolveModelUri({ store: ctx.store, actor: ctx.actor, uri: ctx.source });
+  if (ctx.createSchemaIfMissing) {
+    const exists = await ctx.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
+      target.catalog,
+      target.schema,
+    ]);
+    if (!exists) await createSchema({ ...ctx, catalog: target.catalog, schema: { name: target.schema } });
+  }
+  await authorizeNewVersion(ctx, target);
+  return ctx.store.transaction((tx) =>
+    insertVersion(tx, ctx, target, {
+      package: source.package,
+      description: ctx.description ?? source.description,
+      tags: tags ?? source.tags,
+      source: { uri: source.uri, packageSha256: source.packageSha256 },
+    }),
+  );
+}

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import { tagsSchema } from './registry-schemas.ts';
+
+/**
+ * Chunker config as recorded by index builds. Only `strategy` is required here; the index package
+ * owns the details, and every field must match the index's build record exactly.
+ */
+export const chunkerConfigSchema = z.looseObject({ strategy: z.string().min(1) });
+export type ChunkerConfig = z.infer<typeof chunkerConfigSchema>;
+
+/** Embedder identity as recorded by index builds (querying with another one is refused). */
+export const embedderConfigSchema = z.looseObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  dimensions: z.number().int().positive(),
+});
+export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
+
+export const retrieverConfigSchema = z.strictObject({
+  k: z.number().int().min(1).max(100).default(5),
+  mode: z.enum(['vector', 'fts', 'hybrid']).default('hybrid'),
+  /** Metadata equality filters applied at retrieval. */
+  filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  reranker: z.string().optional(),
+});
+export type RetrieverConfig = z.infer<typeof retrieverConfigSchema>;
+
+export const llmConfigSchema = z.strictObject({
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  params: z.record(z.string(), z.unknown()).default({}),
+});
+export type LlmConfig = z.infer<typeof llmConfigSchema>;
+
+/** The prompt template, by content: a version keeps working when the file changes later. */
+export const packagedPromptSchema = z.strictObject({
+  name: z.string(),
+  /** Repo-relative source path, for lineage. */
+  path: z.string(),
+  /** sha256 hex of the file's content. */
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  template: z.string(),
+  variables: z.array(z.string()),
+});
+export type PackagedPrompt = z.infer<typeof packagedPromptSchema>;
+
+/** The index version a model version retrieves from: the corpus it was evaluated on. */
+export const pinnedIndexSchema = z.strictObject({
+  name: z.string(),
+  version: z.number().int().nonnegative(),
+  /** The Lance tag that protects the version from cleanup. */
+  tag: z.string().optional(),
+  /** sha256 of the build's source manifest (document id → content hash). */
+  manifestSha256: z.string().optional(),
+  documentCount: z.number().int().nonnegative().optional(),
+  gitCommit: z.string().optional(),
+});
+export type PinnedIndex = z.infer<typeof pinnedIndexSchema>;
+
+/**
+ * A model version's immutable package: the chain spec, the pinned index, the signature and run info.
+ * Stored content-addressed (sha256 of its canonical JSON).
+ */
+export const modelVersionPackageSchema = z.strictObject({
+  formatVersion: z.literal(1),
+  chain: z.strictObject({
+    /** The chain's name in ragops.yaml. */
+    name: z.string(),
+    chunker: chunkerConfigSchema,
+    embedder: embedderConfigSchema,
+    retriever: retrieverConfigSchema,
+    prompt: packagedPromptSchema,
+    llm: llmConfigSchema,
+  }),
+  index: pinnedIndexSchema,
+  signature: z.strictObject({
+    inputs: z.record(z.string(), z.string()),
+    outputs: z.record(z.string(), z.string()),
+  }),
+  run: z.strictObject({
+    gitCommit: z.string().optional(),
+    /** Where the spec came from, e.g. `ragops.yaml#chains.docs_qa`. */
+    specSource: z.string().optional(),
+    params: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    metrics: z.record(z.string(), z.number()).default({}),
+    author: z.string(),
+    createdAt: z.string(),
+  }),
+});
+export type ModelVersionPackage = z.infer<typeof modelVersionPackageSchema>;
+/** A package as callers may write it (defaults not yet applied). */
+export type ModelVersionPackageInput = z.input<typeof modelVersionPackageSchema>;
+
+/** The default signature of a RAG chain. */
+export const RAG_CHAIN_SIGNATURE = {
+  inputs: { messages: 'chat messages (OpenAI shape)', question: 'string, when messages are absent' },
+  outputs: { answer: 'string', citations: 'array of {id, documentId, score}' },
+} as const;
+
+/** Where a version came from when it was copied from another catalog. */
+export const versionSourceSchema = z.object({ uri: z.string(), packageSha256: z.string() });
+
+/** One immutable version of a registered model. */
+export const modelVersionSchema = z.object({
+  /** `catalog.schema.model` */
+  fullName: z.string(),
+  version: z.number().int().positive(),
+  /** `models:/catalog.schema.model/N` */
+  uri: z.string(),
+  description: z.string(),
+  tags: tagsSchema,
+  packageSha256: z.string(),
+  package: modelVersionPackageSchema,
+  /** Set when the version was copied from another model version. */
+  source: versionSourceSchema.nullable(),
+  aliases: z.array(z.string()),
+  createdBy: z.string(),
+  createdAt: z.string(),
+});
+export type ModelVersion = z.infer<typeof modelVersionSchema>;

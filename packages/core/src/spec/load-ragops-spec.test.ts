@@ -1,0 +1,67 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, InvalidInputError } from '../errors/ragops-error.ts';
+import { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './load-ragops-spec.ts';
+
+const valid = `
+indexes:
+  dev.s.docs: { source: docs, chunker: { strategy: recursive }, embedder: { provider: hash, model: hash-v2, dimensions: 64 } }
+chains:
+  qa:
+    index: dev.s.docs
+    prompt: prompts/a.md
+    llm: { provider: extractive, model: extractive-v1 }
+endpoints:
+  later: { owned: by-another-module }
+`;
+
+describe('ragops.yaml', () => {
+  it('parses indexes and chains with defaults, and keeps other sections for their modules', () => {
+    const loaded = parseRagopsSpec(valid, '/repo/ragops.yaml');
+    expect(loaded.dir).toBe('/repo');
+    const { chain, indexName } = getChainSpec(loaded, 'qa');
+    expect(indexName).toBe('dev.s.docs');
+    expect(chain.retriever).toEqual({ k: 5, mode: 'hybrid', filters: {} });
+    expect(chain.llm.params).toEqual({});
+    expect(loaded.document.endpoints).toEqual({ later: { owned: 'by-another-module' } });
+    expect(() => getChainSpec(loaded, 'nope')).toThrow(ConfigError);
+  });
+
+  it.each([
+    ['YAML syntax, with line', 'chains: [\n', /ragops\.yaml:\d+:\d+:/],
+    [
+      'unknown chain field',
+      valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    promt: typo'),
+      /ragops\.yaml\.chains\.qa: .*promt/,
+    ],
+    [
+      'bad retriever mode',
+      valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { mode: magic }'),
+      /chains\.qa\.retriever\.mode/,
+    ],
+    [
+      'k out of range',
+      valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { k: 0 }'),
+      /chains\.qa\.retriever\.k/,
+    ],
+    ['index not three-level', valid.replace('dev.s.docs:', 'docs:'), /indexes\.docs/],
+    [
+      'chain index undefined',
+      valid.replace('index: dev.s.docs', 'index: dev.s.other'),
+      /chains\.qa\.index: "dev\.s\.other" is not defined/,
+    ],
+    ['chain name upper case', valid.replace('  qa:', '  QA:'), /chains\.QA/],
+    ['missing llm', valid.replace('    llm: { provider: extractive, model: extractive-v1 }\n', ''), /chains\.qa\.llm/],
+  ])('rejects %s with a file:path message', (_what, text, message) => {
+    expect(() => parseRagopsSpec(text, 'ragops.yaml')).toThrow(InvalidInputError);
+    expect(() => parseRagopsSpec(text, 'ragops.yaml')).toThrow(message);
+  });
+
+  it("accepts the repo's own ragops.yaml with the docs_qa chain", async () => {
+    const loaded = await loadRagopsSpec(fileURLToPath(new URL('../../../../ragops.yaml', import.meta.url)));
+    const { chain, indexName } = getChainSpec(loaded, 'docs_qa');
+    expect(chain.llm.provider).toBe('extractive');
+    expect(chain.prompt).toBe('prompts/rag-answer.md');
+    expect(loaded.spec.indexes[indexName]?.source).toBe('docs');
+  });
+});

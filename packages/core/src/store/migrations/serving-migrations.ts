@@ -1,0 +1,69 @@
+import type { MigrationSet } from '../migration-set.ts';
+
+// Endpoints (name → served entities, as validated JSON config) and the inference table: one row per
+// served request (live or shadow), typed columns so monitoring can filter and aggregate in SQL.
+// Portable SQL except the row sequence (AUTOINCREMENT vs BIGSERIAL). DOUBLE PRECISION is REAL in SQLite.
+const endpoints = `
+CREATE TABLE serving_endpoints (
+  name TEXT PRIMARY KEY,
+  description TEXT NOT NULL,
+  config TEXT NOT NULL,
+  created_by TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);`;
+
+const inferenceColumns = `
+  request_id TEXT NOT NULL,
+  ts TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  served_entity TEXT,
+  traffic_arm TEXT NOT NULL,
+  assignment TEXT,
+  model_uri TEXT,
+  model_name TEXT,
+  model_version INTEGER,
+  index_name TEXT,
+  index_version INTEGER,
+  prompt_sha256 TEXT,
+  llm_provider TEXT,
+  llm_model TEXT,
+  status TEXT NOT NULL,
+  http_status INTEGER NOT NULL,
+  error_code TEXT,
+  error_message TEXT,
+  latency_total_ms DOUBLE PRECISION NOT NULL,
+  latency_retrieval_ms DOUBLE PRECISION,
+  latency_generation_ms DOUBLE PRECISION,
+  ttft_ms DOUBLE PRECISION,
+  tokens_in INTEGER,
+  tokens_out INTEGER,
+  tokens_source TEXT,
+  cost_usd DOUBLE PRECISION,
+  finish_reason TEXT,
+  stream INTEGER NOT NULL,
+  caller TEXT,
+  sticky_key TEXT,
+  request_messages TEXT,
+  answer TEXT,
+  retrieved TEXT
+);
+CREATE INDEX inference_rows_endpoint_ts ON inference_rows (endpoint, ts);
+CREATE INDEX inference_rows_ts ON inference_rows (ts);
+CREATE INDEX inference_rows_request_id ON inference_rows (request_id);`;
+
+export const migrationSet: MigrationSet = {
+  module: 'serving',
+  dependsOn: ['registry'],
+  migrations: [
+    {
+      version: 1,
+      name: 'endpoints and inference table',
+      sql: {
+        sqlite: `${endpoints}\nCREATE TABLE inference_rows (\n  seq INTEGER PRIMARY KEY AUTOINCREMENT,${inferenceColumns}`,
+        postgres: `${endpoints}\nCREATE TABLE inference_rows (\n  seq BIGSERIAL PRIMARY KEY,${inferenceColumns}`,
+      },
+    },
+  ],
+};

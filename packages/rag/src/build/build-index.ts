@@ -1,0 +1,240 @@
+import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
+import { type Chunk, type ChunkerConfigInput, resolveChunkerConfig } from '../chunk/chunk.ts';
+import { createChunker } from '../chunk/chunk-document.ts';
+import {
+  createEmbedder,
+  defaultEmbedderConfig,
+  type EmbedderConfig,
+  embedderIdentity,
+} from '../embed/create-embedder.ts';
+import { embedMany } from '../embed/embed-many.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import { HashEmbedder } from '../embed/hash-embedder.ts';
+import type { VectorIndex } from '../index/vector-index.ts';
+import { loadSource } from '../load/load-source.ts';
+import type { SourceDocument } from '../load/source-document.ts';
+import { chunkIndexText } from '../search/index-text.ts';
+import { findIndexHead, getIndexBuild, type IndexBuild, writeBuildRecord, writeIndexHead } from './build-record.ts';
+import { diffManifest } from './diff-manifest.ts';
+import { codeGitCommit } from './git-commit.ts';
+import { withIndexLock } from './index-lock.ts';
+import { type IndexPaths, indexPaths } from './index-paths.ts';
+
+export type BuildPhase = 'loading' | 'chunking' | 'embedding' | 'indexing';
+export type BuildProgress = { phase: BuildPhase; done: number; total: number };
+
+export type BuildIndexOptions = {
+  /** RAGOPS_HOME. */
+  home: string;
+  /** `catalog.schema.name`. */
+  name: string;
+  /** A folder or a `.jsonl` file. */
+  source: string;
+  /** Defaults: the last build's, else RETRIEVAL_DEFAULTS.chunk. */
+  chunker?: ChunkerConfigInput;
+  /** Defaults: the last build's, else the hash embedder. */
+  embedder?: EmbedderConfig;
+  /** Re-chunk and re-embed everything; required to change the embedder or chunker of an index. */
+  full?: boolean;
+  maxFileBytes?: number;
+  /** Environment values for API keys (packages never read process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  fetch?: typeof fetch;
+  /** Chunks embedded and written per LanceDB commit (bounds memory). Default 4096. */
+  batchChunks?: number;
+  abortSignal?: AbortSignal;
+  onProgress?: (progress: BuildProgress) => void;
+};
+
+export type BuildIndexResult = IndexBuild;
+
+/**
+ * Builds or incrementally updates an index from a source, holding the index lock: load → hash →
+ * diff with the last recorded manifest → chunk and embed new/changed documents in batches →
+ * delete chunks of changed/removed documents → refresh FTS/ANN → write the build record.
+ * The record is written only after LanceDB committed, so a crash leaves the last build intact; the
+ * next build first restores the table to that build's version. Throws ConflictError when another
+ * build holds the lock, ConfigError when the embedder or chunker differs from the index's (without
+ * `full`), NotFoundError for a missing source.
+ * @example
+ * const build = await buildIndex({ home: '.ragops', name: 'dev.docs.kb', source: 'docs' });
+ * build.counts.documents; // { added, changed, removed, unchanged }
+ */
+export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
+  const paths = indexPaths(options.home, options.name);
+  return withIndexLock(paths, 'build', () => runBuild(paths, options));
+}
+
+/**
+ * Rebuilds an index from the source, chunker and embedder recorded by its last build; incremental
+ * unless `full`. Throws NotFoundError when the index was never built.
+ */
+export async function rebuildIndex(
+  options: Omit<BuildIndexOptions, 'source' | 'chunker' | 'embedder'>,
+): Promise<BuildIndexResult> {
+  const head = await findIndexHead(options.home, options.name);
+  if (!head) throw new NotFoundError(`Index ${indexPaths(options.home, options.name).name} has never been built.`);
+  const last = await getIndexBuild(options.home, options.name, head.buildVersion);
+  return buildIndex({ ...options, source: last.source.path, chunker: last.chunker, embedder: last.embedder });
+}
+
+async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<BuildIndexResult> {
+  const startedAt = performance.now();
+  const progress = options.onProgress ?? (() => {});
+  const head = await findIndexHead(options.home, paths.name);
+  const last = head ? await getIndexBuild(options.home, paths.name, head.buildVersion) : undefined;
+  const chunkerConfig = resolveChunkerConfig(options.chunker ?? last?.chunker);
+  const embedderConfig = options.embedder ?? last?.embedder ?? defaultEmbedderConfig();
+  if (last && !options.full) checkSameIdentity(paths.name, last, chunkerConfig, embedderConfig);
+  const embedder = createEmbedder(embedderConfig, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
+
+  progress({ phase: 'loading', done: 0, total: 1 });
+  const loaded = await loadSource({ path: options.source, maxFileBytes: options.maxFileBytes });
+  const warnings = loaded.warnings.map((w) => w.message);
+  if (loaded.documents.length === 0) {
+    throw new InvalidInputError(
+      `Source "${options.source}" has no loadable documents.${warnings.length ? `\n${warnings.join('\n')}` : ''}`,
+    );
+  }
+
+  const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');
+  const index = await openVectorIndex({ uri: paths.lance });
+  try {
+    // A crashed build may have committed versions after the last recorded one: go back to it.
+    const full = options.full === true || !head;
+    if (head && (await index.version()) !== head.version) await index.restore(head.version);
+
+    const diff = diffManifest(last?.manifest ?? {}, loaded.documents);
+    const toEmbed = full ? loaded.documents : [...diff.added, ...diff.changed];
+    let deleted = 0;
+    if (full) deleted = await index.countRows();
+    else {
+      // Added ids too: after a restore there should be none, but a stray row must never duplicate.
+      const ids = [...diff.changed.map((d) => d.id), ...diff.removed, ...diff.added.map((d) => d.id)];
+      deleted = await index.deleteByDocumentIds(ids);
+    }
+    const embedded = await chunkAndEmbed({ index, embedder, docs: toEmbed, chunkerConfig, overwrite: full, options });
+
+    progress({ phase: 'indexing', done: 0, total: 1 });
+    await index.createOrRefreshIndexes({ force: full });
+    if ((await index.version()) === head?.version) await index.touch(); // every build gets its own version
+    const version = await index.version();
+    const total = await index.countRows();
+    const record: IndexBuild = {
+      index: paths.name,
+      version,
+      source: { path: loaded.path, kind: loaded.kind },
+      manifest: Object.fromEntries(loaded.documents.map((d) => [d.id, d.contentHash])),
+      chunker: chunkerConfig,
+      embedder: embedderConfig,
+      full,
+      counts: {
+        documents: {
+          added: diff.added.length,
+          changed: diff.changed.length,
+          removed: diff.removed.length,
+          unchanged: diff.unchanged.length,
+        },
+        chunks: { embedded, deleted, total },
+      },
+      warnings,
+      durationMs: Math.round(performance.now() - startedAt),
+      gitCommit: await codeGitCommit(),
+      createdAt: new Date().toISOString(),
+    };
+    progress({ phase: 'indexing', done: 1, total: 1 });
+    await writeBuildRecord(options.home, record);
+    await writeIndexHead(options.home, paths.name, { version, buildVersion: version });
+    return record;
+  } finally {
+    index.close();
+  }
+}
+
+function checkSameIdentity(name: string, last: IndexBuild, chunker: IndexBuild['chunker'], embedder: EmbedderConfig) {
+  const was = embedderIdentity(last.embedder);
+  const now = embedderIdentity(embedder);
+  if (was !== now) {
+    throw new ConfigError(
+      `Index ${name} was built with embedder ${was}; this build asks for ${now}. Vectors of different embedders cannot be mixed: pass --full to re-embed everything.`,
+    );
+  }
+  const c = last.chunker;
+  if (c.strategy !== chunker.strategy || c.size !== chunker.size || c.overlap !== chunker.overlap) {
+    throw new ConfigError(
+      `Index ${name} was chunked with ${c.strategy} size ${c.size} overlap ${c.overlap}; this build asks for ${chunker.strategy} size ${chunker.size} overlap ${chunker.overlap}. Pass --full to re-chunk everything.`,
+    );
+  }
+}
+
+async function chunkAndEmbed(input: {
+  index: VectorIndex;
+  embedder: Embedder;
+  docs: readonly SourceDocument[];
+  chunkerConfig: IndexBuild['chunker'];
+  overwrite: boolean;
+  options: BuildIndexOptions;
+}): Promise<number> {
+  const { index, embedder, docs, options } = input;
+  const progress = options.onProgress ?? (() => {});
+  const chunker = createChunker(input.chunkerConfig);
+  const chunks: { chunk: Chunk; doc: SourceDocument }[] = [];
+  for (let i = 0; i < docs.length; i++) {
+    options.abortSignal?.throwIfAborted();
+    const doc = docs[i]!;
+    for (const chunk of await chunker.chunk(doc)) chunks.push({ chunk, doc });
+    if (i % 200 === 0) progress({ phase: 'chunking', done: i, total: docs.length });
+  }
+  progress({ phase: 'chunking', done: docs.length, total: docs.length });
+  const batch = options.batchChunks ?? 4096;
+  let overwrite = input.overwrite;
+  progress({ phase: 'embedding', done: 0, total: chunks.length });
+  for (let start = 0; start < chunks.length; start += batch) {
+    const slice = chunks.slice(start, start + batch);
+    const texts = slice.map(({ chunk }) => chunkIndexText(chunk));
+    const embeddings = await embedBatch(embedder, texts, options, (done) =>
+      progress({ phase: 'embedding', done: start + done, total: chunks.length }),
+    );
+    const rows = slice.map(({ chunk, doc }, i) => ({
+      chunkId: chunk.id,
+      documentId: chunk.documentId,
+      documentHash: doc.contentHash,
+      ...(chunk.title !== undefined && { title: chunk.title }),
+      headingPath: chunk.headingPath,
+      position: chunk.position,
+      startChar: chunk.startChar,
+      endChar: chunk.endChar,
+      text: chunk.text,
+      indexText: texts[i]!,
+      metadata: doc.metadata,
+      vector: embeddings[i]!,
+    }));
+    await index.add(rows, { overwrite });
+    overwrite = false;
+  }
+  if (overwrite) await index.add([], { overwrite: true }); // a full build of documents with no text
+  return chunks.length;
+}
+
+async function embedBatch(
+  embedder: Embedder,
+  texts: string[],
+  options: BuildIndexOptions,
+  onProgress: (done: number) => void,
+): Promise<readonly (Float32Array | number[])[]> {
+  if (embedder instanceof HashEmbedder) {
+    // In-process and synchronous: skip embedMany's number[] round trip, which costs ~2× the
+    // hashing itself at 1024 dimensions (measured with bench/index-build.ts).
+    options.abortSignal?.throwIfAborted();
+    const vectors = texts.map((t) => embedder.embedOne(t));
+    onProgress(texts.length);
+    return vectors;
+  }
+  const { embeddings } = await embedMany({
+    embedder,
+    values: texts,
+    ...(options.abortSignal && { abortSignal: options.abortSignal }),
+    onProgress,
+  });
+  return embeddings;
+}

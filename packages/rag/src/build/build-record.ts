@@ -1,0 +1,104 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { NotFoundError, parseInput } from '@ragops/core';
+import { z } from 'zod';
+import { CHUNK_STRATEGIES } from '../chunk/chunk.ts';
+import { embedderConfigSchema } from '../embed/create-embedder.ts';
+import { writeFileAtomic } from './atomic-write.ts';
+import { indexPaths } from './index-paths.ts';
+
+export const documentCountsSchema = z.object({
+  added: z.number().int(),
+  changed: z.number().int(),
+  removed: z.number().int(),
+  unchanged: z.number().int(),
+});
+export const chunkCountsSchema = z.object({
+  embedded: z.number().int(),
+  deleted: z.number().int(),
+  total: z.number().int(),
+});
+
+/** What one build did, kept as `<home>/indexes/<name>/builds/<version>.json`. */
+export const indexBuildSchema = z.object({
+  index: z.string(),
+  /** The LanceDB table version this build committed; pass it to queryIndex({ version }). */
+  version: z.number().int().positive(),
+  source: z.object({ path: z.string(), kind: z.enum(['folder', 'jsonl']) }),
+  /** document id → sha256 content hash. */
+  manifest: z.record(z.string(), z.string()),
+  chunker: z.object({ strategy: z.enum(CHUNK_STRATEGIES), size: z.number().int(), overlap: z.number().int() }),
+  embedder: embedderConfigSchema,
+  full: z.boolean(),
+  counts: z.object({ documents: documentCountsSchema, chunks: chunkCountsSchema }),
+  warnings: z.array(z.string()),
+  durationMs: z.number(),
+  /** `git rev-parse HEAD` of the ragops code that built it, or null outside a git checkout. */
+  gitCommit: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+});
+export type IndexBuild = z.infer<typeof indexBuildSchema>;
+
+/** The version reads see by default: the last build's, or a later compaction of the same content. */
+export const indexHeadSchema = z.object({ version: z.number().int(), buildVersion: z.number().int() });
+export type IndexHead = z.infer<typeof indexHeadSchema>;
+
+export async function writeBuildRecord(home: string, record: IndexBuild): Promise<void> {
+  const paths = indexPaths(home, record.index);
+  await writeFileAtomic(join(paths.builds, `${record.version}.json`), `${JSON.stringify(record, null, 2)}\n`);
+}
+
+export async function writeIndexHead(home: string, name: string, head: IndexHead): Promise<void> {
+  await writeFileAtomic(indexPaths(home, name).head, `${JSON.stringify(head)}\n`);
+}
+
+export async function findIndexHead(home: string, name: string): Promise<IndexHead | undefined> {
+  const path = indexPaths(home, name).head;
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return undefined;
+    throw e;
+  });
+  return text === undefined ? undefined : parseInput(indexHeadSchema, JSON.parse(text), path);
+}
+
+/**
+ * Every recorded build of an index, oldest first; empty when the index was never built.
+ * @example
+ * const builds = await listIndexBuilds('.ragops', 'dev.docs.kb');
+ */
+export async function listIndexBuilds(home: string, name: string): Promise<IndexBuild[]> {
+  const dir = indexPaths(home, name).builds;
+  const files = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return [] as string[];
+    throw e;
+  });
+  const versions = files
+    .map((f) => /^(\d+)\.json$/.exec(f)?.[1])
+    .filter((v): v is string => v !== undefined)
+    .map(Number)
+    .sort((a, b) => a - b);
+  return Promise.all(versions.map((v) => readBuild(join(dir, `${v}.json`))));
+}
+
+/**
+ * The build record of `version`. Throws NotFoundError when that version was not produced by a build.
+ * @example
+ * const build = await getIndexBuild('.ragops', 'dev.docs.kb', 7); // build.manifest, build.embedder
+ */
+export async function getIndexBuild(home: string, name: string, version: number): Promise<IndexBuild> {
+  const path = join(indexPaths(home, name).builds, `${version}.json`);
+  try {
+    return await readBuild(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') {
+      throw new NotFoundError(
+        `Index ${indexPaths(home, name).name} has no build at version ${version}. See \`ragops index history\`.`,
+      );
+    }
+    throw error;
+  }
+}
+
+async function readBuild(path: string): Promise<IndexBuild> {
+  return parseInput(indexBuildSchema, JSON.parse(await readFile(path, 'utf8')), path);
+}

@@ -1,0 +1,100 @@
+import { access } from 'node:fs/promises';
+import { NotFoundError } from '@ragops/core';
+import { findIndexHead, getIndexBuild, listIndexBuilds } from './build-record.ts';
+import { indexPaths } from './index-paths.ts';
+
+export type IndexStatus = {
+  index: string;
+  /** Version reads see by default. */
+  version: number;
+  lastBuild: {
+    version: number;
+    createdAt: string;
+    source: { path: string; kind: string };
+    embedder: { provider: string; model: string; dimensions: number };
+    chunker: { strategy: string; size: number; overlap: number };
+    documents: number;
+    chunks: number;
+  };
+  builds: number;
+  /** Table versions on disk and which are tagged (pinned). */
+  tableVersions: number;
+  tags: Record<string, number>;
+  /** A build or compaction holds the lock now. */
+  locked: boolean;
+  /** The table has commits after the last recorded build (a build crashed or runs): the next build restores. */
+  uncommittedVersions: boolean;
+};
+
+/**
+ * The state of an index: current version, last build, builds, pins, lock. Throws NotFoundError when
+ * the index was never built.
+ */
+export async function getIndexStatus(home: string, name: string): Promise<IndexStatus> {
+  const paths = indexPaths(home, name);
+  const head = await findIndexHead(home, paths.name);
+  if (!head)
+    throw new NotFoundError(`Index ${paths.name} does not exist in ${home}: build it with \`ragops index build\`.`);
+  const build = await getIndexBuild(home, paths.name, head.buildVersion);
+  const builds = await listIndexBuilds(home, paths.name);
+  const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');
+  const index = await openVectorIndex({ uri: paths.lance });
+  try {
+    const versions = await index.listVersions();
+    const locked = await access(paths.lock).then(
+      () => true,
+      () => false,
+    );
+    return {
+      index: paths.name,
+      version: head.version,
+      lastBuild: {
+        version: build.version,
+        createdAt: build.createdAt,
+        source: build.source,
+        embedder: build.embedder,
+        chunker: build.chunker,
+        documents: Object.keys(build.manifest).length,
+        chunks: build.counts.chunks.total,
+      },
+      builds: builds.length,
+      tableVersions: versions.length,
+      tags: await index.listTags(),
+      locked,
+      uncommittedVersions: (await index.version()) !== head.version,
+    };
+  } finally {
+    index.close();
+  }
+}
+
+/**
+ * Build history, oldest first, without manifests, each with whether its version is still readable.
+ */
+export async function listIndexHistory(
+  home: string,
+  name: string,
+): Promise<
+  (Omit<Awaited<ReturnType<typeof listIndexBuilds>>[number], 'manifest'> & {
+    documents: number;
+    available: boolean;
+    tags: string[];
+  })[]
+> {
+  const paths = indexPaths(home, name);
+  const builds = await listIndexBuilds(home, paths.name);
+  if (builds.length === 0) throw new NotFoundError(`Index ${paths.name} has no builds in ${home}.`);
+  const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');
+  const index = await openVectorIndex({ uri: paths.lance });
+  try {
+    const versions = new Map((await index.listVersions()).map((v) => [v.version, v.tags]));
+    return builds.map(({ manifest, ...b }) => ({
+      ...b,
+      documents: Object.keys(manifest).length,
+      available: versions.has(b.version),
+      tags: versions.get(b.version) ?? [],
+    }));
+  } finally {
+    index.close();
+  }
+}

@@ -1,0 +1,74 @@
+import { ConfigError, parseInput } from '@ragops/core';
+import { z } from 'zod';
+import type { Embedder } from './embedder.ts';
+import { HashEmbedder } from './hash-embedder.ts';
+import { OpenAICompatibleEmbedder } from './openai-compatible-embedder.ts';
+
+export const EMBEDDER_PROVIDERS = ['hash', 'openai', 'openai-compatible'] as const;
+
+/** An embedder as stored in a build record and accepted from flags and config files. */
+export const embedderConfigSchema = z
+  .object({
+    provider: z.enum(EMBEDDER_PROVIDERS),
+    model: z.string().min(1),
+    dimensions: z.number().int().min(1).max(65_536),
+    /** Required for openai-compatible; openai defaults to https://api.openai.com/v1. */
+    baseURL: z.url().optional(),
+    /** Name of the environment variable holding the API key (the value is never stored). */
+    apiKeyEnv: z.string().min(1).optional(),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    if (c.provider === 'openai-compatible' && !c.baseURL) {
+      ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'openai-compatible needs a baseURL' });
+    }
+  });
+export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
+
+/** The default embedder of a new index: the offline hash embedder. */
+export function defaultEmbedderConfig(): EmbedderConfig {
+  const e = new HashEmbedder();
+  return { provider: 'hash', model: e.modelId, dimensions: e.dimensions };
+}
+
+export type CreateEmbedderOptions = {
+  /** Environment values the app passes down (packages never read process.env). */
+  env?: Readonly<Record<string, string | undefined>>;
+  fetch?: typeof fetch;
+};
+
+/**
+ * Builds an Embedder from its config. The API key is read from `env[apiKeyEnv]` (default
+ * OPENAI_API_KEY for openai) when a call is made, so a missing key fails as a ConfigError.
+ */
+export function createEmbedder(config: EmbedderConfig, options: CreateEmbedderOptions = {}): Embedder {
+  const c = parseInput(embedderConfigSchema, config, 'embedder');
+  if (c.provider === 'hash') {
+    const embedder = new HashEmbedder({ dimensions: c.dimensions });
+    if (c.model !== embedder.modelId) {
+      throw new ConfigError(`The hash embedder has model "${embedder.modelId}", not "${c.model}".`);
+    }
+    return embedder;
+  }
+  const keyEnv = c.apiKeyEnv ?? (c.provider === 'openai' ? 'OPENAI_API_KEY' : undefined);
+  const headers = (): Record<string, string> => {
+    if (keyEnv === undefined) return {};
+    const key = options.env?.[keyEnv];
+    if (!key) {
+      throw new ConfigError(`The ${c.provider} embedder needs an API key: set the ${keyEnv} environment variable.`);
+    }
+    return { authorization: `Bearer ${key}` };
+  };
+  const baseURL = c.baseURL ?? 'https://api.openai.com/v1';
+  return new OpenAICompatibleEmbedder(c.model, c.dimensions, {
+    provider: c.provider,
+    baseURL,
+    headers,
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+}
+
+/** The identity stored with an index: another embedder's vectors are not comparable. */
+export function embedderIdentity(config: EmbedderConfig): string {
+  return `${config.provider}/${config.model}/${config.dimensions}`;
+}

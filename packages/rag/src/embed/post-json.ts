@@ -1,0 +1,65 @@
+import { ProviderCallError } from '@ragops/core';
+
+/** What an OpenAI-protocol provider needs to make a call. */
+export type OpenAICompatibleConfig = {
+  /** For errors, logs and the index identity: "openai", "openai-compatible", … */
+  provider: string;
+  /** Base URL ending before the route, e.g. https://api.openai.com/v1 */
+  baseURL: string;
+  /** Built per call; may throw ConfigError (e.g. a missing API key). */
+  headers: () => Record<string, string>;
+  fetch?: typeof fetch;
+  /** Aborts a call that takes longer; surfaces as a retryable ProviderCallError. Default 60 s. */
+  timeoutMs?: number;
+};
+
+/**
+ * POSTs JSON and returns the parsed reply. Network failures, timeouts and non-2xx answers become
+ * ProviderCallError (retryable per status). Headers are built before the `try`, so a ConfigError
+ * from a missing key is thrown as is and never retried.
+ */
+export async function postJson(
+  config: OpenAICompatibleConfig,
+  path: string,
+  body: unknown,
+  abortSignal?: AbortSignal,
+): Promise<unknown> {
+  const headers = { 'content-type': 'application/json', ...config.headers() };
+  const url = `${config.baseURL.replace(/\/+$/, '')}${path}`;
+  const timeout = AbortSignal.timeout(config.timeoutMs ?? 60_000);
+  const signal = abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout;
+  let response: Response;
+  try {
+    response = await (config.fetch ?? fetch)(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+  } catch (error) {
+    if (abortSignal?.aborted) throw abortSignal.reason;
+    const why = timeout.aborted ? `timed out after ${config.timeoutMs ?? 60_000} ms` : (error as Error).message;
+    throw new ProviderCallError({ provider: config.provider, message: `POST ${url} failed: ${why}`, cause: error });
+  }
+  const text = await response.text().catch((error: unknown) => {
+    throw new ProviderCallError({
+      provider: config.provider,
+      message: `POST ${url}: reading the reply failed`,
+      statusCode: response.status,
+      cause: error,
+    });
+  });
+  if (!response.ok) {
+    throw new ProviderCallError({
+      provider: config.provider,
+      message: `POST ${url} answered ${response.status}: ${text.slice(0, 500)}`,
+      statusCode: response.status,
+    });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ProviderCallError({
+      provider: config.provider,
+      message: `POST ${url}: reply is not JSON`,
+      statusCode: response.status,
+      cause: error,
+      isRetryable: false,
+    });
+  }
+}

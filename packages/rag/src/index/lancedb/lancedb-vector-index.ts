@@ -1,0 +1,247 @@
+import * as lancedb from '@lancedb/lancedb';
+import { Index } from '@lancedb/lancedb';
+import { NotFoundError } from '@ragops/core';
+import { RETRIEVAL_DEFAULTS } from '../../search/retrieval-defaults.ts';
+import type {
+  ChunkRow,
+  CleanupResult,
+  IndexHit,
+  IndexRefresh,
+  SearchFilter,
+  TableVersion,
+  VectorIndex,
+  VectorSearchOptions,
+} from '../vector-index.ts';
+import { ANN_CONFIG } from './ann-config.ts';
+import { arrow, HIT_COLUMNS, rowsToArrow, rowToHit } from './chunk-arrow.ts';
+import { quoteSql, toSqlFilter } from './sql-filter.ts';
+
+const TABLE = 'chunks';
+const FTS_INDEX = 'index_text_idx';
+const ANN_INDEX = 'vector_idx';
+
+/**
+ * Opens the chunk table stored under `uri` (a folder). The table is created by the first `add`.
+ * @example
+ * const index = await openVectorIndex({ uri: '/tmp/home/indexes/dev.docs.kb/lance' });
+ */
+export async function openVectorIndex(options: { uri: string }): Promise<VectorIndex> {
+  const db = await lancedb.connect(options.uri);
+  const names = await db.tableNames();
+  const table = names.includes(TABLE) ? await db.openTable(TABLE) : undefined;
+  const dimensions = table ? await vectorDimensions(table) : undefined;
+  return new LanceVectorIndex(db, table, dimensions);
+}
+
+async function vectorDimensions(table: lancedb.Table): Promise<number> {
+  const field = (await table.schema()).fields.find((f) => f.name === 'vector');
+  if (!field || !(field.type instanceof arrow.FixedSizeList)) throw new Error('chunk table has no vector column');
+  return field.type.listSize;
+}
+
+class LanceVectorIndex implements VectorIndex {
+  readonly #db: lancedb.Connection;
+  #table: lancedb.Table | undefined;
+  #dimensions: number | undefined;
+
+  constructor(db: lancedb.Connection, table: lancedb.Table | undefined, dimensions: number | undefined) {
+    this.#db = db;
+    this.#table = table;
+    this.#dimensions = dimensions;
+  }
+
+  get dimensions(): number | undefined {
+    return this.#dimensions;
+  }
+
+  #requireTable(): lancedb.Table {
+    if (!this.#table) throw new NotFoundError('The index has no chunk table yet: build it first.');
+    return this.#table;
+  }
+
+  async add(rows: readonly ChunkRow[], options: { overwrite?: boolean } = {}): Promise<void> {
+    const dims = options.overwrite || !this.#dimensions ? rows[0]?.vector.length : this.#dimensions;
+    if (dims === undefined) {
+      if (options.overwrite && this.#table && this.#dimensions) {
+        await this.#table.add(rowsToArrow([], this.#dimensions), { mode: 'overwrite' });
+      }
+      return;
+    }
+    const data = rowsToArrow(rows, dims);
+    if (!this.#table) {
+      this.#table = await this.#db.createTable(TABLE, data);
+    } else {
+      // Overwrite is a Lance commit like any other: older versions stay readable until cleanup.
+      await this.#table.add(data, { mode: options.overwrite ? 'overwrite' : 'append' });
+    }
+    this.#dimensions = dims;
+  }
+
+  async deleteByDocumentIds(documentIds: readonly string[]): Promise<number> {
+    if (!this.#table || documentIds.length === 0) return 0;
+    let deleted = 0;
+    // Bounded IN lists keep the predicate small; each slice is one commit.
+    for (let i = 0; i < documentIds.length; i += 5000) {
+      const slice = documentIds.slice(i, i + 5000);
+      const predicate = `doc_id IN (${slice.map(quoteSql).join(', ')})`;
+      const before = await this.#table.countRows(predicate);
+      if (before === 0) continue;
+      await this.#table.delete(predicate);
+      deleted += before;
+    }
+    return deleted;
+  }
+
+  async touch(): Promise<void> {
+    // Deleting nothing is the cheapest commit Lance offers: a new version, same content.
+    await this.#requireTable().delete("chunk_id = '' AND chunk_id <> ''");
+  }
+
+  async countRows(filter?: SearchFilter): Promise<number> {
+    if (!this.#table) return 0;
+    return this.#table.countRows(toSqlFilter(filter));
+  }
+
+  async searchVector(vector: Float32Array | readonly number[], options: VectorSearchOptions): Promise<IndexHit[]> {
+    if (!this.#table) return [];
+    let q = this.#table
+      .vectorSearch(Array.from(vector))
+      .distanceType('cosine')
+      .select([...HIT_COLUMNS, '_distance'])
+      .limit(options.k);
+    const where = toSqlFilter(options.filter);
+    if (where) q = q.where(where);
+    if (options.exact) q = q.bypassVectorIndex();
+    else
+      q = q
+        .nprobes(options.nprobes ?? ANN_CONFIG.nprobes)
+        .refineFactor(options.refineFactor ?? ANN_CONFIG.refineFactor);
+    const rows = await q.toArray();
+    return rows.map((r: Record<string, unknown>) => rowToHit(r, 1 - Number(r._distance)));
+  }
+
+  async searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]> {
+    if (!this.#table || text.trim() === '') return [];
+    let q = this.#table
+      .query()
+      .fullTextSearch(text, { columns: ['index_text'] })
+      .select([...HIT_COLUMNS, '_score'])
+      .limit(options.k);
+    const where = toSqlFilter(options.filter);
+    if (where) q = q.where(where);
+    const rows = await q.toArray();
+    return rows.map((r: Record<string, unknown>) => rowToHit(r, Number(r._score)));
+  }
+
+  async version(): Promise<number> {
+    return this.#table ? this.#table.version() : 0;
+  }
+
+  async listVersions(): Promise<TableVersion[]> {
+    if (!this.#table) return [];
+    const tags = await this.listTags();
+    return (await this.#table.listVersions()).map((v) => ({
+      version: v.version,
+      timestamp: v.timestamp,
+      tags: Object.entries(tags)
+        .filter(([, tv]) => tv === v.version)
+        .map(([t]) => t),
+    }));
+  }
+
+  async checkout(version: number): Promise<void> {
+    const table = this.#requireTable();
+    try {
+      await table.checkout(version);
+    } catch (error) {
+      throw new NotFoundError(`Index version ${version} does not exist (never built, or cleaned up).`, {
+        cause: error,
+      });
+    }
+    this.#dimensions = await vectorDimensions(table);
+  }
+
+  async restore(version: number): Promise<void> {
+    await this.checkout(version);
+    await this.#requireTable().restore();
+  }
+
+  async createOrRefreshIndexes(options: { force?: boolean } = {}): Promise<IndexRefresh> {
+    const table = this.#requireTable();
+    const rows = await table.countRows();
+    const indices = await table.listIndices();
+    const unindexed = async (name: string) =>
+      indices.some((i) => i.name === name) ? ((await table.indexStats(name))?.numUnindexedRows ?? rows) : rows;
+    const result: IndexRefresh = { fts: 'kept', ann: 'none', rows };
+    if (options.force || (await unindexed(FTS_INDEX)) > ANN_CONFIG.ftsMaxUnindexedFraction * rows || rows === 0) {
+      const { baseTokenizer, language, stem, removeStopWords, asciiFolding, lowercase, withPosition } =
+        RETRIEVAL_DEFAULTS.fts;
+      await table.createIndex('index_text', {
+        name: FTS_INDEX,
+        replace: true,
+        config: Index.fts({ baseTokenizer, language, stem, removeStopWords, asciiFolding, lowercase, withPosition }),
+      });
+      result.fts = 'created';
+    }
+    if (rows >= ANN_CONFIG.minRows) {
+      const stale = (await unindexed(ANN_INDEX)) > ANN_CONFIG.maxUnindexedFraction * rows;
+      if (options.force || stale) {
+        await table.createIndex('vector', {
+          name: ANN_INDEX,
+          replace: true,
+          config: Index.ivfPq({
+            distanceType: 'cosine',
+            numPartitions: Math.max(1, Math.round(rows / ANN_CONFIG.rowsPerPartition)),
+          }),
+        });
+        result.ann = 'created';
+      } else result.ann = 'kept';
+    } else if (indices.some((i) => i.name === ANN_INDEX)) {
+      await table.dropIndex(ANN_INDEX); // shrank below the threshold: exact search is better there
+    }
+    return result;
+  }
+
+  async tagVersion(tag: string, version: number): Promise<void> {
+    const tags = await this.#requireTable().tags();
+    const existing = await this.listTags();
+    if (existing[tag] === version) return;
+    if (existing[tag] !== undefined) await tags.update(tag, version);
+    else await tags.create(tag, version);
+  }
+
+  async untagVersion(tag: string): Promise<void> {
+    const existing = await this.listTags();
+    if (existing[tag] === undefined) return;
+    await (await this.#requireTable().tags()).delete(tag);
+  }
+
+  async listTags(): Promise<Record<string, number>> {
+    if (!this.#table) return {};
+    const list = await (await this.#table.tags()).list();
+    return Object.fromEntries(Object.entries(list).map(([name, c]) => [name, Number(c.version)]));
+  }
+
+  async compact(): Promise<{ fragmentsRemoved: number; fragmentsAdded: number }> {
+    // cleanupOlderThan = the epoch: compact and refresh indexes but prune nothing (the default
+    // prunes everything older than 7 days, tagged versions included in the check).
+    const stats = await this.#requireTable().optimize({ cleanupOlderThan: new Date(0) });
+    return { fragmentsRemoved: stats.compaction.fragmentsRemoved, fragmentsAdded: stats.compaction.fragmentsAdded };
+  }
+
+  async cleanup(olderThan: Date): Promise<CleanupResult> {
+    const table = this.#requireTable();
+    const stats = await table.optimize({ cleanupOlderThan: olderThan });
+    const versions = await table.listVersions();
+    return {
+      versionsRemoved: Number(stats.prune.oldVersionsRemoved),
+      bytesRemoved: Number(stats.prune.bytesRemoved),
+      oldestKept: versions[0]?.version,
+    };
+  }
+
+  close(): void {
+    this.#table?.close();
+    this.#db.close();
+  }
+}

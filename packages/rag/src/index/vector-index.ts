@@ -1,0 +1,81 @@
+/** One stored chunk: its text, where it came from, and its embedding. */
+export type ChunkRow = {
+  chunkId: string;
+  documentId: string;
+  /** Content hash of the document version the chunk was cut from (reconciles crashed builds). */
+  documentHash: string;
+  title?: string;
+  headingPath: string[];
+  position: number;
+  startChar: number;
+  endChar: number;
+  /** The raw chunk text, for answers and citations. */
+  text: string;
+  /** What was embedded and full-text indexed: chunkIndexText(chunk). */
+  indexText: string;
+  metadata: Record<string, unknown>;
+  vector: Float32Array | readonly number[];
+};
+
+/** A chunk found by a search, without its vector. */
+export type IndexHit = Omit<ChunkRow, 'vector'> & {
+  /** Cosine similarity for vector search, BM25 for full-text search: higher is better. */
+  score: number;
+};
+
+/** Restricts a search to some documents or metadata values (top-level metadata keys, exact match). */
+export type SearchFilter = {
+  documentIds?: readonly string[];
+  metadata?: Readonly<Record<string, string | number | boolean>>;
+};
+
+export type VectorSearchOptions = {
+  k: number;
+  filter?: SearchFilter;
+  /** Skip the ANN index and compare with every vector (exact; for recall measurements). */
+  exact?: boolean;
+  nprobes?: number;
+  refineFactor?: number;
+};
+
+export type TableVersion = { version: number; timestamp: Date; tags: string[] };
+
+export type IndexRefresh = { fts: 'created' | 'kept'; ann: 'created' | 'kept' | 'none'; rows: number };
+
+export type CleanupResult = { versionsRemoved: number; bytesRemoved: number; oldestKept: number | undefined };
+
+/**
+ * One LanceDB table of chunks behind a narrow interface; no LanceDB type leaks out of it.
+ * Reads see the version checked out (latest unless `checkout` was called); writes need the latest.
+ */
+export interface VectorIndex {
+  /** Vector length of the table, or undefined when it has no table yet. */
+  readonly dimensions: number | undefined;
+  /** Appends rows as one commit (one new table version). Creates the table on first use. */
+  add(rows: readonly ChunkRow[], options?: { overwrite?: boolean }): Promise<void>;
+  /** Deletes every chunk of these documents as one commit; returns the number of rows deleted. */
+  deleteByDocumentIds(documentIds: readonly string[]): Promise<number>;
+  /** Commits a new version with unchanged content (a build that changed nothing still gets a version). */
+  touch(): Promise<void>;
+  countRows(filter?: SearchFilter): Promise<number>;
+  searchVector(vector: Float32Array | readonly number[], options: VectorSearchOptions): Promise<IndexHit[]>;
+  searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]>;
+  /** Current table version (0 when there is no table). */
+  version(): Promise<number>;
+  listVersions(): Promise<TableVersion[]>;
+  /** Time travel: later reads see `version`. Throws NotFoundError when it was cleaned up. */
+  checkout(version: number): Promise<void>;
+  /** Makes the content of `version` the latest version again (a new commit). */
+  restore(version: number): Promise<void>;
+  /** Builds the FTS index when missing or stale, and the ANN index once the table passes the threshold. */
+  createOrRefreshIndexes(options?: { force?: boolean }): Promise<IndexRefresh>;
+  /** Tags protect a version from cleanup. */
+  tagVersion(tag: string, version: number): Promise<void>;
+  untagVersion(tag: string): Promise<void>;
+  listTags(): Promise<Record<string, number>>;
+  /** Merges small data files (a new version with the same content). */
+  compact(): Promise<{ fragmentsRemoved: number; fragmentsAdded: number }>;
+  /** Removes versions older than `olderThan`, never tagged ones nor the latest. */
+  cleanup(olderThan: Date): Promise<CleanupResult>;
+  close(): void;
+}

@@ -1,0 +1,128 @@
+import { ProviderCallError, RagopsError } from '@ragops/core';
+
+/** Retry, timeout and fallback settings shared by `generate()` and `stream()`. */
+export type CallPolicy = {
+  /** Per attempt; for streams, the longest wait for the first part and between parts. Default 60 000. */
+  timeoutMs?: number;
+  /** Retries per model on retryable failures (429, 5xx, network, timeout). Default 2. */
+  maxRetries?: number;
+  /** Backoff before retry k: min(maxDelayMs, initialDelayMs·2^k), times a jitter in [0.5, 1). */
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Jitter source, injectable for tests. Default Math.random. */
+  random?: () => number;
+};
+
+/** A failed attempt, kept for logs and the inference table. */
+export type AttemptFailure = {
+  provider: string;
+  modelId: string;
+  message: string;
+  statusCode: number | undefined;
+  retryable: boolean;
+};
+
+export function backoffMs(policy: CallPolicy, retry: number): number {
+  const base = Math.min(policy.maxDelayMs ?? 4_000, (policy.initialDelayMs ?? 250) * 2 ** retry);
+  return base * (0.5 + 0.5 * (policy.random ?? Math.random)());
+}
+
+/** Sleeps, but wakes (rejecting with the abort reason) when the caller aborts. */
+export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/**
+ * One attempt's abort plumbing: the caller's signal plus a restartable timeout. `translate` turns
+ * what the provider threw into what the runtime acts on: the caller's abort reason as is, our
+ * timeout as a retryable ProviderCallError.
+ */
+export class Attempt {
+  readonly signal: AbortSignal;
+  readonly #controller = new AbortController();
+  readonly #caller: AbortSignal | undefined;
+  readonly #timeoutMs: number;
+  readonly #provider: string;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #timedOut = false;
+
+  constructor(input: { caller: AbortSignal | undefined; timeoutMs: number; provider: string }) {
+    this.#caller = input.caller;
+    this.#timeoutMs = input.timeoutMs;
+    this.#provider = input.provider;
+    this.signal = input.caller ? AbortSignal.any([input.caller, this.#controller.signal]) : this.#controller.signal;
+    this.restartTimer();
+  }
+
+  restartTimer(): void {
+    clearTimeout(this.#timer);
+    this.#timer = setTimeout(() => {
+      this.#timedOut = true;
+      this.#controller.abort(new DOMException(`timed out after ${this.#timeoutMs} ms`, 'TimeoutError'));
+    }, this.#timeoutMs);
+  }
+
+  translate(error: unknown): unknown {
+    if (this.#caller?.aborted) return this.#caller.reason;
+    if (this.#timedOut) {
+      return new ProviderCallError({
+        provider: this.#provider,
+        message: `no answer within ${this.#timeoutMs} ms (timed out)`,
+        cause: error,
+        isRetryable: true,
+      });
+    }
+    return error;
+  }
+
+  /** Stops the timer and cancels whatever the provider still has in flight. */
+  dispose(): void {
+    clearTimeout(this.#timer);
+    if (!this.#controller.signal.aborted) this.#controller.abort(new DOMException('attempt finished', 'AbortError'));
+  }
+}
+
+/** May the runtime try again (same model) or fall back (next model) after this error? */
+export function classify(error: unknown): 'retry' | 'fallback' | 'throw' {
+  if (ProviderCallError.isInstance(error)) return error.isRetryable ? 'retry' : 'fallback';
+  // A missing key or bad provider config: another model in the chain may still serve.
+  if (RagopsError.isInstance(error) && error.code === 'config_error') return 'fallback';
+  return 'throw';
+}
+
+export function describeFailure(provider: string, modelId: string, error: unknown): AttemptFailure {
+  const pce = ProviderCallError.isInstance(error) ? error : undefined;
+  return {
+    provider,
+    modelId,
+    message: error instanceof Error ? error.message : String(error),
+    statusCode: pce?.statusCode,
+    retryable: pce?.isRetryable ?? false,
+  };
+}
+
+/** The error thrown when every model of a fallback chain failed: the last one, wrapped with the count. */
+export function exhausted(models: number, last: unknown): unknown {
+  if (models <= 1 || !ProviderCallError.isInstance(last)) return last;
+  return new ProviderCallError({
+    provider: last.provider,
+    message: `all ${models} models of the fallback chain failed; last error: ${last.message}`,
+    statusCode: last.statusCode,
+    cause: last,
+    isRetryable: last.isRetryable,
+  });
+}

@@ -1,0 +1,32 @@
+import { countTokens } from '../chunk/token-length.ts';
+import type { ChatMessage, ProviderUsage } from './language-model.ts';
+
+/** Final token usage of a call. `source` says whether the provider reported it or we counted. */
+export type Usage = {
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+  source: 'provider' | 'counted' | 'mixed';
+};
+
+/**
+ * Prompt tokens the way OpenAI bills chat messages (cl100k_base, ~4 tokens of framing per message
+ * plus 3 for the reply's priming). An estimate for other tokenizers, but a stable and local one:
+ * the ranks ship with js-tiktoken and are never fetched.
+ */
+export function countPromptTokens(messages: readonly ChatMessage[]): number {
+  return messages.reduce((sum, m) => sum + 4 + countTokens(m.content), 3);
+}
+
+/** Fills what the provider did not report by counting server-side. */
+export function resolveUsage(
+  reported: ProviderUsage | undefined,
+  messages: readonly ChatMessage[],
+  outputText: string,
+): Usage {
+  const inputTokens = reported?.inputTokens ?? countPromptTokens(messages);
+  const outputTokens = reported?.outputTokens ?? countTokens(outputText);
+  const fromProvider = [reported?.inputTokens, reported?.outputTokens].filter((v) => v !== undefined).length;
+  const source = fromProvider === 2 ? 'provider' : fromProvider === 0 ? 'counted' : 'mixed';
+  return { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens, source };
+}

@@ -1,0 +1,147 @@
+import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { RagopsError } from '@ragops/core';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadSource } from './load-source.ts';
+import { makeSourceDocument } from './source-document.ts';
+
+/** A one-page PDF whose page shows `text` (Helvetica), with a correct xref table. */
+function minimalPdf(text: string): Buffer {
+  const stream = `BT /F1 12 Tf 72 720 Td (${text}) Tj ET`;
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((body, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${body}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n`;
+  for (const o of offsets) out += `${String(o).padStart(10, '0')} 00000 n \n`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ragops-load-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('loadSource (folder)', () => {
+  it('reads md, txt, html, pdf and jsonl recursively, ids relative to the root', async () => {
+    const root = join(dir, 'src');
+    await mkdir(join(root, 'guides', 'deep'), { recursive: true });
+    await writeFile(join(root, 'readme.md'), '# Welcome\r\n\r\nHello world.\r\n');
+    await writeFile(join(root, 'guides', 'notes.txt'), 'plain notes');
+    await writeFile(
+      join(root, 'guides', 'deep', 'page.html'),
+      '<html><head><title>Page T</title></head><body><h1>Hi</h1><p>Para <b>bold</b>.</p><script>x()</script></body></html>',
+    );
+    await writeFile(join(root, 'guides', 'paper.pdf'), minimalPdf('Portable document words'));
+    await writeFile(
+      join(root, 'extra.jsonl'),
+      `${JSON.stringify({ id: 'j1', text: 'from jsonl', metadata: { lang: 'en' } })}\n`,
+    );
+    await writeFile(join(root, 'image.png'), Buffer.from([0x89, 0x50]));
+    const loaded = await loadSource({ path: root });
+    expect(loaded.kind).toBe('folder');
+    expect(loaded.warnings).toEqual([]);
+    const byId = Object.fromEntries(loaded.documents.map((d) => [d.id, d]));
+    expect(Object.keys(byId).sort()).toEqual([
+      'guides/deep/page.html',
+      'guides/notes.txt',
+      'guides/paper.pdf',
+      'j1',
+      'readme.md',
+    ]);
+    expect(byId['readme.md']!.text).toBe('# Welcome\n\nHello world.\n'); // CRLF normalized
+    expect(byId['readme.md']!.title).toBe('Welcome');
+    expect(byId['guides/deep/page.html']!.title).toBe('Page T');
+    expect(byId['guides/deep/page.html']!.text).toContain('Para bold.');
+    expect(byId['guides/deep/page.html']!.text).not.toContain('<p>');
+    expect(byId['guides/paper.pdf']!.text).toContain('Portable document words');
+    expect(byId.j1!.metadata).toEqual({ lang: 'en' });
+    expect(byId.j1!.contentHash).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('skips, with a warning naming the file, symlinks leaving the root, oversized and undecodable files', async () => {
+    const root = join(dir, 'src');
+    await mkdir(root);
+    await writeFile(join(dir, 'outside.md'), 'secret');
+    await symlink(join(dir, 'outside.md'), join(root, 'escape.md'));
+    await writeFile(join(root, 'inside.md'), 'inside text');
+    await symlink(join(root, 'inside.md'), join(root, 'alias.md')); // stays inside: loaded
+    await writeFile(join(root, 'big.txt'), 'x'.repeat(2000));
+    await writeFile(join(root, 'latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9])); // "café" in latin-1
+    await writeFile(join(root, 'broken.pdf'), 'not a pdf at all');
+    const loaded = await loadSource({ path: root, maxFileBytes: 1000 });
+    expect(loaded.documents.map((d) => d.id).sort()).toEqual(['alias.md', 'inside.md']);
+    const warned = (file: string) => loaded.warnings.find((w) => w.file === file)?.message;
+    expect(warned('escape.md')).toMatch(/escape\.md.*outside the source root/);
+    expect(warned('big.txt')).toMatch(/big\.txt.*2000 bytes.*1000-byte limit/);
+    expect(warned('latin1.txt')).toMatch(/latin1\.txt.*UTF-8/);
+    expect(warned('broken.pdf')).toMatch(/broken\.pdf.*pdf/);
+    expect(loaded.warnings).toHaveLength(4);
+  });
+});
+
+describe('loadSource (jsonl file)', () => {
+  it('parses lines with zod and reports bad ones as file:line', async () => {
+    const file = join(dir, 'corpus.jsonl');
+    const lines = [
+      JSON.stringify({ id: 'a', text: 'alpha', title: 'A' }),
+      '{not json',
+      JSON.stringify({ id: 'b' }),
+      '',
+      JSON.stringify({ id: 'a', text: 'dup' }),
+      JSON.stringify({ id: 'c', text: 'gamma', metadata: { k: 1 } }),
+    ];
+    await writeFile(file, lines.join('\n'));
+    const loaded = await loadSource({ path: file });
+    expect(loaded.kind).toBe('jsonl');
+    expect(loaded.documents.map((d) => d.id)).toEqual(['a', 'c']);
+    expect(loaded.warnings.map((w) => w.line)).toEqual([2, 3, 5]);
+    expect(loaded.warnings[0]!.message).toContain('corpus.jsonl:2');
+    expect(loaded.warnings[1]!.message).toMatch(/corpus\.jsonl:3: text/);
+    expect(loaded.warnings[2]!.message).toMatch(/duplicate id "a"/);
+  });
+
+  it('throws NotFoundError naming a missing source, InvalidInputError for other files', async () => {
+    const missing = join(dir, 'nope');
+    await expect(loadSource({ path: missing })).rejects.toSatisfy(
+      (e) => RagopsError.isInstance(e) && e.code === 'not_found' && e.message.includes(missing),
+    );
+    await writeFile(join(dir, 'x.csv'), 'a,b');
+    await expect(loadSource({ path: join(dir, 'x.csv') })).rejects.toSatisfy(
+      (e) => RagopsError.isInstance(e) && e.code === 'invalid_input',
+    );
+  });
+});
+
+describe('content hash', () => {
+  it('depends on text, title and metadata (in any key order), not on line endings', () => {
+    const base = makeSourceDocument({ id: 'd', text: 'a\nb', title: 't', metadata: { x: 1, y: 2 } });
+    expect(makeSourceDocument({ id: 'd', text: 'a\r\nb', title: 't', metadata: { y: 2, x: 1 } }).contentHash).toBe(
+      base.contentHash,
+    );
+    expect(makeSourceDocument({ id: 'd', text: 'a\nb!', title: 't', metadata: { x: 1, y: 2 } }).contentHash).not.toBe(
+      base.contentHash,
+    );
+    expect(makeSourceDocument({ id: 'd', text: 'a\nb', title: 'T', metadata: { x: 1, y: 2 } }).contentHash).not.toBe(
+      base.contentHash,
+    );
+    expect(makeSourceDocument({ id: 'd', text: 'a\nb', title: 't', metadata: { x: 1, y: 3 } }).contentHash).not.toBe(
+      base.contentHash,
+    );
+  });
+});

@@ -1,0 +1,173 @@
+import { basename, join } from 'node:path';
+import {
+  ConfigError,
+  contentHash,
+  createModelVersion,
+  createSchema,
+  getChainSpec,
+  loadPromptTemplate,
+  loadRagopsSpec,
+  type ModelVersion,
+  type ModelVersionPackage,
+  NotFoundError,
+  parseInput,
+  parseThreeLevelName,
+  RAG_CHAIN_SIGNATURE,
+  type ServiceContext,
+  type Tags,
+} from '@ragops/core';
+import { findIndexHead, getIndexBuild, type IndexBuild } from '../build/build-record.ts';
+import { pinIndexVersion } from '../build/compact-index.ts';
+import { codeGitCommit } from '../build/git-commit.ts';
+import { chunkerConfigSchema, resolveChunkerConfig } from '../chunk/chunk.ts';
+import { defaultEmbedderConfig, type EmbedderConfig, embedderConfigSchema } from '../embed/create-embedder.ts';
+
+/** The Lance tag that keeps an index version from cleanup while registered versions pin it. */
+export function registryPinTag(indexVersion: number): string {
+  return `registry-v${indexVersion}`;
+}
+
+export type RegisterChainOptions = ServiceContext & {
+  /** RAGOPS_HOME: where the index and its build records live. */
+  home: string;
+  /** Path of ragops.yaml. */
+  specPath: string;
+  /** The chain's name under `chains:`. */
+  chain: string;
+  /** `catalog.schema.model` to register as. */
+  model: string;
+  /** Pin this index version instead of the current one. */
+  indexVersion?: number;
+  description?: string;
+  tags?: Tags;
+  /** Create the model's schema when it does not exist (needs MANAGE on the catalog). */
+  createSchemaIfMissing?: boolean;
+};
+
+/**
+ * Registers a chain from ragops.yaml as the next version of a model: validates the spec and the
+ * prompt file, checks chunker and embedder match the index build, resolves the index to its current
+ * version (or `indexVersion`), pins it with a Lance tag (before registering, so cleanup never races
+ * the registration), packages everything and creates the version.
+ * @example await registerChain({ store, actor, requestId, home: '.ragops', specPath: 'ragops.yaml', chain: 'docs_qa', model: 'dev.quickstart.docs_qa' })
+ */
+export async function registerChain(options: RegisterChainOptions): Promise<ModelVersion> {
+  const target = parseThreeLevelName(options.model);
+  const loaded = await loadRagopsSpec(options.specPath);
+  const { chain, index, indexName } = getChainSpec(loaded, options.chain);
+  const where = `${options.specPath}.indexes.${indexName}`;
+  const chunker = resolveChunkerConfig(parseInput(chunkerConfigSchema, index.chunker ?? {}, `${where}.chunker`));
+  const embedder = index.embedder
+    ? parseInput(embedderConfigSchema, index.embedder, `${where}.embedder`)
+    : defaultEmbedderConfig();
+  // Paths in the package are relative to ragops.yaml (the repo root), so they mean the same on every machine.
+  const prompt = await loadPromptTemplate(join(loaded.dir, chain.prompt), chain.prompt);
+
+  const build = await resolveBuild(options.home, indexName, options.indexVersion);
+  assertBuildMatches({ chainName: options.chain, build, chunker, embedder });
+
+  if (options.createSchemaIfMissing) {
+    const schemaRow = await options.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
+      target.catalog,
+      target.schema,
+    ]);
+    if (!schemaRow) await createSchema({ ...options, catalog: target.catalog, schema: { name: target.schema } });
+  }
+
+  const tag = registryPinTag(build.version);
+  const gitCommit = (await codeGitCommit()) ?? undefined;
+  const pkg: ModelVersionPackage = {
+    formatVersion: 1,
+    chain: {
+      name: options.chain,
+      chunker: build.chunker,
+      embedder: identity(build.embedder),
+      retriever: chain.retriever,
+      prompt: {
+        name: prompt.name,
+        path: prompt.path,
+        sha256: prompt.sha256,
+        template: prompt.template,
+        variables: prompt.variables,
+      },
+      llm: chain.llm,
+    },
+    index: {
+      name: build.index,
+      version: build.version,
+      tag,
+      manifestSha256: contentHash(build.manifest),
+      documentCount: Object.keys(build.manifest).length,
+      ...(build.gitCommit ? { gitCommit: build.gitCommit } : {}),
+    },
+    signature: { inputs: { ...RAG_CHAIN_SIGNATURE.inputs }, outputs: { ...RAG_CHAIN_SIGNATURE.outputs } },
+    run: {
+      ...(gitCommit ? { gitCommit } : {}),
+      specSource: `${basename(loaded.path)}#chains.${options.chain}`,
+      params: {
+        k: chain.retriever.k,
+        mode: chain.retriever.mode,
+        llmProvider: chain.llm.provider,
+        llmModel: chain.llm.model,
+      },
+      metrics: {},
+      author: options.actor.name,
+      createdAt: new Date().toISOString(),
+    },
+  };
+  return createModelVersion({
+    ...options,
+    name: options.model,
+    package: pkg,
+    description: options.description ?? chain.description,
+    tags: options.tags,
+    // Pinned before the version exists, so a compaction never races the registration.
+    prepare: () => pinIndexVersion(options.home, indexName, build.version, tag),
+  });
+}
+
+async function resolveBuild(home: string, indexName: string, version: number | undefined): Promise<IndexBuild> {
+  if (version !== undefined) return getIndexBuild(home, indexName, version);
+  const head = await findIndexHead(home, indexName);
+  if (!head)
+    throw new NotFoundError(
+      `index ${indexName} has no build in ${home}: run \`ragops index build ${indexName}\` first`,
+    );
+  return getIndexBuild(home, indexName, head.buildVersion);
+}
+
+function identity(e: EmbedderConfig): { provider: string; model: string; dimensions: number; baseURL?: string } {
+  return {
+    provider: e.provider,
+    model: e.model,
+    dimensions: e.dimensions,
+    ...(e.baseURL ? { baseURL: e.baseURL } : {}),
+  };
+}
+
+/** ConfigError listing every difference between the spec's chunker/embedder and the build's. */
+export function assertBuildMatches(input: {
+  chainName: string;
+  build: IndexBuild;
+  chunker: { strategy: string; size: number; overlap: number };
+  embedder: EmbedderConfig;
+}): void {
+  const { build } = input;
+  const diffs: string[] = [];
+  for (const key of ['strategy', 'size', 'overlap'] as const) {
+    if (build.chunker[key] !== input.chunker[key])
+      diffs.push(`chunker.${key}: spec ${input.chunker[key]}, build ${build.chunker[key]}`);
+  }
+  const spec = identity(input.embedder);
+  const built = identity(build.embedder);
+  for (const key of ['provider', 'model', 'dimensions', 'baseURL'] as const) {
+    if (spec[key] !== built[key])
+      diffs.push(`embedder.${key}: spec ${spec[key] ?? '(none)'}, build ${built[key] ?? '(none)'}`);
+  }
+  if (diffs.length) {
+    throw new ConfigError(
+      `chain ${input.chainName}: index ${build.index} version ${build.version} was built differently from ragops.yaml (${diffs.join('; ')}). Rebuild the index or fix the spec.`,
+      { details: { differences: diffs } },
+    );
+  }
+}

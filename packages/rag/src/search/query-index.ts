@@ -1,0 +1,143 @@
+import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
+import { findIndexHead, getIndexBuild, type IndexBuild } from '../build/build-record.ts';
+import { indexPaths } from '../build/index-paths.ts';
+import { createEmbedder, embedderIdentity } from '../embed/create-embedder.ts';
+import { embedMany } from '../embed/embed-many.ts';
+import type { Embedder } from '../embed/embedder.ts';
+import type { IndexHit, SearchFilter } from '../index/vector-index.ts';
+import { openIndexReader } from './index-reader-cache.ts';
+import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
+import { RETRIEVAL_DEFAULTS } from './retrieval-defaults.ts';
+
+export const RETRIEVAL_MODES = ['vector', 'fts', 'hybrid'] as const;
+export type RetrievalMode = (typeof RETRIEVAL_MODES)[number];
+
+export type QueryIndexOptions = {
+  home: string;
+  /** `catalog.schema.name`. */
+  name: string;
+  text: string;
+  /** Results wanted. Default 5. */
+  k?: number;
+  /** Default hybrid. */
+  mode?: RetrievalMode;
+  /** A recorded build version (time travel). Default: the current version. */
+  version?: number;
+  filter?: SearchFilter;
+  /** The query embedder; default built from the build record. Refused when its identity differs. */
+  embedder?: Embedder;
+  /** Environment values for API keys of hosted embedders. */
+  env?: Readonly<Record<string, string | undefined>>;
+  fetch?: typeof fetch;
+  abortSignal?: AbortSignal;
+};
+
+/** A retrieved chunk and why: its rank and score in each list it came from. */
+export type RetrievedChunk = Omit<IndexHit, 'indexText' | 'documentHash' | 'score'> & {
+  score: number;
+  sources: { vector?: { rank: number; score: number }; fts?: { rank: number; score: number } };
+};
+
+export type QueryIndexResult = {
+  index: string;
+  version: number;
+  mode: RetrievalMode;
+  k: number;
+  hits: RetrievedChunk[];
+};
+
+/**
+ * The retriever: top-k chunks of an index for a text, by vector similarity, BM25 full text, or both
+ * fused with weighted reciprocal-rank fusion (RETRIEVAL_DEFAULTS.hybrid). Reads the current version,
+ * or `version` (time travel). Throws NotFoundError (index or version unknown) and ConfigError (query
+ * embedder differs from the index's).
+ * @example
+ * const { hits } = await queryIndex({ home: '.ragops', name: 'dev.docs.kb', text: 'how do I rotate keys?', k: 5 });
+ */
+export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndexResult> {
+  const paths = indexPaths(options.home, options.name);
+  const k = options.k ?? 5;
+  if (!Number.isInteger(k) || k < 1 || k > 1000)
+    throw new InvalidInputError(`k must be an integer in [1, 1000], got ${k}`);
+  const mode = options.mode ?? 'hybrid';
+  const { build, version } = await resolveVersion(options.home, paths.name, options.version);
+  const reader = await openIndexReader(paths.lance, version);
+  const hybrid = RETRIEVAL_DEFAULTS.hybrid;
+  const candidates = mode === 'hybrid' ? k * hybrid.candidateMultiplier : k;
+  const filter = options.filter;
+
+  let vectorHits: IndexHit[] = [];
+  let ftsHits: IndexHit[] = [];
+  if (mode !== 'fts') {
+    const embedder =
+      options.embedder ??
+      createEmbedder(build.embedder, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
+    checkEmbedder(paths.name, version, build, embedder);
+    const { embeddings } = await embedMany({
+      embedder,
+      values: [options.text],
+      ...(options.abortSignal && { abortSignal: options.abortSignal }),
+    });
+    vectorHits = await reader.searchVector(embeddings[0]!, { k: candidates, ...(filter && { filter }) });
+  }
+  if (mode !== 'vector') ftsHits = await reader.searchText(options.text, { k: candidates, ...(filter && { filter }) });
+
+  const lists = [
+    { name: 'vector' as const, items: vectorHits, weight: hybrid.vectorWeight },
+    { name: 'fts' as const, items: ftsHits, weight: hybrid.ftsWeight },
+  ].filter((l) => l.items.length > 0);
+  const fused =
+    mode === 'hybrid'
+      ? reciprocalRankFusion(lists, (h) => h.chunkId, { k: hybrid.rrfK, limit: k })
+      : (mode === 'vector' ? vectorHits : ftsHits).map((item, i) => ({
+          item,
+          score: item.score,
+          ranks: { [mode]: i + 1 },
+        }));
+  const scoreIn = (list: IndexHit[], chunkId: string) => list.find((h) => h.chunkId === chunkId)?.score ?? 0;
+  const hits = fused.map(({ item, score, ranks }): RetrievedChunk => {
+    const { indexText: _i, documentHash: _d, score: _s, ...chunk } = item;
+    const sources: RetrievedChunk['sources'] = {};
+    if (ranks.vector !== undefined) sources.vector = { rank: ranks.vector, score: scoreIn(vectorHits, item.chunkId) };
+    if (ranks.fts !== undefined) sources.fts = { rank: ranks.fts, score: scoreIn(ftsHits, item.chunkId) };
+    return { ...chunk, score, sources };
+  });
+  return { index: paths.name, version, mode, k, hits };
+}
+
+// Build records never change once written, and parsing one with a 100k-document manifest costs
+// tens of milliseconds: keep the few in use.
+const builds = new Map<string, Promise<IndexBuild>>();
+
+function cachedBuild(home: string, name: string, version: number): Promise<IndexBuild> {
+  const key = `${home}\0${name}\0${version}`;
+  let build = builds.get(key);
+  if (!build) {
+    build = getIndexBuild(home, name, version);
+    build.catch(() => builds.delete(key));
+    builds.set(key, build);
+    if (builds.size > 32) builds.delete(builds.keys().next().value!);
+  }
+  return build;
+}
+
+async function resolveVersion(
+  home: string,
+  name: string,
+  requested: number | undefined,
+): Promise<{ build: IndexBuild; version: number }> {
+  if (requested !== undefined) return { build: await cachedBuild(home, name, requested), version: requested };
+  const head = await findIndexHead(home, name);
+  if (!head) throw new NotFoundError(`Index ${name} does not exist in ${home}: build it with \`ragops index build\`.`);
+  return { build: await cachedBuild(home, name, head.buildVersion), version: head.version };
+}
+
+function checkEmbedder(name: string, version: number, build: IndexBuild, embedder: Embedder): void {
+  const want = embedderIdentity(build.embedder);
+  const got = `${embedder.provider}/${embedder.modelId}/${embedder.dimensions}`;
+  if (want !== got) {
+    throw new ConfigError(
+      `Index ${name} version ${version} was embedded with ${want}; the query embedder is ${got}. Query with the index's embedder, or rebuild the index with --full.`,
+    );
+  }
+}
