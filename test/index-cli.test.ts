@@ -141,11 +141,16 @@ describe('ragops index (CLI end to end)', () => {
 
   it('refuses a second concurrent build of the same index with a clear message', async () => {
     const corpus = join(dir, 'big.jsonl');
-    await writeFile(corpus, corpusLines(3000));
-    const first = startCli(['index', 'build', 'dev.docs.big', '--source', corpus, '--batch-chunks', '100'], home);
+    await writeFile(corpus, corpusLines(1000));
+    const first = startCli(['index', 'build', 'dev.docs.big', '--source', corpus, '--batch-chunks', '20'], home);
     const done = collect(first);
     await waitForStderr(first, /embedding: started/);
-    const second = await runCli(['index', 'build', 'dev.docs.big', '--source', corpus], home);
+    // Freeze the first build while it holds the lock (a stopped process is alive, so its lock is
+    // live): the second build then always meets it, however fast the first would have finished.
+    first.kill('SIGSTOP');
+    const second = await runCli(['index', 'build', 'dev.docs.big', '--source', corpus], home).finally(() =>
+      first.kill('SIGCONT'),
+    );
     expect(second.code).toBe(1);
     expect(second.stderr).toMatch(/dev\.docs\.big is locked by another build/);
     const result = await done;
@@ -155,6 +160,6 @@ describe('ragops index (CLI end to end)', () => {
       home,
     );
     expect(status.locked).toBe(false);
-    expect(status.lastBuild.documents).toBe(3000);
+    expect(status.lastBuild.documents).toBe(1000);
   });
 });
