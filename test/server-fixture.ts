@@ -13,12 +13,12 @@ import {
   readPrincipal,
 } from '@ragops/core';
 import { buildIndex, type IndexBuild } from '@ragops/rag';
-import pg from 'pg';
 import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
 import { loadConfig, type ServerConfig } from '../apps/server/src/config.ts';
 import { createLifecycle, type Lifecycle } from '../apps/server/src/lifecycle.ts';
 import { createServerLogger } from '../apps/server/src/logger.ts';
+import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
 export type Backend = 'sqlite' | 'postgres';
 
@@ -52,25 +52,6 @@ export type TestServer = {
   close(): Promise<void>;
 };
 
-async function freshPostgresDatabase(baseUrl: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `ragops_server_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-  const admin = new pg.Client({ connectionString: baseUrl });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(baseUrl);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: baseUrl });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 /** Builds a test server on `backend` with its own empty store. */
 export async function createTestServer(
   backend: Backend = 'sqlite',
@@ -80,7 +61,7 @@ export async function createTestServer(
   let dropDatabase: (() => Promise<void>) | undefined;
   let metadataUrl = `sqlite:${join(home, 'ragops.db')}`;
   if (backend === 'postgres') {
-    const db = await freshPostgresDatabase(process.env.RAGOPS_TEST_POSTGRES_URL!);
+    const db = await createFreshPostgresDatabase(process.env.RAGOPS_TEST_POSTGRES_URL!, 'ragops_server');
     metadataUrl = db.url;
     dropDatabase = db.drop;
   }

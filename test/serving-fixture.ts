@@ -28,12 +28,12 @@ import {
   setAlias,
 } from '@ragops/core';
 import { buildIndex, closeIndexReaders, type LlmProviders } from '@ragops/rag';
-import pg from 'pg';
 import { createApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { createLifecycle, type Lifecycle } from '../apps/server/src/lifecycle.ts';
 import { createServerLogger } from '../apps/server/src/logger.ts';
 import type { ServingConfig } from '../apps/server/src/serving/serving-config.ts';
+import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
 export const MODEL = 'dev.qs.docs_qa';
 export const INDEX = 'dev.qs.kb';
@@ -87,21 +87,9 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
   let metadataUrl = `sqlite:${join(home, 'ragops.db')}`;
   let dropDatabase: (() => Promise<void>) | undefined;
   if (options.backend === 'postgres') {
-    const base = process.env.RAGOPS_TEST_POSTGRES_URL!;
-    const name = `ragops_serving_${process.pid}_${Math.random().toString(36).slice(2, 10)}`;
-    const admin = new pg.Client({ connectionString: base });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name}`);
-    await admin.end();
-    const url = new URL(base);
-    url.pathname = `/${name}`;
-    metadataUrl = url.toString();
-    dropDatabase = async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    };
+    const db = await createFreshPostgresDatabase(process.env.RAGOPS_TEST_POSTGRES_URL!, 'ragops_serving');
+    metadataUrl = db.url;
+    dropDatabase = db.drop;
   }
   const config = loadConfig({ RAGOPS_HOME: home, RAGOPS_METADATA_URL: metadataUrl, RAGOPS_LOG_LEVEL: 'warn' });
   const store = await openMetadataStore(config.metadataUrl);
