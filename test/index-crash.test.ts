@@ -91,5 +91,21 @@ describe('crash safety (kill -9 mid-build)', () => {
     expect(rows.find((r) => r.doc_id === 'doc-1950')).toBeUndefined();
     table.close();
     db.close();
-  });
+  }, 180_000); // CLI processes and 2000-document builds: slow when the machine is busy
+
+  it('Ctrl-C (SIGINT) stops a build cleanly: exit 1, lock released, nothing recorded', async () => {
+    const name = 'dev.docs.interrupted';
+    const corpus = join(dir, 'interrupt.jsonl');
+    await writeFile(corpus, corpusLines(3000, 1));
+    const child = startCli(['index', 'build', name, '--source', corpus, '--batch-chunks', '25'], home);
+    const exited = collect(child);
+    await waitForStderr(child, /embedding: started/);
+    child.kill('SIGINT');
+    const r = await exited;
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/Interrupted/);
+    const next = await runJson<Build>(['index', 'build', name, '--source', corpus], home);
+    expect(next.counts.documents.added).toBe(3000);
+    expect(next.counts.chunks.total).toBe(3000);
+  }, 180_000);
 });

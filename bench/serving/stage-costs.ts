@@ -83,8 +83,10 @@ export async function measureStageCosts(ws: BenchWorkspace, budgetMs = 400): Pro
     await add('retrieval: read + zod-parse build record JSON', 'every request (query-index.ts resolveVersion)', () =>
       getIndexBuild(ws.home, BENCH_INDEX, version),
     );
-    await add('retrieval: create hash embedder + embed query', 'every request', (i) =>
-      embedMany({ embedder: createEmbedder(ws.build.embedder, {}), values: [q(i)] }),
+    await add(
+      'retrieval: create hash embedder + embed query',
+      'embed every request; embedder made once per chain',
+      (i) => embedMany({ embedder: createEmbedder(ws.build.embedder, {}), values: [q(i)] }),
     );
     for (const mode of ['vector', 'fts', 'hybrid'] as RetrievalMode[]) {
       await add(`retrieval: queryIndex ${mode} k=5`, mode === 'hybrid' ? 'every request' : 'for comparison', (i) =>
@@ -140,7 +142,7 @@ export async function measureStageCosts(ws: BenchWorkspace, budgetMs = 400): Pro
     }, budgetMs * 2);
     out.push({
       stage: 'inference flush: 500 rows, one transaction',
-      perRequest: 'per batch; node:sqlite is synchronous: blocks the event loop',
+      perRequest: 'the server writes 50-row slices on a writer thread (bench:serving-overhead)',
       ...insert,
     });
     out.push({

@@ -1,6 +1,5 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MetadataStore } from '@ragops/core';
-import { bodyLimit } from 'hono/body-limit';
 import { requestId } from 'hono/request-id';
 import type { AppContext, RagopsApp } from './app-context.ts';
 import type { AppEnv } from './app-env.ts';
@@ -10,6 +9,7 @@ import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
 import { createServerMetrics, httpMetrics, type ServerMetrics } from './metrics.ts';
 import { bearerAuth } from './middleware/bearer-auth.ts';
+import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { validationHook } from './middleware/validation-hook.ts';
@@ -52,9 +52,9 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   const app: RagopsApp = new OpenAPIHono<AppEnv>({ defaultHook: validationHook });
   app.use(requestId({ headerName: 'x-request-id' }));
   app.use(httpMetrics(ctx.metrics));
-  app.use(requestLogger(logger));
+  app.use(requestLogger(logger, options.config.requestLogLevel));
   app.use(
-    bodyLimit({
+    bodySizeLimit({
       maxSize: ctx.config.maxBodyBytes,
       onError: (c) =>
         errorResponse(c, {

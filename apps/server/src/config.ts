@@ -18,6 +18,8 @@ const configSchema = z
     // json for log shippers, pretty for a human at a terminal.
     RAGOPS_LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
     RAGOPS_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    // Level of the one log line per request (probes always debug); debug quiets a busy server.
+    RAGOPS_REQUEST_LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     // Largest request body accepted, in bytes; larger bodies get 413 before any parsing.
     RAGOPS_MAX_BODY_BYTES: z.coerce
       .number()
@@ -36,6 +38,7 @@ const configSchema = z
       metadataUrl: env.RAGOPS_METADATA_URL ?? `sqlite:${path.join(home, 'ragops.db')}`,
       logFormat: env.RAGOPS_LOG_FORMAT,
       logLevel: env.RAGOPS_LOG_LEVEL,
+      requestLogLevel: env.RAGOPS_REQUEST_LOG_LEVEL,
       maxBodyBytes: env.RAGOPS_MAX_BODY_BYTES,
       shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
     };

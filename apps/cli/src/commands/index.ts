@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import { InvalidInputError, parseInput } from '@ragops/core';
+import { ConflictError, InvalidInputError, parseInput } from '@ragops/core';
 import {
   type BuildPhase,
   type BuildProgress,
@@ -83,6 +83,14 @@ const PHASE_LABEL: Record<BuildPhase, string> = {
   indexing: 'indexing',
 };
 
+/** An abort signal fired by Ctrl-C: the build stops between batches, releases its lock, records nothing. */
+function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new ConflictError('Interrupted: the index keeps its previous version.'));
+  process.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
+}
+
 /** Maps build progress events onto one bar per phase (lines on a non-TTY stderr). */
 function progressReporter(json: boolean | undefined): { onProgress: (p: BuildProgress) => void; stop: () => void } {
   const progress = createProgress({ json });
@@ -144,6 +152,7 @@ export function registerIndexCommands(program: Command): void {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseInput(buildFlagsSchema, raw, 'index build');
         const reporter = progressReporter(globals.json);
+        const interrupt = interruptSignal();
         const chunker = {
           ...(f.chunker && { strategy: f.chunker }),
           ...(f.chunkSize !== undefined && { size: f.chunkSize }),
@@ -160,8 +169,12 @@ export function registerIndexCommands(program: Command): void {
           ...(f.maxFileBytes && { maxFileBytes: f.maxFileBytes }),
           ...(f.batchChunks && { batchChunks: f.batchChunks }),
           env: process.env,
+          abortSignal: interrupt.signal,
           onProgress: reporter.onProgress,
-        }).finally(reporter.stop);
+        }).finally(() => {
+          reporter.stop();
+          interrupt.dispose();
+        });
         printResult(globals, buildResult(build), () => renderBuild(build));
       }),
     );
@@ -175,14 +188,19 @@ export function registerIndexCommands(program: Command): void {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseInput(rebuildFlagsSchema, raw, 'index rebuild');
         const reporter = progressReporter(globals.json);
+        const interrupt = interruptSignal();
         const build = await rebuildIndex({
           home: homeOf(f),
           name,
           ...(f.full && { full: true }),
           ...(f.batchChunks && { batchChunks: f.batchChunks }),
           env: process.env,
+          abortSignal: interrupt.signal,
           onProgress: reporter.onProgress,
-        }).finally(reporter.stop);
+        }).finally(() => {
+          reporter.stop();
+          interrupt.dispose();
+        });
         printResult(globals, buildResult(build), () => renderBuild(build));
       }),
     );

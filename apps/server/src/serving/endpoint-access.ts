@@ -8,7 +8,11 @@ import {
   type Principal,
   RateLimitedError,
 } from '@ragops/core';
+import { LruMap } from './lru-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
+
+/** Default cap on each cache (endpoint lookups, hits and misses; principal × endpoint grants). */
+export const ENDPOINT_ACCESS_CACHE_MAX = 10_000;
 
 /**
  * Who may call which endpoint, and how often: the endpoint config and each principal's EXECUTE
@@ -18,13 +22,21 @@ import { RateLimiter } from './rate-limiter.ts';
 export class EndpointAccess {
   readonly #store: MetadataStore;
   readonly #stalenessMs: number;
-  readonly #endpoints = new Map<string, { endpoint: Endpoint | undefined; at: number }>();
-  readonly #grants = new Map<string, { ok: boolean; at: number }>();
+  /** Misses are cached too (a client retrying an unknown name must not hit the store each time), so bounded. */
+  readonly #endpoints: LruMap<string, { endpoint: Endpoint | undefined; at: number }>;
+  readonly #grants: LruMap<string, { ok: boolean; at: number }>;
   readonly #limiter = new RateLimiter();
 
-  constructor(store: MetadataStore, stalenessMs: number) {
+  constructor(store: MetadataStore, stalenessMs: number, options: { cacheMax?: number } = {}) {
     this.#store = store;
     this.#stalenessMs = stalenessMs;
+    this.#endpoints = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
+    this.#grants = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
+  }
+
+  /** Entries in the endpoint cache (for tests and metrics). */
+  get cachedEndpoints(): number {
+    return this.#endpoints.size;
   }
 
   /**

@@ -130,4 +130,56 @@ describe('InferenceLog', () => {
     expect(log.dropped).toBe(0);
     expect(await queryInferenceRows(store, { limit: 1000 })).toHaveLength(30);
   });
+
+  it('writes a large batch in small transactions, letting the event loop run between them, in order', async () => {
+    const transactions: number[] = [];
+    const log = new InferenceLog({
+      store,
+      logger,
+      queueMax: 10_000,
+      batchSize: 500,
+      flushMs: 60_000,
+      sliceRows: 50,
+      onWritten: (n) => transactions.push(n),
+    });
+    for (let i = 0; i < 500; i++) log.enqueue(row(i));
+    // Count event-loop turns (setImmediate callbacks) that run while the flush is in progress.
+    let turns = 0;
+    let flushing = true;
+    const spin = () => {
+      if (!flushing) return;
+      turns += 1;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const flushed = log.flush();
+    // Rows enqueued mid-flush are written after the earlier ones.
+    setImmediate(() => {
+      for (let i = 500; i < 520; i++) log.enqueue(row(i));
+    });
+    await flushed;
+    flushing = false;
+    await log.close();
+    expect(transactions.slice(0, 10)).toEqual(Array(10).fill(50));
+    expect(transactions.reduce((a, b) => a + b, 0)).toBe(520);
+    expect(turns).toBeGreaterThanOrEqual(9);
+    expect((await queryInferenceRows(store, { limit: 1000 })).map((r) => r.requestId)).toEqual(
+      Array.from({ length: 520 }, (_, i) => `r${i}`),
+    );
+  });
+
+  it('never writes more than batchSize rows per transaction', async () => {
+    const transactions: number[] = [];
+    const log = new InferenceLog({
+      store,
+      logger,
+      queueMax: 1000,
+      batchSize: 20,
+      flushMs: 60_000,
+      onWritten: (n) => transactions.push(n),
+    });
+    for (let i = 0; i < 45; i++) log.enqueue(row(i));
+    await log.close();
+    expect(transactions).toEqual([20, 20, 5]);
+  });
 });

@@ -6,19 +6,34 @@ export type InferenceLogOptions = {
   logger: ServerLogger;
   /** Rows waiting; past it new rows are dropped, counted and logged (a slow store never blocks requests). */
   queueMax: number;
-  /** Rows per write transaction. */
+  /** Rows queued that start a write before `flushMs` is up. */
   batchSize: number;
+  /**
+   * Most rows per write transaction (default 50, and never more than batchSize). node:sqlite is
+   * synchronous, so a transaction blocks the event loop while it runs: a drain writes its rows in
+   * slices of this size and yields to the event loop (setImmediate) between them, which keeps each
+   * stall to about a millisecond instead of one long one per batch.
+   */
+  sliceRows?: number;
   /** Longest a row waits before a write starts. */
   flushMs: number;
   /** Called with the number of rows dropped (metrics). */
   onDrop?: (count: number) => void;
+  /**
+   * Writes one transaction's rows; default `store.transaction` + insertInferenceRows on this thread.
+   * The server passes an InferenceWriterThread's `write` for SQLite stores.
+   */
+  write?: (rows: InferenceRow[]) => Promise<void>;
   onWritten?: (count: number) => void;
 };
 
+const DEFAULT_SLICE_ROWS = 50;
+
 /**
  * The inference table's writer: `enqueue` is a push onto a bounded in-memory queue (no I/O on the
- * request path); a background loop writes batches in one transaction each. A failed write keeps its
- * rows at the head of the queue and retries on the next tick. `close()` (graceful shutdown, SIGTERM)
+ * request path); a background loop writes them in queue order, in small transactions with a turn of
+ * the event loop between them (see `sliceRows`). A failed write keeps its rows at the head of the
+ * queue and retries on the next tick. `close()` (graceful shutdown, SIGTERM)
  * writes every queued row before it resolves.
  */
 export class InferenceLog {
@@ -111,10 +126,15 @@ export class InferenceLog {
   }
 
   async #drain(): Promise<void> {
-    while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.#o.batchSize);
+    const slice = Math.max(1, Math.min(this.#o.batchSize, this.#o.sliceRows ?? DEFAULT_SLICE_ROWS));
+    for (let first = true; this.#queue.length > 0; first = false) {
+      // Let requests (timers, sockets) run between two synchronous SQLite transactions.
+      if (!first) await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.#queue.length === 0) break;
+      const batch = this.#queue.splice(0, slice);
       try {
-        await this.#o.store.transaction((tx) => insertInferenceRows(tx, batch));
+        if (this.#o.write) await this.#o.write(batch);
+        else await this.#o.store.transaction((tx) => insertInferenceRows(tx, batch));
       } catch (err) {
         this.#queue.unshift(...batch);
         throw err;

@@ -13,6 +13,7 @@ import {
 import type { ServerLogger } from '../logger.ts';
 import { EndpointAccess } from './endpoint-access.ts';
 import { InferenceLog } from './inference-log.ts';
+import { type InferenceWriterThread, inferenceWriterFor } from './inference-writer-thread.ts';
 import { ServingTimeoutError } from './openai-error.ts';
 import type { ServingConfig } from './serving-config.ts';
 import type { ServingMetrics } from './serving-metrics.ts';
@@ -69,6 +70,7 @@ export class ServingRuntime {
   readonly #recorder: ServingRecorder;
   readonly #random: () => number;
   readonly #shadow: ShadowTraffic;
+  readonly #writerThread: InferenceWriterThread | undefined;
 
   constructor(deps: {
     store: MetadataStore;
@@ -79,6 +81,8 @@ export class ServingRuntime {
     random?: () => number;
     fetch?: typeof fetch;
     customProviders?: Record<string, (modelId: string) => LanguageModel>;
+    /** Write inference rows from a worker thread when the store is SQLite (default true). */
+    inferenceWriterThread?: boolean;
   }) {
     this.#random = deps.random ?? Math.random;
     const resolveModel = createLanguageModelResolver(deps.config.providers, {
@@ -94,10 +98,13 @@ export class ServingRuntime {
       load: (version) => loadChain({ ...version, home: deps.home, resolveModel, prices: deps.config.prices }),
     });
     this.access = new EndpointAccess(deps.store, deps.config.aliasStalenessMs);
+    this.#writerThread = deps.inferenceWriterThread === false ? undefined : inferenceWriterFor(deps.store, deps.logger);
+    const writer = this.#writerThread;
     this.inferenceLog = new InferenceLog({
       store: deps.store,
       logger: deps.logger,
       ...deps.config.inference,
+      ...(writer && { write: (rows) => writer.write(rows) }),
       onDrop: (n) => deps.metrics.rowsDropped.inc(n),
       onWritten: (n) => deps.metrics.rowsWritten.inc(n),
     });
@@ -183,6 +190,7 @@ export class ServingRuntime {
   async close(): Promise<void> {
     await this.#shadow.drain();
     await this.inferenceLog.close();
+    await this.#writerThread?.close();
   }
 
   async #prepare(req: ServeRequest, started: number, startedAt: Date): Promise<Prepared> {

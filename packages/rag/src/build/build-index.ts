@@ -115,6 +115,9 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
     }
     const embedded = await chunkAndEmbed({ index, embedder, docs: toEmbed, chunkerConfig, overwrite: full, options });
 
+    if ((await index.version()) === 0) {
+      throw new InvalidInputError(`Source "${options.source}" has documents but no text to index.`);
+    }
     progress({ phase: 'indexing', done: 0, total: 1 });
     await index.createOrRefreshIndexes({ force: full });
     if ((await index.version()) === head?.version) await index.touch(); // every build gets its own version

@@ -1,5 +1,6 @@
 import { ConfigError, InvalidInputError } from '@ragops/core';
 import { getIndexBuild } from '../build/build-record.ts';
+import { createEmbedder } from '../embed/create-embedder.ts';
 import type { CallPolicy } from '../llm/call-policy.ts';
 import type { LanguageModelResolver } from '../llm/create-language-model.ts';
 import { type GenerateOptions, type GenerateOutput, generate } from '../llm/generate.ts';
@@ -46,7 +47,17 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       `${uri}: the prompt declares ${unknown.join(', ')}, which the chain runtime does not fill (it fills ${CHAIN_PROMPT_VARIABLES.join(', ')})`,
     );
   }
-  await getIndexBuild(options.home, pkg.index.name, pkg.index.version);
+  const build = await getIndexBuild(options.home, pkg.index.name, pkg.index.version);
+  // One query embedder per loaded chain, not one per request: the hash embedder's token cache and
+  // term tables cost more to allocate than to embed a question with (embedding is synchronous, so
+  // concurrent requests never interleave inside it).
+  const embedder =
+    pkg.chain.retriever.mode === 'fts'
+      ? undefined
+      : createEmbedder(build.embedder, {
+          ...(options.env && { env: options.env }),
+          ...(options.fetch && { fetch: options.fetch }),
+        });
   const served = {
     modelName,
     version,
@@ -71,6 +82,7 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       k: pkg.chain.retriever.k,
       mode: pkg.chain.retriever.mode,
       ...(Object.keys(pkg.chain.retriever.filters).length > 0 && { filter: { metadata: pkg.chain.retriever.filters } }),
+      ...(embedder && { embedder }),
       ...(options.env && { env: options.env }),
       ...(options.fetch && { fetch: options.fetch }),
       ...(request.abortSignal && { abortSignal: request.abortSignal }),

@@ -64,9 +64,19 @@ export class Attempt {
     this.#caller = input.caller;
     this.#timeoutMs = input.timeoutMs;
     this.#provider = input.provider;
-    this.signal = input.caller ? AbortSignal.any([input.caller, this.#controller.signal]) : this.#controller.signal;
+    // The caller's abort is forwarded by a listener rather than AbortSignal.any(), whose dependent-
+    // signal bookkeeping (weak refs, registries) was a visible per-request cost in serving profiles.
+    this.signal = this.#controller.signal;
+    const caller = input.caller;
+    if (caller?.aborted) this.#controller.abort(caller.reason);
+    else caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
     this.restartTimer();
   }
+
+  readonly #onCallerAbort = (): void => {
+    clearTimeout(this.#timer);
+    this.#controller.abort(this.#caller?.reason);
+  };
 
   restartTimer(): void {
     clearTimeout(this.#timer);
@@ -92,8 +102,17 @@ export class Attempt {
   /** Stops the timer and cancels whatever the provider still has in flight. */
   dispose(): void {
     clearTimeout(this.#timer);
-    if (!this.#controller.signal.aborted) this.#controller.abort(new DOMException('attempt finished', 'AbortError'));
+    this.#caller?.removeEventListener('abort', this.#onCallerAbort);
+    if (!this.#controller.signal.aborted) this.#controller.abort(attemptFinished());
   }
+}
+
+// One shared reason for every finished attempt: building a DOMException (and its stack) on each call
+// showed up in serving profiles. Nothing reads its stack; it only tells the provider to stop.
+let finishedReason: DOMException | undefined;
+function attemptFinished(): DOMException {
+  finishedReason ??= new DOMException('attempt finished', 'AbortError');
+  return finishedReason;
 }
 
 /** May the runtime try again (same model) or fall back (next model) after this error? */

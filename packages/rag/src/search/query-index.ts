@@ -5,6 +5,7 @@ import { createEmbedder, embedderIdentity } from '../embed/create-embedder.ts';
 import { embedMany } from '../embed/embed-many.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import type { IndexHit, SearchFilter } from '../index/vector-index.ts';
+import { convexFusion } from './convex-fusion.ts';
 import { openIndexReader } from './index-reader-cache.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import { RETRIEVAL_DEFAULTS } from './retrieval-defaults.ts';
@@ -48,7 +49,8 @@ export type QueryIndexResult = {
 
 /**
  * The retriever: top-k chunks of an index for a text, by vector similarity, BM25 full text, or both
- * fused with weighted reciprocal-rank fusion (RETRIEVAL_DEFAULTS.hybrid). Reads the current version,
+ * fused (RETRIEVAL_DEFAULTS.hybrid: a convex combination of min-max normalised scores, or weighted
+ * reciprocal-rank fusion). Reads the current version,
  * or `version` (time travel). Throws NotFoundError (index or version unknown) and ConfigError (query
  * embedder differs from the index's).
  * @example
@@ -63,12 +65,11 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
   const { build, version } = await resolveVersion(options.home, paths.name, options.version);
   const reader = await openIndexReader(paths.lance, version);
   const hybrid = RETRIEVAL_DEFAULTS.hybrid;
-  const candidates = mode === 'hybrid' ? k * hybrid.candidateMultiplier : k;
+  const candidates = mode === 'hybrid' ? Math.max(k * hybrid.candidateMultiplier, hybrid.minCandidates) : k;
   const filter = options.filter;
 
-  let vectorHits: IndexHit[] = [];
-  let ftsHits: IndexHit[] = [];
-  if (mode !== 'fts') {
+  const searchVector = async (): Promise<IndexHit[]> => {
+    if (mode === 'fts') return [];
     const embedder =
       options.embedder ??
       createEmbedder(build.embedder, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
@@ -78,9 +79,13 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
       values: [options.text],
       ...(options.abortSignal && { abortSignal: options.abortSignal }),
     });
-    vectorHits = await reader.searchVector(embeddings[0]!, { k: candidates, ...(filter && { filter }) });
-  }
-  if (mode !== 'vector') ftsHits = await reader.searchText(options.text, { k: candidates, ...(filter && { filter }) });
+    return reader.searchVector(embeddings[0]!, { k: candidates, ...(filter && { filter }) });
+  };
+  const searchText = async (): Promise<IndexHit[]> =>
+    mode === 'vector' ? [] : reader.searchText(options.text, { k: candidates, ...(filter && { filter }) });
+  // Both lists at once: the full-text search runs on LanceDB's native threads while the vector search
+  // runs (in memory for small pinned versions, see index/lancedb/resident-chunks.ts; else in LanceDB).
+  const [vectorHits, ftsHits] = await Promise.all([searchVector(), searchText()]);
 
   const lists = [
     { name: 'vector' as const, items: vectorHits, weight: hybrid.vectorWeight },
@@ -88,7 +93,13 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
   ].filter((l) => l.items.length > 0);
   const fused =
     mode === 'hybrid'
-      ? reciprocalRankFusion(lists, (h) => h.chunkId, { k: hybrid.rrfK, limit: k })
+      ? hybrid.method === 'convex'
+        ? convexFusion(
+            lists.map((l) => ({ ...l, score: (h: IndexHit) => h.score })),
+            (h) => h.chunkId,
+            { limit: k },
+          )
+        : reciprocalRankFusion(lists, (h) => h.chunkId, { k: hybrid.rrfK, limit: k })
       : (mode === 'vector' ? vectorHits : ftsHits).map((item, i) => ({
           item,
           score: item.score,

@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
 import type { Schema, Table } from 'apache-arrow';
-import { z } from 'zod';
 import type { ChunkRow, IndexHit } from '../vector-index.ts';
 
 // LanceDB require()s apache-arrow and checks `instanceof` against the CommonJS build; an ESM
@@ -77,38 +76,85 @@ export function rowsToArrow(rows: readonly ChunkRow[], dimensions: number): Tabl
   return new ArrowTable([new RecordBatch(schema, struct)]);
 }
 
-// Rows read back from LanceDB are a boundary: parse them.
-const hitRowSchema = z.object({
-  chunk_id: z.string(),
-  doc_id: z.string(),
-  doc_hash: z.string(),
-  title: z.string().nullish(),
-  heading_path: z.string(),
-  position: z.number(),
-  start_char: z.number(),
-  end_char: z.number(),
-  text: z.string(),
-  index_text: z.string(),
-  metadata: z.string(),
-});
+/** Columns a hit is made of (everything but the vector), in table order. */
+export const HIT_COLUMNS = [
+  'chunk_id',
+  'doc_id',
+  'doc_hash',
+  'title',
+  'heading_path',
+  'position',
+  'start_char',
+  'end_char',
+  'text',
+  'index_text',
+  'metadata',
+] as const;
 
-export const HIT_COLUMNS = Object.keys(hitRowSchema.shape);
+/**
+ * Rows read back from LanceDB are a boundary, but one we wrote ourselves with `rowsToArrow`: the
+ * table's schema is checked once when a table is opened or checked out (here), and rows are then read
+ * column by column without a per-row parse. Parsing every row with zod through Arrow row proxies cost
+ * 22–30% of the serving main thread (bench/serving.ts profile).
+ */
+export function checkChunkSchema(schema: Schema): void {
+  const expected = chunkSchema(1).fields;
+  for (const want of expected) {
+    const got = schema.fields.find((f) => f.name === want.name);
+    const ok =
+      got && (want.name === 'vector' ? got.type instanceof FixedSizeList : got.type.typeId === want.type.typeId);
+    if (!ok) {
+      throw new Error(
+        `The chunk table's column ${want.name} is ${got ? String(got.type) : 'missing'}, expected ${String(want.type)}: rebuild the index with --full.`,
+      );
+    }
+  }
+}
 
-export function rowToHit(raw: unknown, score: number): IndexHit {
-  const r = hitRowSchema.parse(raw);
+/** The Arrow columns of HIT_COLUMNS in a query result (or a whole table read). */
+export type HitColumns = { readonly [K in (typeof HIT_COLUMNS)[number]]: { get(i: number): unknown } };
+
+export function hitColumns(table: Pick<Table, 'getChild'>): HitColumns {
+  const columns: Record<string, { get(i: number): unknown }> = {};
+  for (const name of HIT_COLUMNS) {
+    const col = table.getChild(name);
+    if (!col) throw new Error(`LanceDB returned no ${name} column`);
+    columns[name] = col;
+  }
+  return columns as HitColumns;
+}
+
+/** Row `i` of hit columns as an IndexHit (heading path and metadata are JSON we serialised). */
+export function hitAt(c: HitColumns, i: number, score: number): IndexHit {
   const hit: IndexHit = {
-    chunkId: r.chunk_id,
-    documentId: r.doc_id,
-    documentHash: r.doc_hash,
-    headingPath: z.array(z.string()).parse(JSON.parse(r.heading_path)),
-    position: r.position,
-    startChar: r.start_char,
-    endChar: r.end_char,
-    text: r.text,
-    indexText: r.index_text,
-    metadata: z.record(z.string(), z.unknown()).parse(JSON.parse(r.metadata)),
+    chunkId: c.chunk_id.get(i) as string,
+    documentId: c.doc_id.get(i) as string,
+    documentHash: c.doc_hash.get(i) as string,
+    headingPath: JSON.parse(c.heading_path.get(i) as string) as string[],
+    position: c.position.get(i) as number,
+    startChar: c.start_char.get(i) as number,
+    endChar: c.end_char.get(i) as number,
+    text: c.text.get(i) as string,
+    indexText: c.index_text.get(i) as string,
+    metadata: JSON.parse(c.metadata.get(i) as string) as Record<string, unknown>,
     score,
   };
-  if (r.title != null) hit.title = r.title;
+  const title = c.title.get(i);
+  if (title != null) hit.title = title as string;
   return hit;
+}
+
+/** Every row of a search result as hits, the score read from `scoreColumn` and mapped by `toScore`. */
+export function hitsFromArrow(
+  table: Pick<Table, 'getChild' | 'numRows'>,
+  scoreColumn: string,
+  toScore: (raw: number) => number,
+): IndexHit[] {
+  if (table.numRows === 0) return []; // an empty result may come without columns
+  const columns = hitColumns(table);
+  const scores = table.getChild(scoreColumn);
+  if (!scores) throw new Error(`LanceDB returned no ${scoreColumn} column`);
+  const hits: IndexHit[] = new Array(table.numRows);
+  for (let i = 0; i < table.numRows; i++) hits[i] = hitAt(columns, i, toScore(Number(scores.get(i))));
+  return hits;
 }

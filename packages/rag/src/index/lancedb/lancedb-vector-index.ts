@@ -13,8 +13,17 @@ import type {
   VectorSearchOptions,
 } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
-import { arrow, HIT_COLUMNS, rowsToArrow, rowToHit } from './chunk-arrow.ts';
+import { arrow, checkChunkSchema, HIT_COLUMNS, hitsFromArrow, rowsToArrow } from './chunk-arrow.ts';
+import { ResidentChunks } from './resident-chunks.ts';
 import { quoteSql, toSqlFilter } from './sql-filter.ts';
+
+// Workaround for a LanceDB 0.31 (lance 8) deadlock: building a full-text index over more rows than
+// one posting batch (~8-9k documents here) hangs forever with 0% CPU once the bounded write queue
+// fills. Reproduced with 9k-10k rows of 90 words; both settings below avoid it, and 100k rows then
+// index in ~8 s. The native code reads them from the environment at index time, so they are set
+// here, once, unless the user set them. Remove when an upgraded LanceDB passes bench:index without.
+process.env.LANCE_FTS_POSTING_BATCH_ROWS ??= '10000000';
+process.env.LANCE_FTS_WRITE_QUEUE_SIZE ??= '100000';
 
 const TABLE = 'chunks';
 const FTS_INDEX = 'index_text_idx';
@@ -34,7 +43,9 @@ export async function openVectorIndex(options: { uri: string }): Promise<VectorI
 }
 
 async function vectorDimensions(table: lancedb.Table): Promise<number> {
-  const field = (await table.schema()).fields.find((f) => f.name === 'vector');
+  const schema = await table.schema();
+  checkChunkSchema(schema); // once per open/checkout, so that reads need no per-row parse
+  const field = schema.fields.find((f) => f.name === 'vector');
   if (!field || !(field.type instanceof arrow.FixedSizeList)) throw new Error('chunk table has no vector column');
   return field.type.listSize;
 }
@@ -43,6 +54,9 @@ class LanceVectorIndex implements VectorIndex {
   readonly #db: lancedb.Connection;
   #table: lancedb.Table | undefined;
   #dimensions: number | undefined;
+  /** A checked-out version is immutable: searched from memory when small (resident-chunks.ts). */
+  #resident: Promise<ResidentChunks | undefined> | undefined;
+  #pinned = false;
 
   constructor(db: lancedb.Connection, table: lancedb.Table | undefined, dimensions: number | undefined) {
     this.#db = db;
@@ -79,17 +93,14 @@ class LanceVectorIndex implements VectorIndex {
 
   async deleteByDocumentIds(documentIds: readonly string[]): Promise<number> {
     if (!this.#table || documentIds.length === 0) return 0;
-    let deleted = 0;
+    // Unfiltered countRows reads only the manifest; a filtered one would scan the table.
+    const before = await this.#table.countRows();
     // Bounded IN lists keep the predicate small; each slice is one commit.
     for (let i = 0; i < documentIds.length; i += 5000) {
       const slice = documentIds.slice(i, i + 5000);
-      const predicate = `doc_id IN (${slice.map(quoteSql).join(', ')})`;
-      const before = await this.#table.countRows(predicate);
-      if (before === 0) continue;
-      await this.#table.delete(predicate);
-      deleted += before;
+      await this.#table.delete(`doc_id IN (${slice.map(quoteSql).join(', ')})`);
     }
-    return deleted;
+    return before - (await this.#table.countRows());
   }
 
   async touch(): Promise<void> {
@@ -102,8 +113,24 @@ class LanceVectorIndex implements VectorIndex {
     return this.#table.countRows(toSqlFilter(filter));
   }
 
+  /** The resident copy of the checked-out version, loaded on first use; undefined when not pinned or too big. */
+  #residentChunks(): Promise<ResidentChunks | undefined> {
+    if (!this.#pinned || !this.#table || !this.#dimensions) return Promise.resolve(undefined);
+    if (!this.#resident) {
+      this.#resident = ResidentChunks.load(this.#table, this.#dimensions);
+      this.#resident.catch(() => {
+        this.#resident = undefined;
+      });
+    }
+    return this.#resident;
+  }
+
   async searchVector(vector: Float32Array | readonly number[], options: VectorSearchOptions): Promise<IndexHit[]> {
     if (!this.#table) return [];
+    // `exact` keeps LanceDB's own flat search: it is the reference recall is measured against.
+    const resident = options.exact ? undefined : await this.#residentChunks();
+    if (resident) return resident.search(vector, options.k, options.filter);
+    // Cosine, as the ANN index is built with (createOrRefreshIndexes): a query must use its index's metric.
     let q = this.#table
       .vectorSearch(Array.from(vector))
       .distanceType('cosine')
@@ -116,21 +143,31 @@ class LanceVectorIndex implements VectorIndex {
       q = q
         .nprobes(options.nprobes ?? ANN_CONFIG.nprobes)
         .refineFactor(options.refineFactor ?? ANN_CONFIG.refineFactor);
-    const rows = await q.toArray();
-    return rows.map((r: Record<string, unknown>) => rowToHit(r, 1 - Number(r._distance)));
+    return hitsFromArrow(await q.toArrow(), '_distance', (d) => 1 - d);
   }
 
   async searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]> {
     if (!this.#table || text.trim() === '') return [];
+    const resident = await this.#residentChunks();
+    // With a resident copy, LanceDB only ranks (row ids and BM25 scores); the hits come from memory.
     let q = this.#table
       .query()
       .fullTextSearch(text, { columns: ['index_text'] })
-      .select([...HIT_COLUMNS, '_score'])
+      .select(resident ? ['_score'] : [...HIT_COLUMNS, '_score'])
       .limit(options.k);
+    if (resident) q = q.withRowId();
     const where = toSqlFilter(options.filter);
     if (where) q = q.where(where);
-    const rows = await q.toArray();
-    return rows.map((r: Record<string, unknown>) => rowToHit(r, Number(r._score)));
+    const result = await q.toArrow();
+    if (!resident || result.numRows === 0) return hitsFromArrow(result, '_score', (s) => s);
+    const rowIds = result.getChild('_rowid')!;
+    const scores = result.getChild('_score')!;
+    const hits: IndexHit[] = [];
+    for (let i = 0; i < result.numRows; i++) {
+      const hit = resident.hitOfRowId(BigInt(rowIds.get(i) as bigint), Number(scores.get(i)));
+      if (hit) hits.push(hit);
+    }
+    return hits;
   }
 
   async version(): Promise<number> {
@@ -159,10 +196,22 @@ class LanceVectorIndex implements VectorIndex {
       });
     }
     this.#dimensions = await vectorDimensions(table);
+    this.#unpin();
+    this.#pinned = true;
+  }
+
+  #unpin(): void {
+    this.#pinned = false;
+    this.#resident?.then(
+      (r) => r?.release(),
+      () => {},
+    );
+    this.#resident = undefined;
   }
 
   async restore(version: number): Promise<void> {
     await this.checkout(version);
+    this.#unpin(); // restored: the table is the writable latest version again
     await this.#requireTable().restore();
   }
 
@@ -189,7 +238,7 @@ class LanceVectorIndex implements VectorIndex {
         await table.createIndex('vector', {
           name: ANN_INDEX,
           replace: true,
-          config: Index.ivfPq({
+          config: Index.hnswSq({
             distanceType: 'cosine',
             numPartitions: Math.max(1, Math.round(rows / ANN_CONFIG.rowsPerPartition)),
           }),
@@ -241,6 +290,7 @@ class LanceVectorIndex implements VectorIndex {
   }
 
   close(): void {
+    this.#unpin();
     this.#table?.close();
     this.#db.close();
   }

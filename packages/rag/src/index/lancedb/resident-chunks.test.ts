@@ -1,0 +1,140 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HashEmbedder } from '../../embed/hash-embedder.ts';
+import type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from '../vector-index.ts';
+import { openVectorIndex } from './lancedb-vector-index.ts';
+import { RESIDENT_CONFIG, residentChunkBytes } from './resident-chunks.ts';
+
+const DIMS = 48;
+const ROWS = 400;
+const WORDS = ['apple', 'banana', 'cherry', 'delta', 'echo', 'fig', 'grape', 'harbor', 'iris', 'jade', 'kiwi'];
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
+function random(seed: number): () => number {
+  let a = seed;
+  return () => {
+    a = (a + 0x6d2b79f5) | 0;
+    let t = Math.imul(a ^ (a >>> 15), 1 | a);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const rand = random(7);
+const vector = () => Array.from({ length: DIMS }, () => rand() * 2 - 1); // not unit length: cosine must normalise
+
+const rows: ChunkRow[] = Array.from({ length: ROWS }, (_, i) => {
+  const text = Array.from({ length: 6 }, () => WORDS[Math.floor(rand() * WORDS.length)]).join(' ');
+  return {
+    chunkId: `d${i % 100}#${Math.floor(i / 100)}`,
+    documentId: `d${i % 100}`,
+    documentHash: `h${i % 100}`,
+    ...(i % 3 !== 0 && { title: `Title ${i}` }),
+    headingPath: i % 2 === 0 ? ['Top', `Sub ${i}`] : [],
+    position: Math.floor(i / 100),
+    startChar: i,
+    endChar: i + text.length,
+    text,
+    indexText: `${text} row${i}`,
+    metadata: { lang: i % 2 === 0 ? 'en' : 'fr', year: 2020 + (i % 4), tag: i % 5 === 0 ? 'x,y' : 'z' },
+    vector: vector(),
+  };
+});
+
+let dir: string;
+let writer: VectorIndex;
+let reader: VectorIndex;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'ragops-resident-'));
+  writer = await openVectorIndex({ uri: dir });
+  await writer.add(rows.slice(0, 250));
+  await writer.add(rows.slice(250)); // two fragments: the resident copy must join them in order
+  await writer.createOrRefreshIndexes();
+  reader = await openVectorIndex({ uri: dir });
+  await reader.checkout(await writer.version());
+});
+afterAll(async () => {
+  reader.close();
+  writer.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const ids = (hits: IndexHit[]) => hits.map((h) => h.chunkId);
+
+describe('resident chunks (a pinned version searched from memory)', () => {
+  it('returns the same top-k, scores and hit fields as LanceDB flat cosine search', async () => {
+    for (let q = 0; q < 25; q++) {
+      const query = vector();
+      const fromMemory = await reader.searchVector(query, { k: 10 });
+      const fromLance = await reader.searchVector(query, { k: 10, exact: true });
+      expect(ids(fromMemory)).toEqual(ids(fromLance));
+      fromMemory.forEach((h, i) => {
+        expect(h.score).toBeCloseTo(fromLance[i]!.score, 5);
+        expect({ ...h, score: 0 }).toEqual({ ...fromLance[i]!, score: 0 });
+      });
+    }
+    expect(residentChunkBytes()).toBeGreaterThanOrEqual(ROWS * DIMS * 4);
+  });
+
+  it('agrees with LanceDB on sparse (hash) query vectors, k larger than the table, and filters', async () => {
+    const embedder = new HashEmbedder({ dimensions: DIMS });
+    const sparse = Array.from(embedder.embedOne('cherry harbor'));
+    expect(ids(await reader.searchVector(sparse, { k: 10 }))).toEqual(
+      ids(await reader.searchVector(sparse, { k: 10, exact: true })),
+    );
+    const all = await reader.searchVector(vector(), { k: ROWS + 50 });
+    expect(all).toHaveLength(ROWS);
+    expect(new Set(ids(all)).size).toBe(ROWS);
+
+    const query = vector();
+    const filters: SearchFilter[] = [
+      { documentIds: ['d3', 'd17', 'd42'] },
+      { metadata: { lang: 'fr', year: 2021 } },
+      { metadata: { tag: 'x,y' } },
+      { documentIds: ['d4', 'd5'], metadata: { lang: 'en' } },
+      { documentIds: [] },
+    ];
+    for (const filter of filters) {
+      const fromMemory = await reader.searchVector(query, { k: 8, filter });
+      const fromLance = await reader.searchVector(query, { k: 8, exact: true, filter });
+      expect(ids(fromMemory)).toEqual(ids(fromLance));
+    }
+  });
+
+  it('leaves tables at or over the row threshold to LanceDB, and frees memory on close', async () => {
+    const held = residentChunkBytes();
+    const saved = RESIDENT_CONFIG.rowsBelow;
+    RESIDENT_CONFIG.rowsBelow = ROWS;
+    const big = await openVectorIndex({ uri: dir });
+    try {
+      await big.checkout(await writer.version());
+      const query = vector();
+      expect(ids(await big.searchVector(query, { k: 5 }))).toEqual(ids(await reader.searchVector(query, { k: 5 })));
+      expect(residentChunkBytes()).toBe(held); // searched by LanceDB, nothing loaded
+    } finally {
+      RESIDENT_CONFIG.rowsBelow = saved;
+      big.close();
+    }
+    const small = await openVectorIndex({ uri: dir });
+    await small.checkout(await writer.version());
+    await small.searchVector(vector(), { k: 1 });
+    expect(residentChunkBytes()).toBeGreaterThan(held);
+    small.close();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(residentChunkBytes()).toBe(held);
+  });
+
+  it('serves full-text hits from memory identical to LanceDB reading them', async () => {
+    for (const text of ['cherry harbor', 'row17', 'apple banana jade']) {
+      const pinned = await reader.searchText(text, { k: 20 });
+      const latest = await writer.searchText(text, { k: 20 }); // not pinned: LanceDB returns every column
+      expect(pinned.length).toBeGreaterThan(0);
+      expect(pinned).toEqual(latest);
+    }
+    const filter = { metadata: { lang: 'en' }, documentIds: ['d2', 'd4', 'd7'] };
+    const filtered = await reader.searchText('apple cherry', { k: 20, filter });
+    expect(filtered).toEqual(await writer.searchText('apple cherry', { k: 20, filter }));
+    expect(new Set(filtered.map((h) => h.documentId))).toEqual(new Set(['d2', 'd4']));
+  });
+});
