@@ -69,9 +69,9 @@ async function waitReady(url: string, timeoutMs: number): Promise<void> {
 }
 
 step(`Index the project's documentation (docs/) into LanceDB, in ${home}`);
-process.stdout.write(await ragops(['index', 'build', INDEX, '--source', 'docs']));
+process.stdout.write(await ragops(['index', 'build', INDEX]));
 
-step('Retrieve passages (hybrid: vector + full-text, fused by reciprocal rank)');
+step('Retrieve passages (hybrid: vector + full-text scores, normalised and fused)');
 process.stdout.write(await ragops(['index', 'query', INDEX, QUESTIONS[0]!, '--k', '3', '--mode', 'hybrid']));
 
 step('Register the chain `docs_qa` from ragops.yaml as a model version pinned to this index version');

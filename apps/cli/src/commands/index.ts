@@ -22,12 +22,14 @@ import { z } from 'zod';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { indexDefinitionFromSpec } from './index-spec.ts';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
 const homeSchema = z.object({ home: z.string().min(1).optional() });
 const buildFlagsSchema = homeSchema.extend({
-  source: z.string().min(1),
+  source: z.string().min(1).optional(),
+  spec: z.string().min(1).default('ragops.yaml'),
   chunker: z.enum(CHUNK_STRATEGIES).optional(),
   chunkSize: int(1).optional(),
   chunkOverlap: int(0).optional(),
@@ -135,7 +137,11 @@ export function registerIndexCommands(program: Command): void {
 
   withHome(index.command('build <name>'))
     .description('build an index catalog.schema.name from a folder or .jsonl file (incremental when it exists)')
-    .requiredOption('--source <path>', 'folder (md, txt, html, pdf, jsonl) or one .jsonl file')
+    .option(
+      '--source <path>',
+      'folder (md, txt, html, pdf, jsonl) or one .jsonl file (default: indexes.<name> in the spec)',
+    )
+    .option('--spec <file>', 'the spec file defining indexes: (used when --source is not given)', 'ragops.yaml')
     .option('--chunker <strategy>', `chunking strategy: ${CHUNK_STRATEGIES.join('|')}`)
     .option('--chunk-size <n>', 'chunk size (characters; tokens for --chunker token)')
     .option('--chunk-overlap <n>', 'overlap between chunks (same unit)')
@@ -153,16 +159,19 @@ export function registerIndexCommands(program: Command): void {
         const f = parseInput(buildFlagsSchema, raw, 'index build');
         const reporter = progressReporter(globals.json);
         const interrupt = interruptSignal();
+        // Without --source the index is the one ragops.yaml defines; flags still override its settings.
+        const defined = f.source ? undefined : await indexDefinitionFromSpec(name, f.spec);
         const chunker = {
+          ...defined?.chunker,
           ...(f.chunker && { strategy: f.chunker }),
           ...(f.chunkSize !== undefined && { size: f.chunkSize }),
           ...(f.chunkOverlap !== undefined && { overlap: f.chunkOverlap }),
         };
-        const embedder = embedderFromFlags(f);
+        const embedder = embedderFromFlags(f) ?? defined?.embedder;
         const build = await buildIndex({
           home: homeOf(f),
           name,
-          source: f.source,
+          source: f.source ?? defined!.source,
           ...(Object.keys(chunker).length > 0 && { chunker }),
           ...(embedder && { embedder }),
           ...(f.full && { full: true }),

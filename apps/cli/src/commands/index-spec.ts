@@ -1,0 +1,28 @@
+import { resolve } from 'node:path';
+import { InvalidInputError, loadRagopsSpec, parseInput } from '@ragops/core';
+import { type ChunkerConfigInput, chunkerConfigSchema, type EmbedderConfig, embedderConfigSchema } from '@ragops/rag';
+
+/** What `indexes.<name>` in ragops.yaml says to build. */
+export type IndexDefinition = { source: string; chunker?: ChunkerConfigInput; embedder?: EmbedderConfig };
+
+/**
+ * The index's definition in ragops.yaml (source relative to the file; chunker and embedder parsed
+ * with the index package's own schemas), so `ragops index build <name>` needs no flags for an index
+ * the repo defines — and builds it exactly as `models register` will check it.
+ */
+export async function indexDefinitionFromSpec(name: string, specPath: string): Promise<IndexDefinition> {
+  const loaded = await loadRagopsSpec(specPath);
+  const index = loaded.spec.indexes[name];
+  if (!index) {
+    const defined = Object.keys(loaded.spec.indexes).join(', ') || 'none';
+    throw new InvalidInputError(
+      `index build: no --source given and ${specPath} defines no index "${name}" under indexes: (defined: ${defined}). Pass --source <folder|file.jsonl>.`,
+    );
+  }
+  const where = `${specPath}.indexes.${name}`;
+  return {
+    source: resolve(loaded.dir, index.source),
+    ...(index.chunker && { chunker: parseInput(chunkerConfigSchema, index.chunker, `${where}.chunker`) }),
+    ...(index.embedder && { embedder: parseInput(embedderConfigSchema, index.embedder, `${where}.embedder`) }),
+  };
+}
