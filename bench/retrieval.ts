@@ -84,8 +84,8 @@ function readJsonl<S extends z.ZodType>(path: string, schema: S, what: string): 
     let value: unknown;
     try {
       value = JSON.parse(line);
-    } catch {
-      throw new InvalidInputError(`${path}:${i + 1}: not valid JSON`);
+    } catch (error) {
+      throw new InvalidInputError(`${path}:${i + 1}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
     rows.push(parseInput(schema, value, `${path}:${i + 1}`));
   });

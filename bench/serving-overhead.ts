@@ -16,7 +16,7 @@
  *   npm run bench:serving-overhead -- [--requests 2000] [--rows-per-second 1000] [--seconds 5]
  *     [--label after] [--out bench/results/serving-overhead.json]
  */
-import { createWriteStream, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
@@ -225,10 +225,9 @@ console.log(
 );
 const out = resolve(root, args.out);
 mkdirSync(dirname(out), { recursive: true });
-let previous: Record<string, unknown> = {};
-try {
-  previous = JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>;
-} catch {}
+// Earlier labels in the results file are kept; a missing file starts empty, an unreadable one stops
+// the run rather than being overwritten.
+const previous = existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as Record<string, unknown>) : {};
 writeFileSync(out, `${JSON.stringify({ ...previous, [args.label]: result }, null, 2)}\n`);
 console.error(`wrote ${out} (key "${args.label}")`);
 

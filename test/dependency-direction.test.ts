@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
@@ -16,13 +16,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 const root = join(import.meta.dirname, '..');
 
 function sourceFiles(dir: string): string[] {
-  let entries: string[];
-  try {
-    entries = readdirSync(dir);
-  } catch {
-    return []; // a package that does not exist yet has no imports to check
-  }
-  return entries.flatMap((name) => {
+  return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : sourceFiles(path);
     return path.endsWith('.ts') ? [path] : [];
@@ -30,10 +24,21 @@ function sourceFiles(dir: string): string[] {
 }
 
 describe('package dependency direction', () => {
-  for (const [pkg, allowed] of Object.entries(ALLOWED)) {
+  // evals and monitoring are designed, not built yet: their rules apply once their folders exist.
+  const existing = Object.entries(ALLOWED).filter(([pkg]) => existsSync(join(root, pkg, 'src')));
+
+  it('checks the packages that exist', () => {
+    expect(existing.map(([pkg]) => pkg)).toEqual(
+      expect.arrayContaining(['packages/core', 'packages/rag', 'apps/server', 'apps/cli']),
+    );
+  });
+
+  for (const [pkg, allowed] of existing) {
     it(`${pkg} imports only ${allowed.length ? allowed.join(', ') : 'no ragops package'}`, () => {
       const violations: string[] = [];
-      for (const file of sourceFiles(join(root, pkg, 'src'))) {
+      const files = sourceFiles(join(root, pkg, 'src'));
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
         const text = readFileSync(file, 'utf8');
         for (const match of text.matchAll(
           /from\s+['"](@ragops\/[a-z-]+)[^'"]*['"]|import\(\s*['"](@ragops\/[a-z-]+)/g,

@@ -133,10 +133,14 @@ describe('ragops index (CLI end to end)', () => {
     expect(badName.code).toBe(2);
     const badK = await runCli(['index', 'query', NAME, 'x', '--k', 'zero'], home);
     expect(badK.code).toBe(2);
-    expect(badK.stderr).toMatch(/k/);
+    expect(badK.stderr).toMatch(/^error: --k: /m);
     const badMode = await runCli(['--json', 'index', 'query', NAME, 'x', '--mode', 'fuzzy'], home);
     expect(badMode.code).toBe(2);
-    expect(JSON.parse(badMode.stdout).error.code).toBe('invalid_input');
+    expect(JSON.parse(badMode.stdout).error).toMatchObject({
+      code: 'invalid_input',
+      message: expect.stringMatching(/^--mode: /),
+    });
+    expect(badName.stderr).toMatch(/not-three-levels/);
   });
 
   it('refuses a second concurrent build of the same index with a clear message', async () => {

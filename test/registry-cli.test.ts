@@ -216,6 +216,11 @@ describe('ragops registry CLI', () => {
       ['an unknown privilege', ['grants', 'add', 'bob', 'OWN', 'dev'], 'invalid_input'],
       ['a bad audit time', ['audit', '--since', 'yesterday'], 'invalid_input'],
       ['a bad token expiry', ['tokens', 'create', '--expires', 'soon'], 'invalid_input'],
+      [
+        'a tag without =',
+        ['models', 'register', MODEL, '--chain', 'qa', '--spec', 'SPEC', '--tag', 'nokv'],
+        'invalid_input',
+      ],
       ['a duplicate catalog', ['catalogs', 'create', 'dev'], 'conflict'],
       [
         'a missing index version',

@@ -82,9 +82,16 @@ describe('server over real HTTP (main.ts in a child process)', () => {
     expect(JSON.stringify(lines)).not.toContain(token);
   });
 
-  it('exits 2 with a readable message on invalid configuration', async () => {
+  it.each([
+    { variable: 'PORT', env: { PORT: 'eighty' }, message: /^PORT: /m },
+    {
+      variable: 'RAGOPS_LLM_PROVIDERS',
+      env: { PORT: '0', RAGOPS_LLM_PROVIDERS: '{bad' },
+      message: /^RAGOPS_LLM_PROVIDERS: /m,
+    },
+  ])('exits 2 with a readable message on invalid configuration ($variable)', async ({ env, message }) => {
     const bad = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
-      env: { ...process.env, PORT: 'eighty', RAGOPS_HOME: home },
+      env: { ...process.env, ...env, RAGOPS_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -93,7 +100,8 @@ describe('server over real HTTP (main.ts in a child process)', () => {
     });
     const code = await new Promise<number | null>((resolve) => bad.once('exit', resolve));
     expect(code).toBe(2);
-    expect(stderr).toMatch(/PORT/);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/\n\s+at /);
   });
 });
 
@@ -115,6 +123,21 @@ describe('startServer (in process, real HTTP)', () => {
       expect(order).toEqual(['hook saw store 200', 'closed']);
       await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
       expect((await server.app.request('/readyz')).status).toBe(503);
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects with the listen error when the port is taken, and a second start still works', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'ragops-server-taken-'));
+    try {
+      const first = await startServer(loadConfig({ PORT: '0', RAGOPS_HOME: home, RAGOPS_LOG_LEVEL: 'silent' }));
+      const taken = loadConfig({ PORT: String(first.port), RAGOPS_HOME: home, RAGOPS_LOG_LEVEL: 'silent' });
+      await expect(startServer(taken)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await first.close();
+      const again = await startServer(taken);
+      expect((await fetch(`${again.url}/healthz`)).status).toBe(200);
+      await again.close();
     } finally {
       await rm(home, { recursive: true, force: true });
     }

@@ -60,6 +60,20 @@ describe('ragops endpoints', () => {
     expect(bad.stderr).toMatch(/sum to 100/);
     const noServe = await cli(['endpoints', 'create', 'x']);
     expect(noServe.code).toBe(2);
+    const badShare = await cli(['endpoints', 'create', 'x', '--serve', `models:/${MODEL}/1=half`]);
+    expect(badShare.code).toBe(2);
+    expect(badShare.stderr).toMatch(/--serve models:\/.*=half: the traffic share after = must be a whole percent/);
+    const unshared = await cli([
+      'endpoints',
+      'create',
+      'x',
+      '--serve',
+      `models:/${MODEL}/1`,
+      '--serve',
+      `models:/${MODEL}/2`,
+    ]);
+    expect(unshared.code).toBe(2);
+    expect(unshared.stderr).toMatch(/give each a traffic share/);
     expect((await cli(['endpoints', 'show', 'missing'])).code).toBe(2);
   });
 

@@ -1,3 +1,4 @@
+import { RagopsError } from '@ragops/core';
 import { Command, CommanderError } from 'commander';
 import { reportError } from './output.ts';
 
@@ -22,7 +23,7 @@ export function action<A extends unknown[]>(run: (...args: A) => Promise<void>):
 /** The root `ragops` command; subcommand groups register themselves on it. */
 export function createProgram(): Command {
   const program = new Command('ragops')
-    .description('LLMOps for retrieval-augmented generation: indexes, registry, serving, evaluation, monitoring')
+    .description('LLMOps for retrieval-augmented generation: indexes, registry, serving, inference tables')
     .option('--json', 'print a machine-readable result on stdout and nothing else')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
@@ -47,6 +48,11 @@ export async function runProgram(program: Command, argv: string[]): Promise<void
         error.code === 'commander.version' ||
         error.code === 'commander.help';
       process.exitCode = ok ? 0 : 2;
+      return;
+    }
+    // An option's own parser (e.g. `--tag key=value`) rejected its value before any action ran.
+    if (RagopsError.isInstance(error)) {
+      process.exitCode = reportError(error, program.opts<GlobalOptions>());
       return;
     }
     throw error;

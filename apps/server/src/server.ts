@@ -29,14 +29,30 @@ export async function startServer(config: ServerConfig, logger = createServerLog
   await mkdir(config.home, { recursive: true });
   const store = await openMetadataStore(config.metadataUrl);
   const lifecycle = createLifecycle();
-  const app = createApp({ store, config, logger, lifecycle });
-
-  const { server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
-      resolve({ server: s as Server, address: info }),
-    );
-    s.once('error', reject);
-  });
+  let app: ReturnType<typeof createApp>;
+  let server: Server;
+  let address: AddressInfo;
+  try {
+    app = createApp({ store, config, logger, lifecycle });
+    ({ server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
+      const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
+        resolve({ server: s as Server, address: info }),
+      );
+      s.once('error', reject);
+    }));
+  } catch (error) {
+    // A bad serving setting or a taken port: release what was opened, then report the failure (and
+    // a failed release alongside it, never instead of it).
+    const released = await lifecycle
+      .shutdown()
+      .finally(() => store.close())
+      .then(
+        () => undefined,
+        (cleanupError: unknown) => cleanupError,
+      );
+    if (released !== undefined) throw new AggregateError([error, released], 'server failed to start and to clean up');
+    throw error;
+  }
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   logger.info({ url, metadataStore: config.metadataUrl.split(':')[0] }, 'listening');

@@ -127,9 +127,11 @@ export {
 } from './registry/register-chain.ts';
 /** Convex combination of min-max normalised scores: the default hybrid fusion (RETRIEVAL_DEFAULTS.hybrid). */
 export { convexFusion, type ScoredList } from './search/convex-fusion.ts';
+/** What a fusion returns: the item, its fused score and its rank in each list. */
+export type { FusedItem } from './search/fuse-ranked-lists.ts';
 /** Closes the retriever's cached LanceDB readers (server shutdown, tests). */
 export { closeIndexReaders } from './search/index-reader-cache.ts';
-/** The retriever: vector, full-text or hybrid (weighted RRF) top-k over an index version. */
+/** The retriever: vector, full-text or hybrid (convex or RRF fusion) top-k over an index version. */
 export {
   type QueryIndexOptions,
   type QueryIndexResult,
@@ -139,7 +141,7 @@ export {
   type RetrievedChunk,
 } from './search/query-index.ts';
 /** Weighted reciprocal-rank fusion of ranked lists. */
-export { type FusedItem, type RankedList, reciprocalRankFusion } from './search/reciprocal-rank-fusion.ts';
+export { type RankedList, reciprocalRankFusion } from './search/reciprocal-rank-fusion.ts';
 /** Chunking, full-text and hybrid-fusion defaults, chosen with `npm run bench:retrieval`. */
 export { RETRIEVAL_DEFAULTS } from './search/retrieval-defaults.ts';
 /** The analyzer the hash embedder uses: lower-case word tokens, English stop words out, Porter stems. */

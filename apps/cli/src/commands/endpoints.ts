@@ -40,7 +40,9 @@ async function configFromFlags(opts: unknown): Promise<EndpointConfigInput> {
     try {
       json = JSON.parse(await readFile(f.config, 'utf8'));
     } catch (error) {
-      throw new InvalidInputError(`--config ${f.config}: not a readable JSON file (${(error as Error).message})`);
+      throw new InvalidInputError(`--config ${f.config}: not a readable JSON file (${(error as Error).message})`, {
+        cause: error,
+      });
     }
     return json as EndpointConfigInput;
   }
@@ -48,12 +50,16 @@ async function configFromFlags(opts: unknown): Promise<EndpointConfigInput> {
     throw new InvalidInputError('give at least one --serve <model-uri>[=<traffic %>] (or --config <file>)');
   const served = f.serve.map((spec) => {
     const eq = spec.lastIndexOf('=');
-    if (eq < 0) return { model: spec, traffic: f.serve!.length === 1 ? 100 : Number.NaN };
-    return { model: spec.slice(0, eq), traffic: Number(spec.slice(eq + 1)) };
+    if (eq < 0) {
+      if (f.serve!.length === 1) return { model: spec, traffic: 100 };
+      throw new InvalidInputError(`--serve ${spec}: with several entities give each a traffic share: <uri>=<percent>`);
+    }
+    const traffic = Number(spec.slice(eq + 1));
+    if (!Number.isInteger(traffic)) {
+      throw new InvalidInputError(`--serve ${spec}: the traffic share after = must be a whole percent`);
+    }
+    return { model: spec.slice(0, eq), traffic };
   });
-  if (served.some((s) => !Number.isInteger(s.traffic))) {
-    throw new InvalidInputError('--serve: with several entities give each a traffic share: --serve <uri>=<percent>');
-  }
   return {
     served,
     ...(f.description !== undefined && { description: f.description }),

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { ConflictError, InvalidInputError, parseInput } from '@ragops/core';
+import { ConflictError, InvalidInputError } from '@ragops/core';
 import {
   type BuildPhase,
   type BuildProgress,
@@ -23,6 +22,7 @@ import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { indexDefinitionFromSpec } from './index-spec.ts';
+import { addHomeOption, parseFlags, resolveHome } from './registry-cli.ts';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -49,11 +49,6 @@ const queryFlagsSchema = homeSchema.extend({
   version: int(1).optional(),
 });
 const compactFlagsSchema = homeSchema.extend({ retain: int(1) });
-
-/** `--home`, else RAGOPS_HOME, else ./.ragops (the CLI is the only place reading the environment). */
-function homeOf(flags: { home?: string | undefined }): string {
-  return resolve(flags.home ?? (process.env.RAGOPS_HOME || '.ragops'));
-}
 
 /** Embedder flags → config, or undefined to keep the index's (or the default) embedder. */
 function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig | undefined {
@@ -133,9 +128,8 @@ function buildResult(b: IndexBuild) {
 /** `ragops index build|rebuild|status|history|query|compact`. */
 export function registerIndexCommands(program: Command): void {
   const index = program.command('index').description('build, rebuild, version and query vector indexes');
-  const withHome = (c: Command) => c.option('--home <dir>', 'state folder (default: $RAGOPS_HOME or ./.ragops)');
 
-  withHome(index.command('build <name>'))
+  addHomeOption(index.command('build <name>'))
     .description('build an index catalog.schema.name from a folder or .jsonl file (incremental when it exists)')
     .option(
       '--source <path>',
@@ -156,7 +150,7 @@ export function registerIndexCommands(program: Command): void {
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
-        const f = parseInput(buildFlagsSchema, raw, 'index build');
+        const f = parseFlags(buildFlagsSchema, raw);
         const reporter = progressReporter(globals.json);
         const interrupt = interruptSignal();
         // Without --source the index is the one ragops.yaml defines; flags still override its settings.
@@ -169,7 +163,7 @@ export function registerIndexCommands(program: Command): void {
         };
         const embedder = embedderFromFlags(f) ?? defined?.embedder;
         const build = await buildIndex({
-          home: homeOf(f),
+          home: resolveHome(f),
           name,
           source: f.source ?? defined!.source,
           ...(Object.keys(chunker).length > 0 && { chunker }),
@@ -188,18 +182,18 @@ export function registerIndexCommands(program: Command): void {
       }),
     );
 
-  withHome(index.command('rebuild <name>'))
+  addHomeOption(index.command('rebuild <name>'))
     .description('re-read the recorded source; only new and changed documents are re-embedded')
     .option('--full', 're-chunk and re-embed everything')
     .option('--batch-chunks <n>', 'chunks embedded and written per batch (default 4096)')
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
-        const f = parseInput(rebuildFlagsSchema, raw, 'index rebuild');
+        const f = parseFlags(rebuildFlagsSchema, raw);
         const reporter = progressReporter(globals.json);
         const interrupt = interruptSignal();
         const build = await rebuildIndex({
-          home: homeOf(f),
+          home: resolveHome(f),
           name,
           ...(f.full && { full: true }),
           ...(f.batchChunks && { batchChunks: f.batchChunks }),
@@ -214,12 +208,12 @@ export function registerIndexCommands(program: Command): void {
       }),
     );
 
-  withHome(index.command('status <name>'))
+  addHomeOption(index.command('status <name>'))
     .description('current version, last build, pins and lock of an index')
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
-        const f = parseInput(homeSchema, raw, 'index status');
-        const status = await getIndexStatus(homeOf(f), name);
+        const f = parseFlags(homeSchema, raw);
+        const status = await getIndexStatus(resolveHome(f), name);
         printResult(command.optsWithGlobals<GlobalOptions>(), status, (s) =>
           [
             `${s.index} version ${s.version} (last build ${s.lastBuild.version} at ${s.lastBuild.createdAt})`,
@@ -241,12 +235,12 @@ export function registerIndexCommands(program: Command): void {
       }),
     );
 
-  withHome(index.command('history <name>'))
+  addHomeOption(index.command('history <name>'))
     .description('every build of an index: version, counts, embedder, chunker, git commit')
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
-        const f = parseInput(homeSchema, raw, 'index history');
-        const builds = await listIndexHistory(homeOf(f), name);
+        const f = parseFlags(homeSchema, raw);
+        const builds = await listIndexHistory(resolveHome(f), name);
         printResult(command.optsWithGlobals<GlobalOptions>(), { index: builds[0]?.index, builds }, ({ builds }) =>
           builds
             .map((b) => {
@@ -263,17 +257,17 @@ export function registerIndexCommands(program: Command): void {
       }),
     );
 
-  withHome(index.command('query <name> <text>'))
+  addHomeOption(index.command('query <name> <text>'))
     .description('retrieve the top-k chunks for a text (vector, full-text or hybrid)')
     .option('--k <n>', 'number of chunks', '5')
     .option('--mode <mode>', `${RETRIEVAL_MODES.join('|')}`, 'hybrid')
     .option('--version <n>', 'query an older build version (time travel)')
     .action(
       action(async (name: string, text: string, raw: unknown, command: Command) => {
-        const f = parseInput(queryFlagsSchema, raw, 'index query');
+        const f = parseFlags(queryFlagsSchema, raw);
         try {
           const result = await queryIndex({
-            home: homeOf(f),
+            home: resolveHome(f),
             name,
             text,
             k: f.k,
@@ -299,13 +293,13 @@ export function registerIndexCommands(program: Command): void {
       }),
     );
 
-  withHome(index.command('compact <name>'))
+  addHomeOption(index.command('compact <name>'))
     .description('compact data files and remove old versions, keeping the last N builds and every pinned version')
     .requiredOption('--retain <n>', 'number of most recent builds to keep readable')
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
-        const f = parseInput(compactFlagsSchema, raw, 'index compact');
-        const result = await compactIndex({ home: homeOf(f), name, retain: f.retain });
+        const f = parseFlags(compactFlagsSchema, raw);
+        const result = await compactIndex({ home: resolveHome(f), name, retain: f.retain });
         printResult(command.optsWithGlobals<GlobalOptions>(), result, (r) =>
           [
             `${r.index} compacted to version ${r.version}: ${r.compaction.fragmentsRemoved} fragments merged into ${r.compaction.fragmentsAdded}`,

@@ -8,7 +8,6 @@ import {
   type MetadataStore,
   openMetadataStore,
   type Principal,
-  parseInput,
   readPrincipal,
   type ServiceContext,
 } from '@ragops/core';
@@ -34,6 +33,11 @@ export function addHomeOption(command: Command): Command {
   return command.option('--home <dir>', 'state folder (default: $RAGOPS_HOME or ./.ragops)');
 }
 
+/** `--home`, else RAGOPS_HOME, else ./.ragops, as an absolute path. */
+export function resolveHome(flags: { home?: string | undefined }): string {
+  return resolve(flags.home ?? (process.env.RAGOPS_HOME || '.ragops'));
+}
+
 /**
  * Opens the store (RAGOPS_METADATA_URL, else sqlite:<home>/ragops.db), resolves the actor (the
  * principal of RAGOPS_TOKEN when set, else the local admin), runs `fn`, closes the store.
@@ -41,7 +45,7 @@ export function addHomeOption(command: Command): Command {
  */
 export async function withRegistry<T>(command: Command, fn: (cli: RegistryCli) => Promise<T>): Promise<T> {
   const opts = command.optsWithGlobals<GlobalOptions & { home?: string }>();
-  const home = resolve(opts.home ?? (process.env.RAGOPS_HOME || '.ragops'));
+  const home = resolveHome(opts);
   const url = process.env.RAGOPS_METADATA_URL || defaultMetadataUrl(home);
   const store: MetadataStore = await openMetadataStore(url);
   try {
@@ -55,9 +59,18 @@ export async function withRegistry<T>(command: Command, fn: (cli: RegistryCli) =
   }
 }
 
-/** Parses a command's flags with zod (InvalidInputError naming the flags → exit 2). */
+/** Parses a command's flags with zod: InvalidInputError naming each bad flag as typed (`--chunk-size`) → exit 2. */
 export function parseFlags<S extends z.ZodType>(schema: S, flags: unknown): z.output<S> {
-  return parseInput(schema, flags, 'flags');
+  const result = schema.safeParse(flags);
+  if (result.success) return result.data;
+  const message = result.error.issues
+    .map(({ path: [flag, ...rest], message }) => {
+      const name = flag === undefined ? 'flags' : `--${String(flag).replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+      const tail = rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+      return `${name}${tail}: ${message}`;
+    })
+    .join('\n');
+  throw new InvalidInputError(message, { details: { where: 'flags', issues: result.error.issues } });
 }
 
 /** `--tag key=value` (repeatable) → tags. */

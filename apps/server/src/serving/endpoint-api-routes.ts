@@ -33,8 +33,8 @@ function toJson(e: Endpoint) {
 async function jsonBody(req: Request): Promise<unknown> {
   try {
     return await req.json();
-  } catch {
-    throw new InvalidInputError('body: malformed JSON');
+  } catch (error) {
+    throw new InvalidInputError(`body: malformed JSON (${(error as Error).message})`, { cause: error });
   }
 }
 

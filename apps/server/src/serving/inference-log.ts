@@ -85,6 +85,7 @@ export class InferenceLog {
 
   /** Writes everything queued now; rejects when the store fails (rows stay queued). */
   async flush(): Promise<void> {
+    // Wait out the drain in flight; its failure is its own caller's (the rows stay queued for ours).
     while (this.#draining) await this.#draining.catch(() => {});
     this.#draining = this.#drain();
     try {

@@ -70,8 +70,9 @@ export class InferenceWriterThread {
   async close(): Promise<void> {
     this.#closing = true;
     if (this.#exited) return;
-    await this.#ready.catch(() => {});
+    await this.#ready.catch(() => {}); // a failed start was reported through onFailure already
     const exited = new Promise<void>((resolve) => this.#worker.once('exit', () => resolve()));
+    // A failing close ends the thread too (its 'error' then 'exit'), which `exited` waits for.
     await this.#send({ id: this.#nextId++, close: true }).catch(() => {});
     await exited;
   }

@@ -21,8 +21,8 @@ async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<
   let json: unknown;
   try {
     json = JSON.parse(text);
-  } catch {
-    throw new InvalidInputError('We could not parse the JSON body of your request: send valid JSON.');
+  } catch (error) {
+    throw new InvalidInputError('We could not parse the JSON body of your request: send valid JSON.', { cause: error });
   }
   const result = schema.safeParse(json);
   if (!result.success) {

@@ -1,14 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readPrincipal } from '../governance/principal-service.ts';
 import { createToken } from '../governance/token-service.ts';
 import { setAlias } from '../registry/alias-service.ts';
 import { createSchema, initWorkspace } from '../registry/catalog-service.ts';
 import { createModelVersion } from '../registry/version-service.ts';
+import { createFreshPostgresSchema, postgresTestUrl } from '../store/contract/postgres-test-schema.ts';
 import type { MetadataStore } from '../store/metadata-store.ts';
 import { openMetadataStore } from '../store/open-metadata-store.ts';
 import { applyEndpointSpecs, createEndpoint, getEndpoint, listEndpoints, updateEndpoint } from './endpoint-service.ts';
@@ -16,8 +15,7 @@ import type { InferenceRow } from './inference-row.ts';
 import { insertInferenceRows, queryInferenceRows } from './inference-store.ts';
 
 // SQLite always; PostgreSQL (a fresh schema) when RAGOPS_TEST_POSTGRES_URL is set.
-const pgUrl = process.env.RAGOPS_TEST_POSTGRES_URL;
-if (!pgUrl) console.warn('RAGOPS_TEST_POSTGRES_URL is unset: serving store tests run on SQLite only');
+const pgUrl = postgresTestUrl('serving store');
 const backends = pgUrl ? ['sqlite', 'postgres'] : ['sqlite'];
 
 const pkg = {
@@ -82,20 +80,9 @@ describe.each(backends)('serving store (%s)', (backend) => {
     dir = await mkdtemp(join(tmpdir(), 'ragops-serving-store-'));
     let url = `sqlite:${join(dir, 'db.sqlite')}`;
     if (backend === 'postgres') {
-      const schema = `t_${randomBytes(6).toString('hex')}`;
-      const client = new pg.Client({ connectionString: pgUrl });
-      await client.connect();
-      await client.query(`CREATE SCHEMA ${schema}`);
-      await client.end();
-      const u = new URL(pgUrl!);
-      u.searchParams.set('options', `-c search_path=${schema}`);
-      url = u.toString();
-      cleanup = async () => {
-        const c = new pg.Client({ connectionString: pgUrl });
-        await c.connect();
-        await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
-        await c.end();
-      };
+      const schema = await createFreshPostgresSchema(pgUrl!);
+      url = schema.url;
+      cleanup = schema.drop;
     }
     store = await openMetadataStore(url);
     const actor = await readPrincipal(store, 'admin');

@@ -1,4 +1,4 @@
-import type { FusedItem } from './reciprocal-rank-fusion.ts';
+import { type FusedItem, fuseRankedLists } from './fuse-ranked-lists.ts';
 
 /** One ranked list to fuse, best first, with its weight and a way to read an item's raw score. */
 export type ScoredList<T> = { name: string; items: readonly T[]; weight: number; score: (item: T) => number };
@@ -18,24 +18,11 @@ export function convexFusion<T>(
   key: (item: T) => string,
   options: { limit: number },
 ): FusedItem<T>[] {
-  const byKey = new Map<string, FusedItem<T>>();
-  for (const list of lists) {
+  return fuseRankedLists(lists, key, options.limit, (list) => {
     const scores = list.items.map(list.score);
     const max = Math.max(...scores);
     const min = Math.min(...scores);
     const span = max - min;
-    list.items.forEach((item, i) => {
-      const id = key(item);
-      let fused = byKey.get(id);
-      if (!fused) {
-        fused = { item, score: 0, ranks: {} };
-        byKey.set(id, fused);
-      }
-      if (fused.ranks[list.name] !== undefined) return; // duplicates within a list count once
-      fused.ranks[list.name] = i + 1;
-      const normalized = span > 0 && Number.isFinite(span) ? (scores[i]! - min) / span : 1;
-      fused.score += list.weight * normalized;
-    });
-  }
-  return [...byKey.values()].sort((a, b) => b.score - a.score).slice(0, options.limit);
+    return (i) => list.weight * (span > 0 && Number.isFinite(span) ? (scores[i]! - min) / span : 1);
+  });
 }

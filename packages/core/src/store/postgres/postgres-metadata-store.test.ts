@@ -1,44 +1,24 @@
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, describe, it } from 'vitest';
 import { describeMetadataStoreContract } from '../contract/metadata-store-contract.ts';
+import { createFreshPostgresSchema, postgresTestUrl } from '../contract/postgres-test-schema.ts';
 
-// CI sets these; on a laptop without PostgreSQL the suite is skipped with a message, not failed.
-const url = process.env.RAGOPS_TEST_POSTGRES_URL;
-const required = process.env.RAGOPS_TEST_REQUIRE_SERVICES === '1';
+// CI sets RAGOPS_TEST_REQUIRE_SERVICES=1 (unset URL → this file fails); on a laptop without
+// PostgreSQL the suite is skipped with a message, not failed.
+const url = postgresTestUrl('MetadataStore contract: postgres');
 
 if (!url) {
   describe('MetadataStore contract: postgres', () => {
-    if (required) {
-      it('RAGOPS_TEST_REQUIRE_SERVICES=1 but RAGOPS_TEST_POSTGRES_URL is unset', () => {
-        throw new Error('RAGOPS_TEST_POSTGRES_URL is required when RAGOPS_TEST_REQUIRE_SERVICES=1');
-      });
-    } else {
-      it.skip('skipped: set RAGOPS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it', () => {});
-    }
+    it.skip('skipped: set RAGOPS_TEST_POSTGRES_URL (e.g. postgres://postgres@127.0.0.1:5432/test) to run it', () => {});
   });
 } else {
-  // A fresh schema per database the suite asks for (search_path set through the URL's connection
-  // options), so runs never collide; all dropped at the end.
-  const schemas: string[] = [];
-  const admin = async (sql: string) => {
-    const client = new pg.Client({ connectionString: url });
-    await client.connect();
-    try {
-      await client.query(sql);
-    } finally {
-      await client.end();
-    }
-  };
+  // A fresh schema per database the suite asks for, so runs never collide; all dropped at the end.
+  const drops: (() => Promise<void>)[] = [];
   afterAll(async () => {
-    for (const schema of schemas) await admin(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    for (const drop of drops) await drop();
   });
   describeMetadataStoreContract('postgres', async () => {
-    const schema = `t_${randomBytes(6).toString('hex')}`;
-    await admin(`CREATE SCHEMA ${schema}`);
-    schemas.push(schema);
-    const u = new URL(url);
-    u.searchParams.set('options', `-c search_path=${schema}`);
-    return u.toString();
+    const schema = await createFreshPostgresSchema(url);
+    drops.push(schema.drop);
+    return schema.url;
   });
 }

@@ -94,6 +94,7 @@ export class PostgresMetadataStore implements MetadataStore {
         await client.query('COMMIT');
         return result;
       } catch (error) {
+        // The transaction's own error is the one to report; a failed ROLLBACK ends the session anyway.
         await client.query('ROLLBACK').catch(() => undefined);
         const cause = (error as { cause?: unknown }).cause ?? error;
         if (isRetryableTransactionError(cause) && attempt < MAX_TRANSACTION_ATTEMPTS) continue;
