@@ -1,6 +1,6 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { NotFoundError, parseInput } from '@ragops/core';
+import { ConfigError, NotFoundError, parseInput } from '@ragops/core';
 import { z } from 'zod';
 import { CHUNK_STRATEGIES } from '../chunk/chunk.ts';
 import { embedderConfigSchema } from '../embed/create-embedder.ts';
@@ -58,7 +58,7 @@ export async function findIndexHead(home: string, name: string): Promise<IndexHe
     if (e.code === 'ENOENT') return undefined;
     throw e;
   });
-  return text === undefined ? undefined : parseInput(indexHeadSchema, JSON.parse(text), path);
+  return text === undefined ? undefined : parseInput(indexHeadSchema, parseJsonFile(text, path), path);
 }
 
 /**
@@ -100,5 +100,16 @@ export async function getIndexBuild(home: string, name: string, version: number)
 }
 
 async function readBuild(path: string): Promise<IndexBuild> {
-  return parseInput(indexBuildSchema, JSON.parse(await readFile(path, 'utf8')), path);
+  return parseInput(indexBuildSchema, parseJsonFile(await readFile(path, 'utf8'), path), path);
+}
+
+// Records are written atomically, so a file that is not JSON was damaged outside ragops: name it.
+function parseJsonFile(text: string, path: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new ConfigError(`${path} is not valid JSON (${(error as Error).message}); it was changed outside ragops.`, {
+      cause: error,
+    });
+  }
 }
