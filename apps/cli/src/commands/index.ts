@@ -125,6 +125,23 @@ function buildResult(b: IndexBuild) {
   return { ...rest, documents: Object.keys(manifest).length };
 }
 
+/**
+ * Runs a build or rebuild with what both commands share: progress on stderr, Ctrl-C as a clean
+ * abort, and the result printed (JSON or text).
+ */
+async function runBuildCommand(
+  globals: GlobalOptions,
+  run: (hooks: { abortSignal: AbortSignal; onProgress: (p: BuildProgress) => void }) => Promise<IndexBuild>,
+): Promise<void> {
+  const reporter = progressReporter(globals.json);
+  const interrupt = interruptSignal();
+  const build = await run({ abortSignal: interrupt.signal, onProgress: reporter.onProgress }).finally(() => {
+    reporter.stop();
+    interrupt.dispose();
+  });
+  printResult(globals, buildResult(build), () => renderBuild(build));
+}
+
 /** `ragops index build|rebuild|status|history|query|compact`. */
 export function registerIndexCommands(program: Command): void {
   const index = program.command('index').description('build, rebuild, version and query vector indexes');
@@ -151,8 +168,6 @@ export function registerIndexCommands(program: Command): void {
       action(async (name: string, raw: unknown, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseFlags(buildFlagsSchema, raw);
-        const reporter = progressReporter(globals.json);
-        const interrupt = interruptSignal();
         // Without --source the index is the one ragops.yaml defines; flags still override its settings.
         const defined = f.source ? undefined : await indexDefinitionFromSpec(name, f.spec);
         const chunker = {
@@ -162,23 +177,20 @@ export function registerIndexCommands(program: Command): void {
           ...(f.chunkOverlap !== undefined && { overlap: f.chunkOverlap }),
         };
         const embedder = embedderFromFlags(f) ?? defined?.embedder;
-        const build = await buildIndex({
-          home: resolveHome(f),
-          name,
-          source: f.source ?? defined!.source,
-          ...(Object.keys(chunker).length > 0 && { chunker }),
-          ...(embedder && { embedder }),
-          ...(f.full && { full: true }),
-          ...(f.maxFileBytes && { maxFileBytes: f.maxFileBytes }),
-          ...(f.batchChunks && { batchChunks: f.batchChunks }),
-          env: process.env,
-          abortSignal: interrupt.signal,
-          onProgress: reporter.onProgress,
-        }).finally(() => {
-          reporter.stop();
-          interrupt.dispose();
-        });
-        printResult(globals, buildResult(build), () => renderBuild(build));
+        await runBuildCommand(globals, (hooks) =>
+          buildIndex({
+            home: resolveHome(f),
+            name,
+            source: f.source ?? defined!.source,
+            ...(Object.keys(chunker).length > 0 && { chunker }),
+            ...(embedder && { embedder }),
+            ...(f.full && { full: true }),
+            ...(f.maxFileBytes && { maxFileBytes: f.maxFileBytes }),
+            ...(f.batchChunks && { batchChunks: f.batchChunks }),
+            env: process.env,
+            ...hooks,
+          }),
+        );
       }),
     );
 
@@ -190,21 +202,16 @@ export function registerIndexCommands(program: Command): void {
       action(async (name: string, raw: unknown, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseFlags(rebuildFlagsSchema, raw);
-        const reporter = progressReporter(globals.json);
-        const interrupt = interruptSignal();
-        const build = await rebuildIndex({
-          home: resolveHome(f),
-          name,
-          ...(f.full && { full: true }),
-          ...(f.batchChunks && { batchChunks: f.batchChunks }),
-          env: process.env,
-          abortSignal: interrupt.signal,
-          onProgress: reporter.onProgress,
-        }).finally(() => {
-          reporter.stop();
-          interrupt.dispose();
-        });
-        printResult(globals, buildResult(build), () => renderBuild(build));
+        await runBuildCommand(globals, (hooks) =>
+          rebuildIndex({
+            home: resolveHome(f),
+            name,
+            ...(f.full && { full: true }),
+            ...(f.batchChunks && { batchChunks: f.batchChunks }),
+            env: process.env,
+            ...hooks,
+          }),
+        );
       }),
     );
 
