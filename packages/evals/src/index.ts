@@ -1,0 +1,3 @@
+// @ragops/evals: datasets, judges (LLM and heuristic), eval runs and their store migrations.
+// Explicit named exports only (STYLE.md §1).
+export {};
