@@ -50,6 +50,40 @@ describe('extractive provider (not a language model)', () => {
     expect(out.text.indexOf('[1]')).toBeLessThan(out.text.indexOf('[3]'));
   });
 
+  // The best sentence of these passages carries inline code, parentheses, colons or paths: prose, not code.
+  it.each([
+    {
+      question: 'What does lineage show?',
+      text: '## Lineage\n\n`ragops models lineage models:/dev.support.docs_qa@champion` shows where a version came from (its\nindex version, the documents in that build, its prompt file and hash, the git commit) and what uses\nit (endpoints and evaluation runs).\n',
+      expected: /^`ragops models lineage models:\/dev\.support\.docs_qa@champion` shows where a version came from/,
+    },
+    {
+      question: 'Which port does the server listen on?',
+      text: 'The server listens on 127.0.0.1:8787 (set `PORT=0` for any free port; `HOST=0.0.0.0` to expose it).',
+      expected: /listens on 127\.0\.0\.1:8787/,
+    },
+    {
+      question: 'Where do I set the retriever mode?',
+      text: 'Set `retriever: { k: 5, mode: hybrid }` under the chain (k = passages, mode = vector, fts or hybrid).',
+      expected: /^Set `retriever: \{ k: 5, mode: hybrid \}`/,
+    },
+  ])('answers "$question" from a sentence with code and punctuation', async ({ question, text, expected }) => {
+    const doc: GroundingDocument = { chunkId: 'c', documentId: 'd.md', title: 'T', text };
+    const out = await generate({ model: createExtractive()(), ...ask(question, [doc]) });
+    expect(out.text).not.toBe(NOTHING_FOUND_ANSWER);
+    expect(out.text).toMatch(expected);
+  });
+
+  it('still skips code statements outside fences', async () => {
+    const doc: GroundingDocument = {
+      chunkId: 'c',
+      documentId: 'd.md',
+      text: 'The client is created like this. const client = new OpenAI({ baseURL: url, apiKey: key }); client.chat();',
+    };
+    const out = await generate({ model: createExtractive()(), ...ask('How is the OpenAI client created?', [doc]) });
+    expect(out.text).not.toContain('new OpenAI(');
+  });
+
   it('says plainly when nothing relevant was retrieved', async () => {
     const model = createExtractive()();
     expect((await generate({ model, ...ask('What is the capital of Peru?') })).text).toBe(NOTHING_FOUND_ANSWER);

@@ -48,11 +48,24 @@ export function splitSentences(text: string): string[] {
   );
   return sentences.filter((sentence, i) => {
     if (sentence.split(/\s+/).length < 3) return false;
-    if ((sentence.match(/[{}();=<>]/g) ?? []).length > 3) return false;
+    if (looksLikeCode(sentence)) return false;
     if (i === 0 && /^[a-z]/.test(sentence)) return false;
     if (i === sentences.length - 1 && !/[.!?:][)"'`*_]*$/.test(sentence)) return false;
     return true;
   });
+}
+
+// Prose cites commands in `inline code` and asides in parentheses: "`ragops models lineage …` shows
+// where a version came from (its index version, …) and what uses it (endpoints …)." has four
+// parentheses and is the best answer to "what does lineage show?". So inline code spans do not count,
+// and a sentence is code only when code punctuation is dense (a statement, not an aside).
+const CODE_PUNCTUATION = /[{}();=<>]/g;
+function looksLikeCode(sentence: string): boolean {
+  const prose = sentence.replace(/`[^`]*`/g, ' x ');
+  const symbols = (prose.match(CODE_PUNCTUATION) ?? []).length;
+  if (symbols <= 3) return false;
+  const words = prose.split(/\s+/).filter(Boolean).length;
+  return /[;{}]\s*$|=>|\)\s*;|\w\(/.test(prose) || symbols / words > 0.4;
 }
 
 export type ScoredSentence = { text: string; citation: number; position: number; score: number };
