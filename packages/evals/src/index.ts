@@ -1,3 +1,27 @@
 // @ragops/evals: datasets, judges (LLM and heuristic), eval runs and their store migrations.
 // Explicit named exports only (STYLE.md §1).
-export {};
+
+/** Judges by name or group (`heuristics`, `retrieval`, `offline`); unknown names are refused. */
+export {
+  type CreateJudgesSpec,
+  createJudges,
+  HEURISTIC_JUDGE_NAMES,
+  JUDGE_GROUPS,
+} from './judges/create-judges.ts';
+/** Offline judges against the reference answer: token F1 and ROUGE-L over analysed terms. */
+export { createRougeLJudge, createTokenF1Judge } from './judges/heuristic/reference-judges.ts';
+/** Offline judges against the retrieved passages: sentence support and citation validity by term overlap. */
+export { createCitationValidityJudge, createSentenceSupportJudge } from './judges/heuristic/support-judges.ts';
+/** The judge contract runs are written against: items, verdicts (an error is never a score), the cache. */
+export {
+  JUDGE_KINDS,
+  type Judge,
+  type JudgeContext,
+  type JudgeItem,
+  type JudgeKind,
+  type JudgeUsage,
+  type JudgeVerdict,
+  type VerdictCache,
+} from './judges/judge.ts';
+/** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
+export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';

@@ -58,7 +58,7 @@ export { HashEmbedder, type HashEmbedderOptions } from './embed/hash-embedder.ts
 /** OpenAI-protocol embeddings (`openai`, `openai-compatible`). */
 export { OpenAICompatibleEmbedder } from './embed/openai-compatible-embedder.ts';
 export type { OpenAICompatibleConfig } from './embed/post-json.ts';
-/** Retrieval metrics over the top-k distinct document ids: recall@k, precision@k, MRR@k. */
+/** Retrieval metrics over the top-k distinct document ids: recall@k, precision@k, MRR@k, nDCG@k. */
 export {
   meanRetrievalScores,
   type RetrievalScores,
