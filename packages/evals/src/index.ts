@@ -25,3 +25,11 @@ export {
 } from './judges/judge.ts';
 /** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
 export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';
+/** Statistics: seeded percentile-bootstrap intervals of a mean, paired B − A differences, per tag. */
+export { aggregateByTag, type TaggedAggregate } from './stats/aggregate-by-tag.ts';
+export {
+  type BootstrapOptions,
+  bootstrapMeanInterval,
+  type MeanInterval,
+  pairedBootstrapDiff,
+} from './stats/bootstrap.ts';
