@@ -51,6 +51,10 @@ export type ServingFixture = {
   baseURL: string;
   home: string;
   metadataUrl: string;
+  /** The listening node server (tests tune keep-alive on it). */
+  httpServer: Server;
+  /** Every log record the app wrote at `logLevel` or above, parsed. */
+  logs: Record<string, unknown>[];
   store: MetadataStore;
   lifecycle: Lifecycle;
   admin: Principal;
@@ -73,6 +77,8 @@ export type ServingFixtureOptions = {
   providers?: LlmProviders;
   serving?: Partial<ServingConfig>;
   random?: () => number;
+  /** Default warn. */
+  logLevel?: 'debug' | 'info' | 'warn';
 };
 
 const adminCtx = (store: MetadataStore, admin: Principal) => ({ store, actor: admin, requestId: 'fixture' });
@@ -91,7 +97,11 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
     metadataUrl = db.url;
     dropDatabase = db.drop;
   }
-  const config = loadConfig({ RAGOPS_HOME: home, RAGOPS_METADATA_URL: metadataUrl, RAGOPS_LOG_LEVEL: 'warn' });
+  const config = loadConfig({
+    RAGOPS_HOME: home,
+    RAGOPS_METADATA_URL: metadataUrl,
+    RAGOPS_LOG_LEVEL: options.logLevel ?? 'warn',
+  });
   const store = await openMetadataStore(config.metadataUrl);
   const admin = await readPrincipal(store, LOCAL_ADMIN_PRINCIPAL);
   const { token: adminToken } = await createToken({ ...adminCtx(store, admin), token: {} });
@@ -112,7 +122,14 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
       ...options.serving?.inference,
     },
   };
-  const sink = new Writable({ write: (_c, _e, done) => done() });
+  const logs: Record<string, unknown>[] = [];
+  const sink = new Writable({
+    write(chunk, _e, done) {
+      for (const line of String(chunk).split('\n'))
+        if (line.trim()) logs.push(JSON.parse(line) as Record<string, unknown>);
+      done();
+    },
+  });
   const lifecycle = createLifecycle();
   const app = createApp({
     store,
@@ -133,6 +150,8 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
     baseURL: `${url}/v1`,
     home,
     metadataUrl,
+    httpServer: server,
+    logs,
     store,
     lifecycle,
     admin,

@@ -1,7 +1,7 @@
 import { RagopsError } from '@ragops/core';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
-import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { ContentfulStatusCode, UnofficialStatusCode } from 'hono/utils/http-status';
 
 /** OpenAI's error body, plus `requestId` (the x-request-id header; the house error shape's field). */
 export type OpenAIErrorBody = {
@@ -9,7 +9,8 @@ export type OpenAIErrorBody = {
 };
 
 export type OpenAIErrorInfo = {
-  status: ContentfulStatusCode;
+  /** 499 (nginx's "client closed request") is not in hono's table: it travels as UnofficialStatusCode. */
+  status: ContentfulStatusCode | typeof CLIENT_CLOSED_STATUS;
   message: string;
   type: string;
   code: string | null;
@@ -28,6 +29,9 @@ const BY_CODE: Record<string, { status: ContentfulStatusCode; type: string }> = 
 
 /** Maps anything thrown on a serving route to OpenAI's error shape (the message safe for callers). */
 export function toOpenAIError(err: unknown): OpenAIErrorInfo {
+  if (err instanceof ClientClosedError) {
+    return { status: CLIENT_CLOSED_STATUS, message: err.message, type: 'client_closed', code: 'client_closed' };
+  }
   if (err instanceof ServingTimeoutError) {
     return { status: 504, message: err.message, type: 'server_error', code: 'timeout' };
   }
@@ -64,7 +68,18 @@ export function openAIErrorBody(info: OpenAIErrorInfo, requestId: string | undef
 }
 
 export function openAIErrorResponse(c: Context, info: OpenAIErrorInfo): Response {
-  return c.json(openAIErrorBody(info, c.get('requestId') as string | undefined), info.status);
+  return c.json(openAIErrorBody(info, c.get('requestId') as string | undefined), info.status as ContentfulStatusCode);
+}
+
+/** nginx's "client closed request": what the row, the request log and the HTTP metrics record. */
+export const CLIENT_CLOSED_STATUS = 499 as UnofficialStatusCode;
+
+/** The caller went away before the answer was complete (recorded as 499; nobody reads the response). */
+export class ClientClosedError extends Error {
+  constructor() {
+    super('client closed the request');
+    this.name = 'ClientClosedError';
+  }
 }
 
 /** The endpoint's whole-request budget ran out (→ 504). */

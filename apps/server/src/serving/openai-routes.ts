@@ -3,7 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
-import { openAIErrorBody, openAIErrorResponse, toOpenAIError } from './openai-error.ts';
+import { CLIENT_CLOSED_STATUS, openAIErrorBody, openAIErrorResponse, toOpenAIError } from './openai-error.ts';
 import { chatChunk, chatCompletion, openAIFinishReason, ragopsExtension, usageBlock } from './openai-format.ts';
 import {
   type ChatCompletionRequest,
@@ -57,7 +57,12 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
       });
     }
     const log = c.get('logger');
-    if (info.status >= 500) log?.error({ err, status: info.status }, 'serving request failed');
+    // A disconnect is the client's doing, not a failure of ours: info, 499 (as nginx logs it), no body read.
+    if (info.status === CLIENT_CLOSED_STATUS) {
+      log?.info({ status: info.status, code: info.code }, 'client closed request');
+      return c.body(null, CLIENT_CLOSED_STATUS);
+    }
+    if (info.status >= 500) log?.error({ err, status: info.status, code: info.code }, 'serving request failed');
     else log?.warn({ status: info.status, code: info.code, message: info.message }, 'serving request rejected');
     return openAIErrorResponse(c, info);
   });
@@ -163,11 +168,9 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
         }
       },
     });
-    return c.body(stream, 200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-cache',
-      connection: 'keep-alive',
-    });
+    // No `connection` header: Node keeps the socket alive unless the client sent `Connection: close`
+    // (then it closes after [DONE]); setting keep-alive here overrode the client's close.
+    return c.body(stream, 200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
   });
 
   app.get('/v1/models', async (c) => {

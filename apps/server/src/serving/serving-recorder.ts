@@ -6,17 +6,8 @@ import { toOpenAIError } from './openai-error.ts';
 import type { ServingConfig } from './serving-config.ts';
 import type { ServingMetrics } from './serving-metrics.ts';
 
-/** The caller went away before the answer was complete (logged as 499, like nginx). */
-export class ClientClosedError extends Error {
-  constructor() {
-    super('client closed the request');
-    this.name = 'ClientClosedError';
-  }
-}
-
 /** A failure as the inference row records it: HTTP status, code, message. */
 export function failureOf(error: unknown): NonNullable<RequestOutcome['error']> {
-  if (error instanceof ClientClosedError) return { httpStatus: 499, code: 'client_closed', message: error.message };
   const info = toOpenAIError(error);
   return { httpStatus: info.status, code: info.code ?? info.type, message: info.message };
 }

@@ -14,10 +14,10 @@ import type { ServerLogger } from '../logger.ts';
 import { EndpointAccess } from './endpoint-access.ts';
 import { InferenceLog } from './inference-log.ts';
 import { type InferenceWriterThread, inferenceWriterFor } from './inference-writer-thread.ts';
-import { ServingTimeoutError } from './openai-error.ts';
+import { ClientClosedError, ServingTimeoutError } from './openai-error.ts';
 import type { ServingConfig } from './serving-config.ts';
 import type { ServingMetrics } from './serving-metrics.ts';
-import { ClientClosedError, failureOf, pinsOf, ServingRecorder } from './serving-recorder.ts';
+import { failureOf, pinsOf, ServingRecorder } from './serving-recorder.ts';
 import { ShadowTraffic } from './shadow-traffic.ts';
 import { type ArmChoice, pickArm } from './traffic-split.ts';
 
