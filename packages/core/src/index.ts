@@ -216,6 +216,23 @@ export {
 /** Load and validate ragops.yaml with file:path errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
+/** LLM providers and prices (ragops.yaml `providers:` + environment), the block both apps read. */
+export type {
+  LlmProviderConfig,
+  LlmProviders,
+  PriceTable,
+  ProviderSettings,
+  ProvidersSpec,
+  TokenPrice,
+} from './spec/provider-settings.ts';
+export {
+  llmProviderConfigSchema,
+  llmProvidersSchema,
+  priceTableSchema,
+  providersSpecSchema,
+  resolveProviderSettings,
+  tokenPriceSchema,
+} from './spec/provider-settings.ts';
 /** Prompt templates (`prompts/*.md`): front matter + mustache, variables checked both ways. */
 export type { PromptTemplate } from './spec/prompt-template.ts';
 export {

@@ -28,6 +28,14 @@ export type {
 } from './chain/chain-types.ts';
 /** Chain runtime: a registered model version → retrieve (pinned index) → prompt → LLM → cited answer. */
 export { type LoadChainOptions, loadChain } from './chain/load-chain.ts';
+/** The one way to run a registered version (server, evals, batch, replay): URI → cached chain → outcome. */
+export {
+  type ChainHost,
+  type ChainHostOptions,
+  createChainHost,
+  type HostAnswerRequest,
+} from './host/chain-host.ts';
+export { type ChainFailure, type ChainFailureCode, type ChainOutcome, chainFailureOf } from './host/chain-outcome.ts';
 /** Chunkers on @langchain/textsplitters: recursive, markdown-aware, token-based; offsets and heading paths. */
 export {
   CHUNK_STRATEGIES,

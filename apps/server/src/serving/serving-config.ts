@@ -1,28 +1,19 @@
-import { ConfigError } from '@ragops/core';
-import { type LlmProviders, llmProvidersSchema, type PriceTable, priceTableSchema } from '@ragops/rag';
+import { existsSync, readFileSync } from 'node:fs';
+import {
+  ConfigError,
+  type LlmProviders,
+  type PriceTable,
+  parseRagopsSpec,
+  RagopsError,
+  resolveProviderSettings,
+} from '@ragops/core';
 import { z } from 'zod';
 
-const jsonText = <S extends z.ZodType>(schema: S, what: string) =>
-  z
-    .string()
-    .transform((text, ctx) => {
-      try {
-        return JSON.parse(text) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: `${what} must be JSON` });
-        return z.NEVER;
-      }
-    })
-    .pipe(schema);
-
+// LLM providers and prices come from ragops.yaml `providers:` plus RAGOPS_LLM_PROVIDERS, OPENAI_API_KEY
+// and RAGOPS_LLM_PRICES (resolveProviderSettings in @ragops/core: the CLI reads the same block the same way).
 const servingEnvSchema = z.object({
-  // Named LLM providers as JSON, e.g. {"vllm":{"type":"openai-compatible","baseURL":"http://gpu:8000/v1"}}.
-  // `extractive` (offline, not a language model) is always there.
-  RAGOPS_LLM_PROVIDERS: jsonText(llmProvidersSchema, 'RAGOPS_LLM_PROVIDERS').optional(),
-  // Key of the third-party OpenAI API; when set, an `openai` provider is added.
-  OPENAI_API_KEY: z.string().optional(),
-  // Price table JSON: {"openai/gpt-4o-mini":{"inputPerMillionUsd":0.15,"outputPerMillionUsd":0.6},"vllm/*":{...}}.
-  RAGOPS_LLM_PRICES: jsonText(priceTableSchema, 'RAGOPS_LLM_PRICES').optional(),
+  // The spec whose `providers:` section configures LLM providers; unset: ./ragops.yaml when it exists.
+  RAGOPS_SPEC: z.string().optional(),
   // How stale an alias → version (and endpoint config) may be on this replica, in milliseconds.
   RAGOPS_ALIAS_STALENESS_MS: z.coerce.number().int().min(0).max(3_600_000).default(1_000),
   // Inference rows waiting to be written; past it new rows are dropped (counted and logged).
@@ -55,17 +46,21 @@ export type ServingConfig = {
 export function loadServingConfig(env: Readonly<Record<string, string | undefined>> = process.env): ServingConfig {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const result = servingEnvSchema.safeParse(present);
-  if (!result.success) {
-    const lines = result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  const lines = result.success ? [] : result.error.issues.map((i) => `${i.path.join('.') || '(env)'}: ${i.message}`);
+  let settings: { providers: LlmProviders; prices: PriceTable } = { providers: {}, prices: {} };
+  try {
+    settings = resolveProviderSettings({ ...readProvidersSpec(present.RAGOPS_SPEC), env: present });
+  } catch (error) {
+    if (!RagopsError.isInstance(error)) throw error;
+    // resolveProviderSettings' first line is its own heading; keep its problem lines.
+    lines.unshift(...error.message.split('\n').slice(error.code === 'config_error' ? 1 : 0));
+  }
+  if (!result.success || lines.length > 0) {
     throw new ConfigError(`Invalid serving environment:\n${lines.join('\n')}`);
   }
   const e = result.data;
   return {
-    providers: {
-      ...(e.OPENAI_API_KEY ? { openai: { type: 'openai' as const, apiKey: e.OPENAI_API_KEY } } : {}),
-      ...e.RAGOPS_LLM_PROVIDERS,
-    },
-    prices: e.RAGOPS_LLM_PRICES ?? {},
+    ...settings,
     aliasStalenessMs: e.RAGOPS_ALIAS_STALENESS_MS,
     inference: {
       queueMax: e.RAGOPS_INFERENCE_QUEUE_MAX,
@@ -75,4 +70,17 @@ export function loadServingConfig(env: Readonly<Record<string, string | undefine
       contentSampleRate: e.RAGOPS_INFERENCE_CONTENT_SAMPLE,
     },
   };
+}
+
+/** The `providers:` section of the spec file (RAGOPS_SPEC, else ./ragops.yaml when present). */
+function readProvidersSpec(specPath: string | undefined) {
+  const path = specPath ?? 'ragops.yaml';
+  if (specPath === undefined && !existsSync(path)) return {};
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`RAGOPS_SPEC: cannot read ${path}`, { cause: error });
+  }
+  return { spec: parseRagopsSpec(text, path).spec.providers, specPath: path };
 }

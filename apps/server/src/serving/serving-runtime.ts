@@ -1,14 +1,14 @@
-import { type Endpoint, type MetadataStore, type Principal, resolveModelUri } from '@ragops/core';
+import type { Endpoint, MetadataStore, Principal } from '@ragops/core';
 import {
   type Chain,
   type ChainAnswer,
-  ChainResolver,
+  type ChainHost,
+  type ChainResolver,
   type ChainStreamEvent,
   type ChainVersion,
   type ChatMessage,
-  createLanguageModelResolver,
+  createChainHost,
   type LanguageModel,
-  loadChain,
 } from '@ragops/rag';
 import type { ServerLogger } from '../logger.ts';
 import { EndpointAccess } from './endpoint-access.ts';
@@ -47,16 +47,6 @@ type Prepared = ServedMeta & {
   startedAt: Date;
 };
 
-// Serving reads the registry as itself (not as the caller, whose EXECUTE is checked separately).
-const SERVING_ACTOR: Principal = {
-  name: 'system:serving',
-  kind: 'service',
-  displayName: 'ragops serving',
-  isAdmin: true,
-  createdAt: '1970-01-01T00:00:00.000Z',
-  createdBy: 'system',
-};
-
 /**
  * The serving path shared by the OpenAI-compatible and native routes: admission (endpoint, EXECUTE,
  * rate limit), traffic split, alias → version (re-read at most every `aliasStalenessMs`), cached
@@ -65,6 +55,8 @@ const SERVING_ACTOR: Principal = {
  */
 export class ServingRuntime {
   readonly inferenceLog: InferenceLog;
+  /** How a model URI becomes an answer (shared with eval runs and batch work). */
+  readonly host: ChainHost;
   readonly resolver: ChainResolver;
   readonly access: EndpointAccess;
   readonly #recorder: ServingRecorder;
@@ -85,18 +77,18 @@ export class ServingRuntime {
     inferenceWriterThread?: boolean;
   }) {
     this.#random = deps.random ?? Math.random;
-    const resolveModel = createLanguageModelResolver(deps.config.providers, {
-      ...(deps.fetch && { fetch: deps.fetch }),
-      ...(deps.customProviders && { custom: deps.customProviders }),
-    });
-    this.resolver = new ChainResolver({
+    // Serving reads the registry as itself (not as the caller, whose EXECUTE is checked at admission).
+    this.host = createChainHost({
+      store: deps.store,
+      home: deps.home,
+      providers: deps.config.providers,
+      prices: deps.config.prices,
       aliasStalenessMs: deps.config.aliasStalenessMs,
-      lookup: async (uri) => {
-        const v = await resolveModelUri({ store: deps.store, actor: SERVING_ACTOR, uri });
-        return { modelName: v.fullName, version: v.version, package: v.package };
-      },
-      load: (version) => loadChain({ ...version, home: deps.home, resolveModel, prices: deps.config.prices }),
+      actorName: 'system:serving',
+      ...(deps.fetch && { fetch: deps.fetch }),
+      ...(deps.customProviders && { customProviders: deps.customProviders }),
     });
+    this.resolver = this.host.resolver;
     this.access = new EndpointAccess(deps.store, deps.config.aliasStalenessMs);
     this.#writerThread = deps.inferenceWriterThread === false ? undefined : inferenceWriterFor(deps.store, deps.logger);
     const writer = this.#writerThread;
@@ -198,8 +190,8 @@ export class ServingRuntime {
     const sticky = endpoint.config.sticky;
     const stickyKey = req.header(sticky.header) ?? (sticky.openaiUser ? req.user : undefined);
     const arm = pickArm({ endpoint: endpoint.name, config: endpoint.config, stickyKey, random: this.#random });
-    const resolved = await this.resolver.resolveVersion(arm.entity.model);
-    const chain = await this.resolver.chainFor(resolved);
+    const resolved = await this.host.resolveVersion(arm.entity.model);
+    const chain = await this.host.chainFor(resolved);
     this.#shadow.maybeStart(
       { ...chainRequest(req), requestId: req.requestId, caller: req.principal.name },
       endpoint,

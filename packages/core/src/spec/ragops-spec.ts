@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { threeLevelNameSchema } from '../names/three-level-name.ts';
 import { llmConfigSchema, retrieverConfigSchema } from '../registry/model-version-package.ts';
+import { providersSpecSchema } from './provider-settings.ts';
 
 /**
  * An index in ragops.yaml. Chunker and embedder are checked in detail by the index package (their
@@ -49,5 +50,7 @@ export const ragopsSpecSchema = z.looseObject({
       }
     }),
   chains: z.record(chainNameSchema, chainSpecSchema).default({}),
+  /** LLM providers and prices, read by the server and the CLI alike (secrets as `${ENV}` references). */
+  providers: providersSpecSchema.optional(),
 });
 export type RagopsSpec = z.infer<typeof ragopsSpecSchema>;

@@ -1,31 +1,12 @@
-import { ConfigError } from '@ragops/core';
-import { z } from 'zod';
+import { ConfigError, type LlmProviderConfig, type LlmProviders } from '@ragops/core';
 import { createExtractive } from './extractive/extractive-language-model.ts';
 import type { LanguageModel } from './language-model.ts';
 import { createOpenAI } from './openai/create-openai.ts';
 import { createOpenAICompatible } from './openai-compatible/create-openai-compatible.ts';
 
-/**
- * Named LLM providers an app configures (ragops.yaml `llm.providers`); chain specs refer to them by
- * name. Secrets arrive resolved: the app reads the environment, packages never do.
- */
-export const llmProviderConfigSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('openai'), apiKey: z.string().optional(), baseURL: z.url().optional() }),
-  z.strictObject({
-    type: z.literal('openai-compatible'),
-    baseURL: z.url(),
-    apiKey: z.string().optional(),
-    capabilities: z.strictObject({ streamUsage: z.boolean(), topP: z.boolean(), n: z.boolean() }).optional(),
-  }),
-  z.strictObject({
-    type: z.literal('extractive'),
-    maxSentences: z.number().int().min(1).max(20).optional(),
-    minCoverage: z.number().min(0).max(1).optional(),
-  }),
-]);
-export type LlmProviderConfig = z.infer<typeof llmProviderConfigSchema>;
-export const llmProvidersSchema = z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/), llmProviderConfigSchema);
-export type LlmProviders = z.infer<typeof llmProvidersSchema>;
+// Named LLM providers an app configures (ragops.yaml `providers:`, RAGOPS_LLM_PROVIDERS); chain specs
+// refer to them by name. The schema lives in core, where both apps read it; secrets arrive resolved.
+export { type LlmProviderConfig, type LlmProviders, llmProviderConfigSchema, llmProvidersSchema } from '@ragops/core';
 
 /** The providers every install has: the offline `extractive` default. */
 export const DEFAULT_LLM_PROVIDERS: LlmProviders = { extractive: { type: 'extractive' } };
@@ -55,7 +36,7 @@ export function createLanguageModelResolver(
       const config = all[provider];
       if (config === undefined) {
         throw new ConfigError(
-          `Unknown LLM provider "${provider}". Configured: ${[...new Set([...Object.keys(all), ...factories.keys()])].join(', ')}. Add it to RAGOPS_LLM_PROVIDERS.`,
+          `Unknown LLM provider "${provider}". Configured: ${[...new Set([...Object.keys(all), ...factories.keys()])].join(', ')}. Add it to ragops.yaml providers.llm or RAGOPS_LLM_PROVIDERS.`,
         );
       }
       factory = build(provider, config, options.fetch);

@@ -1,23 +1,7 @@
-import { z } from 'zod';
+import type { PriceTable, TokenPrice } from '@ragops/core';
 
-/** Dollars per one million tokens, each way. Self-hosted models can be priced (GPU hours / tokens). */
-export const tokenPriceSchema = z
-  .object({
-    inputPerMillionUsd: z.number().nonnegative(),
-    outputPerMillionUsd: z.number().nonnegative(),
-  })
-  .strict();
-
-/**
- * Price table keyed `provider/model`, where model may be `*` for every model of a provider:
- * `{ "openai/gpt-4o-mini": {inputPerMillionUsd: 0.15, outputPerMillionUsd: 0.6}, "vllm/*": {...} }`.
- */
-export const priceTableSchema = z.record(
-  z.string().regex(/^[^/\s]+\/\S+$/, 'keys are "provider/model" (model may be "*")'),
-  tokenPriceSchema,
-);
-export type TokenPrice = z.infer<typeof tokenPriceSchema>;
-export type PriceTable = z.infer<typeof priceTableSchema>;
+// The price table's schema lives in core (ragops.yaml `providers.prices`, RAGOPS_LLM_PRICES).
+export { type PriceTable, priceTableSchema, type TokenPrice, tokenPriceSchema } from '@ragops/core';
 
 /** The price for a provider's model: exact key first, then `provider/*`; undefined when unpriced. */
 export function findPrice(table: PriceTable | undefined, provider: string, modelId: string): TokenPrice | undefined {

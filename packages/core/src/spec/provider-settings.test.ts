@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { parseRagopsSpec } from './load-ragops-spec.ts';
+import { resolveProviderSettings } from './provider-settings.ts';
+
+const yaml = (providers: string) => `version: 1\nproviders:\n${providers}`;
+
+describe('ragops.yaml providers:', () => {
+  it('resolves ${ENV} references and merges the environment on top, per name', () => {
+    const { spec } = parseRagopsSpec(
+      yaml(`  llm:
+    vllm: { type: openai-compatible, baseURL: "\${VLLM_URL}", apiKey: "\${VLLM_KEY}" }
+    local: { type: openai-compatible, baseURL: "http://127.0.0.1:8080/v1" }
+  prices:
+    "vllm/*": { inputPerMillionUsd: 0.05, outputPerMillionUsd: 0.1 }
+`),
+      'ragops.yaml',
+    );
+    const settings = resolveProviderSettings({
+      spec: spec.providers,
+      env: {
+        VLLM_URL: 'http://gpu:8000/v1',
+        VLLM_KEY: 'k-1',
+        OPENAI_API_KEY: 'sk-x',
+        RAGOPS_LLM_PROVIDERS: '{"local":{"type":"openai-compatible","baseURL":"http://other:9000/v1"}}',
+        RAGOPS_LLM_PRICES: '{"openai/*":{"inputPerMillionUsd":1,"outputPerMillionUsd":2}}',
+      },
+    });
+    expect(settings.providers).toEqual({
+      openai: { type: 'openai', apiKey: 'sk-x' },
+      vllm: { type: 'openai-compatible', baseURL: 'http://gpu:8000/v1', apiKey: 'k-1' },
+      local: { type: 'openai-compatible', baseURL: 'http://other:9000/v1' },
+    });
+    expect(Object.keys(settings.prices).sort()).toEqual(['openai/*', 'vllm/*']);
+  });
+
+  it('refuses a literal secret in the spec, naming where', () => {
+    expect(() =>
+      parseRagopsSpec(
+        yaml(`  llm:\n    vllm: { type: openai-compatible, baseURL: "http://gpu:8000/v1", apiKey: sk-literal }\n`),
+        'ragops.yaml',
+      ),
+    ).toThrow(/ragops\.yaml\.providers\.llm\.vllm\.apiKey: secrets are never stored in ragops\.yaml/);
+  });
+
+  it('names an unset variable and a bad environment value, all at once', () => {
+    const { spec } = parseRagopsSpec(
+      yaml(`  llm:\n    vllm: { type: openai-compatible, baseURL: "http://gpu:8000/v1", apiKey: "\${MISSING_KEY}" }\n`),
+      'ragops.yaml',
+    );
+    expect(() => resolveProviderSettings({ spec: spec.providers, env: { RAGOPS_LLM_PRICES: '{"gpt":{}}' } })).toThrow(
+      /providers\.llm\.vllm\.apiKey: \$\{MISSING_KEY\} is not set[\s\S]*RAGOPS_LLM_PRICES/,
+    );
+  });
+
+  it('has the offline default with nothing configured', () => {
+    expect(resolveProviderSettings({ env: {} })).toEqual({ providers: {}, prices: {} });
+  });
+});
