@@ -1,6 +1,18 @@
 // @ragops/evals: datasets, judges (LLM and heuristic), eval runs and their store migrations.
 // Explicit named exports only (STYLE.md §1).
 
+/** One dataset row (`evals/<name>.jsonl`), zod-checked, and the question it asks. */
+export { type EvalRow, evalRowQuestion, evalRowSchema } from './datasets/eval-row.ts';
+/** Datasets: bounded, line-checked loading (errors name file:line), versions by content hash, listing. */
+export {
+  DATASET_LIMITS,
+  type EvalDataset,
+  type EvalDatasetSummary,
+  evalDatasetPath,
+  listEvalDatasets,
+  loadEvalDataset,
+  parseEvalDataset,
+} from './datasets/load-eval-dataset.ts';
 /** Judges by name or group (`heuristics`, `retrieval`, `offline`); unknown names are refused. */
 export {
   type CreateJudgesSpec,
