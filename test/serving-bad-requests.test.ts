@@ -1,5 +1,6 @@
 // Bad requests on the serving routes: 4xx with OpenAI-style error bodies (as the SDK parses them),
 // never 5xx; auth and the EXECUTE privilege; every rejected request still writes an inference row.
+import { RAG_CHAIN_SIGNATURE } from '@ragops/core';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MODEL, type ServingFixture, startServingFixture } from './serving-fixture.ts';
@@ -142,10 +143,31 @@ describe('bad requests on serving routes', () => {
 
   it('validates the native invocations body', async () => {
     const inv = '/serving-endpoints/open-qa/invocations';
-    expect((await post(inv, '{"query": 3}')).status).toBe(400);
-    expect((await post(inv, '{"query":"x","messages":[{"role":"user","content":"y"}]}')).status).toBe(400);
-    expect((await post(inv, '{"query":"x","extra":1}')).status).toBe(400);
-    expect((await post('/serving-endpoints/nope/invocations', '{"query":"x"}')).status).toBe(404);
+    expect((await post(inv, '{"question": 3}')).status).toBe(400);
+    expect((await post(inv, '{"question":"x","messages":[{"role":"user","content":"y"}]}')).status).toBe(400);
+    expect((await post(inv, '{"question":"x","extra":1}')).status).toBe(400);
+    expect((await post('/serving-endpoints/nope/invocations', '{"question":"x"}')).status).toBe(404);
+  });
+
+  it('accepts every input the model signature documents (one schema), and names them when none is sent', async () => {
+    const sample: Record<string, unknown> = {
+      messages: [{ role: 'user', content: 'What is Lance?' }],
+      question: 'What is Lance?',
+      temperature: 0,
+      max_tokens: 50,
+      user: 'u-1',
+    };
+    const inv = '/serving-endpoints/open-qa/invocations';
+    expect(Object.keys(RAG_CHAIN_SIGNATURE.inputs).sort()).toEqual(Object.keys(sample).sort());
+    for (const input of Object.keys(RAG_CHAIN_SIGNATURE.inputs)) {
+      const body =
+        input === 'messages' ? { messages: sample.messages } : { question: 'What is Lance?', [input]: sample[input] };
+      const res = await post(inv, JSON.stringify(body));
+      expect(res.status, `${input}: ${await res.clone().text()}`).toBe(200);
+    }
+    const neither = await post(inv, '{}');
+    expect(neither.status).toBe(400);
+    expect((await openAIError(neither)).message).toMatch(/messages or question/);
   });
 
   it('logs a row for rejected requests too', async () => {

@@ -98,7 +98,7 @@ describe('OpenAI-compatible serving with real clients', () => {
     const res = await fetch(`${f.url}/serving-endpoints/docs-qa/invocations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${f.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'How do Lance table versions work?' }),
+      body: JSON.stringify({ question: 'How do Lance table versions work?' }),
     });
     expect(res.status).toBe(200);
     const body = (await res.json()) as { answer: string; served: { version: number }; contexts: unknown[] };

@@ -63,7 +63,7 @@ describe.each(testBackends())('replicas sharing a store (%s)', (backend) => {
     const res = await fetch(`${url}/serving-endpoints/docs-qa/invocations`, {
       method: 'POST',
       headers: { authorization: `Bearer ${f.adminToken}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ query: 'What does the champion alias mark?' }),
+      body: JSON.stringify({ question: 'What does the champion alias mark?' }),
     });
     expect(res.status).toBe(200);
     return ((await res.json()) as { served: { version: number } }).served.version;

@@ -51,7 +51,7 @@ async function ask(
       ...(options.header ? { 'x-ragops-user': options.header } : {}),
     },
     body: JSON.stringify({
-      query: options.question ?? 'What does the champion alias mark?',
+      question: options.question ?? 'What does the champion alias mark?',
       ...(options.user ? { user: options.user } : {}),
     }),
   });

@@ -188,6 +188,9 @@ export {
   endpointsSpecSchema,
   type ServedEntity,
 } from './serving/endpoint-schemas.ts';
+/** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
+export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
+export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
 /** Endpoint services: create/update/get/list/delete (audited, MANAGE on the served models) and ragops.yaml apply. */
 export {
   applyEndpointSpecs,

@@ -191,7 +191,9 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
     const name = c.req.param('name');
     endpointOf.set(c.req.raw, name);
     const body = await parseBody(c.req.raw, invocationRequestSchema);
-    const messages = body.messages ? toChainMessages(body.messages) : [{ role: 'user' as const, content: body.query! }];
+    const messages = body.messages
+      ? toChainMessages(body.messages)
+      : [{ role: 'user' as const, content: body.question! }];
     const served = await runtime.invoke(
       serveRequest(c, {
         endpoint: name,

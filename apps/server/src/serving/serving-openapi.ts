@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { RagopsApp } from '../app-context.ts';
-import { BEARER, COMMON_ERRORS, jsonBody, jsonResponse } from '../routes/route-helpers.ts';
+import { BEARER, COMMON_ERRORS, jsonBody, jsonResponse, named } from '../routes/route-helpers.ts';
+import { invocationRequestSchema } from './serving-request-schemas.ts';
 
 // Serving routes are plain Hono routes (their bodies are parsed by hand, for OpenAI-shaped errors),
 // so they are described to the OpenAPI document here, next to where they are mounted.
@@ -48,7 +49,8 @@ export function describeServingRoutes(app: RagopsApp, apiBase: string): void {
     security: BEARER,
     request: {
       params: nameParam,
-      body: jsonBody(loose('InvocationRequest', '{messages} or {query}, optional temperature, max_tokens, user')),
+      // The route's own schema, so the document, the model signature and the parser agree.
+      body: jsonBody(named(invocationRequestSchema, 'InvocationRequest')),
     },
     responses: {
       200: jsonResponse('the answer', loose('InvocationResponse', 'answer + ragops extension fields')),

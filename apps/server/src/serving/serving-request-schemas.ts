@@ -1,16 +1,8 @@
+import { type ChatMessageInput, chatMessageInputSchema as messageSchema } from '@ragops/core';
 import { z } from 'zod';
 
-// Content may be a string or OpenAI's array of parts; only text parts carry meaning for a RAG chain.
-const contentSchema = z.union([
-  z.string(),
-  z.array(z.looseObject({ type: z.string(), text: z.string().optional() })),
-  z.null(),
-]);
-
-const messageSchema = z.looseObject({
-  role: z.enum(['system', 'developer', 'user', 'assistant', 'tool', 'function']),
-  content: contentSchema.optional(),
-});
+// The native invocation body is core's `invocationRequestSchema`: the model signature is derived from it.
+export { type InvocationRequest, invocationRequestSchema } from '@ragops/core';
 
 /**
  * POST /v1/chat/completions. Loose on purpose: clients (LangChain, promptfoo) send parameters a RAG
@@ -31,21 +23,7 @@ export const chatCompletionRequestSchema = z.looseObject({
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;
 
-/** POST /serving-endpoints/{name}/invocations: chat messages or one plain query. */
-export const invocationRequestSchema = z
-  .strictObject({
-    messages: z.array(messageSchema).min(1).max(500).optional(),
-    query: z.string().min(1).max(100_000).optional(),
-    temperature: z.number().min(0).max(2).optional(),
-    max_tokens: z.number().int().positive().optional(),
-    user: z.string().max(256).optional(),
-  })
-  .refine((b) => (b.messages === undefined) !== (b.query === undefined), {
-    message: 'send either messages or query',
-  });
-export type InvocationRequest = z.infer<typeof invocationRequestSchema>;
-
-type Message = z.infer<typeof messageSchema>;
+type Message = ChatMessageInput;
 
 /** OpenAI messages → the chain's plain-text messages (developer → system; tool output dropped). */
 export function toChainMessages(messages: readonly Message[]) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { RAG_CHAIN_INPUTS } from '../serving/invocation-request.ts';
 import { tagsSchema } from './registry-schemas.ts';
 
 /**
@@ -93,7 +94,8 @@ export type ModelVersionPackageInput = z.input<typeof modelVersionPackageSchema>
 
 /** The default signature of a RAG chain. */
 export const RAG_CHAIN_SIGNATURE = {
-  inputs: { messages: 'chat messages (OpenAI shape)', question: 'string, when messages are absent' },
+  /** Exactly the keys the native invocation route accepts (derived from its schema). */
+  inputs: RAG_CHAIN_INPUTS,
   outputs: { answer: 'string', citations: 'array of {id, documentId, score}' },
 } as const;
 
