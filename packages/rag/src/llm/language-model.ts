@@ -19,6 +19,11 @@ export type GenerateRequest = CallOptions & {
    * Language models get the passages through the rendered prompt and ignore this field.
    */
   grounding?: { query: string; documents: readonly GroundingDocument[] };
+  /**
+   * Ask for a JSON reply matching `schema` (OpenAI `response_format: json_schema`). Servers that do
+   * not accept it get the request without it and a warning: the caller still validates the reply.
+   */
+  responseFormat?: { type: 'json'; name: string; schema: Record<string, unknown> };
   /** Escape hatch keyed by provider name; each provider validates its own slice. */
   providerOptions?: Record<string, Record<string, unknown>>;
 };

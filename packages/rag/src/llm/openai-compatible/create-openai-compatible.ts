@@ -2,7 +2,7 @@ import OpenAI from 'openai';
 import type { LanguageModel } from '../language-model.ts';
 import { OpenAIChatLanguageModel } from '../openai/openai-chat-language-model.ts';
 import type { ChatCapabilities } from '../openai/openai-chat-request.ts';
-import { forgetCapabilities, probeCapabilities } from './probe-capabilities.ts';
+import { forgetCapabilities, probeCapabilities, probeStructuredCapabilities } from './probe-capabilities.ts';
 
 export type OpenAICompatibleProviderSettings = {
   /** Provider name for logs and price tables, e.g. "vllm", "ollama"; default "openai-compatible". */
@@ -42,6 +42,10 @@ export function createOpenAICompatible(settings: OpenAICompatibleProviderSetting
         settings.capabilities
           ? Promise.resolve(settings.capabilities)
           : probeCapabilities({ provider, baseURL: settings.baseURL, client, modelId }),
+      structuredCapabilities: () =>
+        settings.capabilities?.jsonSchema !== undefined && settings.capabilities.seed !== undefined
+          ? Promise.resolve({ jsonSchema: settings.capabilities.jsonSchema, seed: settings.capabilities.seed })
+          : probeStructuredCapabilities({ provider, baseURL: settings.baseURL, client, modelId }),
       maxTokensParam: 'max_tokens',
       ...(settings.capabilities ? {} : { reprobe: () => forgetCapabilities(settings.baseURL) }),
     });

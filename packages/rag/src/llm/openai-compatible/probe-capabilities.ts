@@ -1,11 +1,13 @@
 import type OpenAI from 'openai';
 import { APIError } from 'openai';
-import type { ChatCapabilities } from '../openai/openai-chat-request.ts';
+import type { ChatCapabilities, StructuredCapabilities } from '../openai/openai-chat-request.ts';
 import { toProviderError } from '../openai/openai-chat-request.ts';
 
 // One probe per server (baseURL), shared by every model and chain that talks to it. A failed probe
 // (server down, bad key) is not cached, so the next call probes again.
 const probes = new Map<string, Promise<ChatCapabilities>>();
+// JSON-schema replies and seeds matter to judges only: probed on first use, so serving never pays for it.
+const structuredProbes = new Map<string, Promise<StructuredCapabilities>>();
 
 /**
  * What a self-hosted OpenAI-protocol server accepts, found once by sending tiny requests
@@ -30,8 +32,65 @@ export function probeCapabilities(input: {
 
 /** Forgets the cached probe of one server (it rejected what it was found to accept), or of all. */
 export function forgetCapabilities(baseURL?: string): void {
-  if (baseURL === undefined) probes.clear();
-  else probes.delete(baseURL.replace(/\/+$/, ''));
+  if (baseURL === undefined) {
+    probes.clear();
+    structuredProbes.clear();
+  } else {
+    probes.delete(baseURL.replace(/\/+$/, ''));
+    structuredProbes.delete(baseURL.replace(/\/+$/, ''));
+  }
+}
+
+/** Like `probeCapabilities`, for `response_format: json_schema` and `seed` (two tiny requests, once per server). */
+export function probeStructuredCapabilities(input: {
+  provider: string;
+  baseURL: string;
+  client: OpenAI;
+  modelId: string;
+}): Promise<StructuredCapabilities> {
+  const key = input.baseURL.replace(/\/+$/, '');
+  let probe = structuredProbes.get(key);
+  if (probe === undefined) {
+    probe = runStructuredProbe(input);
+    structuredProbes.set(key, probe);
+    probe.catch(() => structuredProbes.delete(key));
+  }
+  return probe;
+}
+
+async function runStructuredProbe(input: {
+  provider: string;
+  client: OpenAI;
+  modelId: string;
+}): Promise<StructuredCapabilities> {
+  const base = { model: input.modelId, messages: [{ role: 'user' as const, content: 'ping' }], max_tokens: 1 };
+  const schema = {
+    type: 'object',
+    properties: { ok: { type: 'boolean' } },
+    required: ['ok'],
+    additionalProperties: false,
+  };
+  const [jsonSchema, seed] = await Promise.all([
+    accepted(input.provider, () =>
+      input.client.chat.completions.create({
+        ...base,
+        response_format: { type: 'json_schema', json_schema: { name: 'probe', schema, strict: true } },
+      }),
+    ),
+    accepted(input.provider, () => input.client.chat.completions.create({ ...base, seed: 1 })),
+  ]);
+  return { jsonSchema, seed };
+}
+
+/** True when the call succeeds, false on 400/422 (parameter not accepted); other failures propagate. */
+async function accepted(provider: string, call: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await call();
+    return true;
+  } catch (error) {
+    if (error instanceof APIError && (error.status === 400 || error.status === 422)) return false;
+    throw toProviderError(provider, error, undefined);
+  }
 }
 
 async function runProbe(input: { provider: string; client: OpenAI; modelId: string }): Promise<ChatCapabilities> {

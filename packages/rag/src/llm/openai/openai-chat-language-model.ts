@@ -15,6 +15,8 @@ import {
   type ChatCapabilities,
   chatChunkSchema,
   chatCompletionSchema,
+  needsStructuredCapabilities,
+  type StructuredCapabilities,
   toProviderError,
 } from './openai-chat-request.ts';
 
@@ -23,6 +25,8 @@ export type OpenAIChatConfig = {
   client: OpenAI;
   /** Resolved before each call; the compatible provider probes the server once per baseURL. */
   capabilities: () => Promise<ChatCapabilities>;
+  /** Probed the first time a request asks for a JSON schema or a seed; absent: assume both work. */
+  structuredCapabilities?: () => Promise<StructuredCapabilities>;
   maxTokensParam: 'max_tokens' | 'max_completion_tokens';
   /**
    * Forgets what the server was found to accept. Called when it rejects an optional parameter the
@@ -32,7 +36,7 @@ export type OpenAIChatConfig = {
 };
 
 // A 400/422 that names one of the optional parameters we may leave out.
-const REJECTED_OPTIONAL = /stream_options|include_usage|top_p|\bn\b/;
+const REJECTED_OPTIONAL = /stream_options|include_usage|top_p|\bn\b|response_format|json_schema|\bseed\b/;
 
 /**
  * A chat model on the OpenAI protocol, through the official `openai` SDK. Shared by the `openai`
@@ -151,7 +155,11 @@ export class OpenAIChatLanguageModel implements LanguageModel {
   }
 
   async #body(request: GenerateRequest, stream: boolean) {
-    const capabilities = await this.#config.capabilities();
+    let capabilities = await this.#config.capabilities();
+    const structured = this.#config.structuredCapabilities;
+    if (structured && needsStructuredCapabilities(request, this.provider)) {
+      capabilities = { ...capabilities, ...(await structured()) };
+    }
     return buildChatBody({
       provider: this.provider,
       modelId: this.modelId,

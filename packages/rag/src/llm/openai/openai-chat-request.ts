@@ -9,9 +9,27 @@ export type ChatCapabilities = {
   streamUsage: boolean;
   topP: boolean;
   n: boolean;
+  /** `response_format: {type: 'json_schema'}`; probed only once a request asks for it (undefined: not probed). */
+  jsonSchema?: boolean;
+  /** `seed`; probed with `jsonSchema`. */
+  seed?: boolean;
 };
 
-export const ALL_CAPABILITIES: ChatCapabilities = { streamUsage: true, topP: true, n: true };
+/** The capabilities probed only when a request first needs them (judges), so serving pays no probe for them. */
+export type StructuredCapabilities = Required<Pick<ChatCapabilities, 'jsonSchema' | 'seed'>>;
+
+export const ALL_CAPABILITIES: ChatCapabilities = {
+  streamUsage: true,
+  topP: true,
+  n: true,
+  jsonSchema: true,
+  seed: true,
+};
+
+/** True when a request uses a parameter of StructuredCapabilities. */
+export function needsStructuredCapabilities(request: GenerateRequest, provider: string): boolean {
+  return request.responseFormat !== undefined || request.providerOptions?.[provider]?.seed !== undefined;
+}
 
 /** The slice of `providerOptions[provider]` this family reads; anything else is refused. */
 const providerOptionsSchema = z
@@ -55,7 +73,16 @@ export function buildChatBody(input: {
   if (request.temperature !== undefined) body.temperature = request.temperature;
   if (request.stop !== undefined && request.stop.length > 0) body.stop = [...request.stop];
   if (request.user !== undefined) body.user = request.user;
-  if (options.seed !== undefined) body.seed = options.seed;
+  if (options.seed !== undefined) {
+    if (capabilities.seed !== false) body.seed = options.seed;
+    else warnings.push('seed is not accepted by this server and was not sent');
+  }
+  if (request.responseFormat !== undefined) {
+    const { name, schema } = request.responseFormat;
+    if (capabilities.jsonSchema !== false) {
+      body.response_format = { type: 'json_schema', json_schema: { name, schema, strict: true } };
+    } else warnings.push('response_format is not accepted by this server and was not sent');
+  }
   if (request.topP !== undefined) {
     if (capabilities.topP) body.top_p = request.topP;
     else warnings.push('top_p is not accepted by this server and was not sent');
