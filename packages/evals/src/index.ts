@@ -37,6 +37,41 @@ export {
 } from './judges/judge.ts';
 /** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
 export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';
+/** Per-metric aggregates of a run (mean, 95% bootstrap interval, n; per tag). */
+export { AGGREGATE_BOOTSTRAP, aggregateRun } from './runs/aggregate-run.ts';
+/** Paired comparison of two runs: B − A per row with the paired bootstrap interval, rows changed most. */
+export {
+  type ChangedRow,
+  compareEvalRuns,
+  type EvalRunComparison,
+  type MetricComparison,
+} from './runs/compare-eval-runs.ts';
+/** What a run stores: the run (version, dataset hash, judges), its rows and aggregates. */
+export {
+  EVAL_RUN_STATUSES,
+  type EvalRun,
+  type EvalRunRow,
+  type EvalRunStatus,
+  type Interval,
+  type MetricAggregate,
+  type RowScore,
+  type RunAggregates,
+  type RunJudge,
+} from './runs/eval-run-schemas.ts';
+/** Eval runs: created against a pinned version (EXECUTE), read with READ, linked in lineage. */
+export {
+  allRunRows,
+  authorizeEvalRunExecution,
+  createEvalRun,
+  EVAL_RUN_LINK,
+  type EvalContext,
+  getEvalRun,
+  listEvalRunRows,
+  listEvalRuns,
+  runJudgeOf,
+} from './runs/eval-run-service.ts';
+/** The resumable runner: chain host → judges → one committed row at a time → aggregates. */
+export { type EvalProgress, type RunEvalOptions, runEval } from './runs/run-eval.ts';
 /** Statistics: seeded percentile-bootstrap intervals of a mean, paired B − A differences, per tag. */
 export { aggregateByTag, type TaggedAggregate } from './stats/aggregate-by-tag.ts';
 export {
@@ -45,3 +80,8 @@ export {
   type MeanInterval,
   pairedBootstrapDiff,
 } from './stats/bootstrap.ts';
+/** The evals module's store migrations, and every module's sets for apps opening a store. */
+export { evalsMigrationSet } from './store/evals-migrations.ts';
+export { allMigrationSets } from './store/migration-sets.ts';
+/** The judge verdict cache on the metadata store. */
+export { StoreVerdictCache } from './store/store-verdict-cache.ts';
