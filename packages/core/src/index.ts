@@ -238,6 +238,9 @@ export {
 } from './spec/provider-settings.ts';
 /** Prompt templates (`prompts/*.md`): front matter + mustache, variables checked both ways. */
 export type { PromptTemplate } from './spec/prompt-template.ts';
+/** A template's `system:` and `user:` parts (a template without role lines is all user part). */
+export type { PromptSections } from './spec/prompt-sections.ts';
+export { splitPromptSections } from './spec/prompt-sections.ts';
 export {
   loadPromptTemplate,
   parsePromptTemplate,

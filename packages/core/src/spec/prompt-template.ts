@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.ts';
 import { InvalidInputError, NotFoundError } from '../errors/ragops-error.ts';
 import { sha256Hex } from '../registry/registry-rules.ts';
+import { splitPromptSections } from './prompt-sections.ts';
 
 /** The YAML front matter of a prompt file. */
 export const promptFrontMatterSchema = z.strictObject({
@@ -13,7 +14,10 @@ export const promptFrontMatterSchema = z.strictObject({
   variables: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/i, 'variable names are identifiers')).default([]),
 });
 
-/** A prompt template file (`prompts/*.md`): front matter + a mustache body. */
+/**
+ * A prompt template file (`prompts/*.md`): front matter + a mustache body, optionally in a `system:`
+ * and a `user:` part (see splitPromptSections).
+ */
 export type PromptTemplate = {
   name: string;
   description: string;
@@ -77,6 +81,7 @@ export function parsePromptTemplate(text: string, path: string): PromptTemplate 
     ...(unused.length ? [`declared but not used: ${unused.join(', ')}`] : []),
   ];
   if (problems.length) throw new InvalidInputError(`${path}: ${problems.join('; ')}`);
+  splitPromptSections(template, path); // refuses misplaced `system:` / `user:` role lines
   return { ...front, template, path, sha256: sha256Hex(text) };
 }
 

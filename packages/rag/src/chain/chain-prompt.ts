@@ -1,16 +1,20 @@
-import { renderPrompt } from '@ragops/core';
+import { renderPrompt, splitPromptSections } from '@ragops/core';
 import type { ChatMessage } from '../llm/language-model.ts';
 import type { ChainContext } from './chain-types.ts';
+import { formatPassages, neutralizeDelimiters } from './format-passages.ts';
 
 /** The variables the runtime fills in every prompt template. */
 export const CHAIN_PROMPT_VARIABLES = ['question', 'context', 'contexts', 'history'] as const;
 
 /**
  * Renders the version's prompt template with the registry's `renderPrompt` (mustache, no HTML
- * escaping; a declared variable left without a value is refused) with
- * `question`, `context` (numbered passages as one text), `contexts` (the list, for loops) and
- * `history` (earlier turns as text), and places it as the last user message after the caller's
- * system messages and earlier turns.
+ * escaping; a declared variable left without a value is refused) with `question`, `context` (the
+ * passages between `<passage>` delimiters a document cannot forge), `contexts` (the list, texts
+ * neutralised the same way, for loops) and `history` (earlier turns as text).
+ *
+ * A template with a `system:` part sends it as the first message (the caller's system messages are
+ * appended to it: one system message, which every chat template accepts), then the earlier turns,
+ * then the `user:` part. A template without role lines is the user part alone, as before.
  */
 export function buildChainMessages(input: {
   prompt: { template: string; variables?: readonly string[]; path?: string };
@@ -22,26 +26,25 @@ export function buildChainMessages(input: {
   const earlier = lastUser >= 0 ? input.messages.slice(0, lastUser) : input.messages;
   const view = {
     question: input.question,
-    context: input.contexts
-      .map((c) => `[${c.n}]${c.title ? ` ${c.title}` : ''} (${c.documentId})\n${c.text}`)
-      .join('\n\n'),
-    contexts: input.contexts,
+    context: formatPassages(input.contexts),
+    contexts: input.contexts.map((c) => ({ ...c, text: neutralizeDelimiters(c.text) })),
     history: earlier
       .filter((m) => m.role !== 'system')
       .map((m) => `${m.role}: ${m.content}`)
       .join('\n'),
   };
-  const rendered = renderPrompt(
-    {
-      template: input.prompt.template,
-      variables: [...(input.prompt.variables ?? [])],
-      path: input.prompt.path ?? 'prompt',
-    },
-    view,
-  );
-  const system = earlier.filter((m) => m.role === 'system');
+  const path = input.prompt.path ?? 'prompt';
+  const sections = splitPromptSections(input.prompt.template, path);
+  const render = (template: string) =>
+    renderPrompt({ template, variables: [...(input.prompt.variables ?? [])], path }, view);
+  const callerSystem = earlier.filter((m) => m.role === 'system').map((m) => m.content);
+  const system = [...(sections.system === undefined ? [] : [render(sections.system)]), ...callerSystem];
   const turns = earlier.filter((m) => m.role !== 'system');
-  return [...system, ...turns, { role: 'user', content: rendered }];
+  return [
+    ...(system.length > 0 ? [{ role: 'system' as const, content: system.join('\n\n') }] : []),
+    ...turns,
+    { role: 'user', content: render(sections.user) },
+  ];
 }
 
 /** The question a request asks: `question`, else the last user message. */
