@@ -19,11 +19,18 @@ export {
   UnauthenticatedError,
 } from './errors/ragops-error.ts';
 /** Access checks: 404 for what the actor may not see, 403 for what it may see but not do. */
-export type { AccessTarget } from './governance/access-rules.ts';
+export type { AccessTarget, MissingPrivilege } from './governance/access-rules.ts';
 /** The audit log: written in each mutation's transaction, read by admins. */
 export type { AuditRecord } from './governance/audit.ts';
 export { listAudit, writeAudit } from './governance/audit.ts';
-export { authorize, hasPrivilege, requireAdmin } from './governance/authorize.ts';
+export {
+  type AccessCheck,
+  accessDenial,
+  authorize,
+  checkAccess,
+  hasPrivilege,
+  requireAdmin,
+} from './governance/authorize.ts';
 /** Governance schemas: privileges, securables, principals, tokens, grants, audit entries. */
 export type {
   AuditEntry,
@@ -58,6 +65,8 @@ export {
 } from './governance/governance-schemas.ts';
 /** Grants on catalog / schema / model, inherited downward. */
 export { addGrant, listGrants, revokeGrant, securableTarget } from './governance/grant-service.ts';
+/** Indexes are governed assets of their schema: READ there (with usage) to read or pin one. */
+export { authorizeIndexRead, indexAccessTarget, indexReadDenial } from './governance/index-access.ts';
 /** Principals; `LOCAL_ADMIN_PRINCIPAL` is the admin the local CLI acts as. */
 export {
   createPrincipal,
@@ -97,7 +106,13 @@ export {
 export { copyModelVersion } from './registry/copy-service.ts';
 /** Lineage both directions, and the link hook for endpoints and eval runs. */
 export type { IndexBuildLineage, Lineage, LineageLink } from './registry/lineage-service.ts';
-export { getLineage, recordLineageLink, removeLineageLink } from './registry/lineage-service.ts';
+export {
+  getLineage,
+  type LineageLinkTarget,
+  recordLineageLink,
+  removeLineageLink,
+  replaceLineageLinks,
+} from './registry/lineage-service.ts';
 /** Registered model services. */
 export { createModel, getModel, listModels, parseModelName, updateModel } from './registry/model-service.ts';
 /** Model URIs `models:/c.s.m/3` and `models:/c.s.m@alias`. */
@@ -188,14 +203,12 @@ export {
   endpointsSpecSchema,
   type ServedEntity,
 } from './serving/endpoint-schemas.ts';
-/** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
-export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
-export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
 /** Endpoint services: create/update/get/list/delete (audited, MANAGE on the served models) and ragops.yaml apply. */
 export {
   applyEndpointSpecs,
   createEndpoint,
   deleteEndpoint,
+  endpointAccessDenial,
   endpointModelUris,
   findEndpoint,
   getEndpoint,
@@ -216,9 +229,24 @@ export {
   insertInferenceRows,
   queryInferenceRows,
 } from './serving/inference-store.ts';
+/** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
+export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
+export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
 /** Load and validate ragops.yaml with file:path errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
+/** A template's `system:` and `user:` parts (a template without role lines is all user part). */
+export type { PromptSections } from './spec/prompt-sections.ts';
+export { splitPromptSections } from './spec/prompt-sections.ts';
+/** Prompt templates (`prompts/*.md`): front matter + mustache, variables checked both ways. */
+export type { PromptTemplate } from './spec/prompt-template.ts';
+export {
+  loadPromptTemplate,
+  parsePromptTemplate,
+  promptFrontMatterSchema,
+  renderPrompt,
+  templateVariables,
+} from './spec/prompt-template.ts';
 /** LLM providers and prices (ragops.yaml `providers:` + environment), the block both apps read. */
 export type {
   LlmProviderConfig,
@@ -236,18 +264,6 @@ export {
   resolveProviderSettings,
   tokenPriceSchema,
 } from './spec/provider-settings.ts';
-/** Prompt templates (`prompts/*.md`): front matter + mustache, variables checked both ways. */
-export type { PromptTemplate } from './spec/prompt-template.ts';
-/** A template's `system:` and `user:` parts (a template without role lines is all user part). */
-export type { PromptSections } from './spec/prompt-sections.ts';
-export { splitPromptSections } from './spec/prompt-sections.ts';
-export {
-  loadPromptTemplate,
-  parsePromptTemplate,
-  promptFrontMatterSchema,
-  renderPrompt,
-  templateVariables,
-} from './spec/prompt-template.ts';
 /** ragops.yaml: indexes and chains (other sections are parsed by the modules that own them). */
 export type { ChainSpec, IndexSpec, RagopsSpec } from './spec/ragops-spec.ts';
 export { chainSpecSchema, indexSpecSchema, ragopsSpecSchema } from './spec/ragops-spec.ts';

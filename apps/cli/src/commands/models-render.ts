@@ -58,7 +58,8 @@ export function renderLineage(l: Lineage): string {
     `${l.uri}  package ${short(l.packageSha256)}  by ${l.createdBy} at ${l.createdAt}`,
     'upstream',
     `  index        ${u.index.name} version ${u.index.version}${u.index.tag ? ` (pinned by tag ${u.index.tag})` : ''}`,
-    `  documents    ${u.index.documentCount ?? docs.length} in the build${u.index.manifestSha256 ? `, manifest sha256 ${short(u.index.manifestSha256)}` : ''}${u.index.build ? `, source ${u.index.build.source ?? '?'}` : ' (build record not on this machine)'}`,
+    `  documents    ${u.index.documentCount ?? docs.length} in the build${u.index.manifestSha256 ? `, manifest sha256 ${short(u.index.manifestSha256)}` : ''}${u.index.build ? `, source ${u.index.build.source ?? '?'}` : u.index.buildHidden ? '' : ' (build record not on this machine)'}`,
+    ...(u.index.buildHidden ? [`    (${u.index.buildHidden})`] : []),
     ...docs.slice(0, 20).map((doc) => `    - ${doc.id}  ${short(doc.sha256)}`),
     ...(docs.length > 20 ? [`    … ${docs.length - 20} more (--json lists all)`] : []),
     `  prompt       ${u.prompt.path}  sha256 ${short(u.prompt.sha256)}`,
@@ -67,8 +68,8 @@ export function renderLineage(l: Lineage): string {
     `  copied from  ${u.copiedFrom.join(' ← ') || '(registered here)'}`,
     'downstream',
     `  aliases      ${d.aliases.join(', ') || '(none)'}`,
-    `  copies       ${d.copies.join(', ') || '(none)'}`,
-    `  used by      ${d.links.map((k) => `${k.kind} ${k.ref} (${k.relation})`).join(', ') || '(no endpoints or eval runs yet)'}`,
+    `  copies       ${[...d.copies, ...(d.hiddenCopies ? [`${d.hiddenCopies} in models you may not read`] : [])].join(', ') || '(none)'}`,
+    `  used by      ${d.links.map((k) => `${k.kind} ${k.ref} (${k.relation}${k.via ? ` via @${k.via}` : ''})`).join(', ') || '(no endpoints or eval runs yet)'}`,
   ];
   return lines.join('\n');
 }

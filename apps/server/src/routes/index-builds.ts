@@ -1,9 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { authorize, parseThreeLevelName } from '@ragops/core';
+import { authorizeIndexRead, NotFoundError } from '@ragops/core';
 import { getIndexBuild, indexBuildSchema, listIndexBuilds } from '@ragops/rag';
-import type { Context } from 'hono';
 import type { AppContext, RagopsApp } from '../app-context.ts';
-import type { AppEnv } from '../app-env.ts';
 import { API_BASE } from './api-base.ts';
 import { BEARER, COMMON_ERRORS, jsonResponse, named, threeLevelName, versionParam } from './route-helpers.ts';
 
@@ -15,7 +13,7 @@ const list = createRoute({
   method: 'get',
   path: `${API_BASE}/indexes/{name}/builds`,
   tags,
-  summary: 'Build records of an index, oldest first (needs READ on its schema)',
+  summary: 'Build records of an index, oldest first (needs READ on its schema; 404 when never built)',
   security: BEARER,
   request: { params: nameParams },
   responses: {
@@ -34,28 +32,20 @@ const get = createRoute({
   responses: { 200: jsonResponse('the build record', IndexBuild), ...COMMON_ERRORS },
 });
 
-// An index is an asset of its schema: reading its builds needs READ there (the registry's rule,
-// called, not re-implemented). A schema the caller may not see answers 404.
-async function authorizeIndexRead(c: Context<AppEnv>, ctx: AppContext, name: string): Promise<void> {
-  const n = parseThreeLevelName(name);
-  await authorize({
-    store: ctx.store,
-    actor: c.get('principal'),
-    privilege: 'READ',
-    target: { catalog: n.catalog, schema: n.schema },
-  });
-}
-
 /** Index build records (read-only; builds run through `ragops index build`). */
 export function registerIndexBuildRoutes(app: RagopsApp, ctx: AppContext): void {
   app.openapi(list, async (c) => {
     const { name } = c.req.valid('param');
-    await authorizeIndexRead(c, ctx, name);
-    return c.json({ items: await listIndexBuilds(ctx.config.home, name) }, 200);
+    // An index is an asset of its schema: READ there (core's rule); an invisible one answers 404.
+    await authorizeIndexRead({ store: ctx.store, actor: c.get('principal'), index: name });
+    const items = await listIndexBuilds(ctx.config.home, name);
+    if (items.length === 0) throw new NotFoundError(`index "${name}" has no builds on this server`);
+    return c.json({ items }, 200);
   });
   app.openapi(get, async (c) => {
     const { name, version } = c.req.valid('param');
-    await authorizeIndexRead(c, ctx, name);
+    // An index is an asset of its schema: READ there (core's rule); an invisible one answers 404.
+    await authorizeIndexRead({ store: ctx.store, actor: c.get('principal'), index: name });
     return c.json(await getIndexBuild(ctx.config.home, name, Number(version)), 200);
   });
 }

@@ -21,6 +21,9 @@ const LineageSchema = z
             source: z.string().optional(),
           })
           .nullable(),
+        buildHidden: z.string().nullable().openapi({
+          description: 'why the build (document list, source path) is left out: the caller may not read the index',
+        }),
       }),
       prompt: z.object({ name: z.string(), path: z.string(), sha256: z.string() }),
       gitCommit: z.string().nullable(),
@@ -30,7 +33,16 @@ const LineageSchema = z
     downstream: z.object({
       aliases: z.array(z.string()),
       copies: z.array(z.string()),
-      links: z.array(z.object({ kind: z.string(), ref: z.string(), relation: z.string(), createdAt: z.string() })),
+      hiddenCopies: z.number().int().openapi({ description: 'copies in models the caller may not read' }),
+      links: z.array(
+        z.object({
+          kind: z.string().openapi({ example: 'endpoint' }),
+          ref: z.string().openapi({ example: 'docs-qa' }),
+          relation: z.string().openapi({ example: 'serves' }),
+          createdAt: z.string(),
+          via: z.string().optional().openapi({ description: 'the alias the link goes through', example: 'champion' }),
+        }),
+      ),
     }),
   })
   .openapi('Lineage');
@@ -41,7 +53,7 @@ const get = createRoute({
   tags: ['lineage'],
   summary: "A model version's lineage in both directions (needs READ)",
   description:
-    'Upstream: pinned index version and its source documents, prompt file + hash, git commit, copy chain. Downstream: aliases, copies, endpoints, eval runs.',
+    'Upstream: pinned index version and its source documents (only when the caller may read the index), prompt file + hash, git commit, copy chain. Downstream: aliases, copies the caller may read, endpoints (also through an alias: `via`), eval runs.',
   security: BEARER,
   request: {
     query: z.strictObject({

@@ -1,5 +1,6 @@
 import {
   type Endpoint,
+  endpointAccessDenial,
   findEndpoint,
   type MetadataStore,
   mayUseEndpoint,
@@ -24,7 +25,8 @@ export class EndpointAccess {
   readonly #stalenessMs: number;
   /** Misses are cached too (a client retrying an unknown name must not hit the store each time), so bounded. */
   readonly #endpoints: LruMap<string, { endpoint: Endpoint | undefined; at: number }>;
-  readonly #grants: LruMap<string, { ok: boolean; at: number }>;
+  /** The denial (its message and details), or undefined when the principal may call the endpoint. */
+  readonly #grants: LruMap<string, { denial: PermissionDeniedError | undefined; at: number }>;
   readonly #limiter = new RateLimiter();
 
   constructor(store: MetadataStore, stalenessMs: number, options: { cacheMax?: number } = {}) {
@@ -41,7 +43,8 @@ export class EndpointAccess {
 
   /**
    * The endpoint `principal` may call now: NotFoundError (OpenAI's "model does not exist" wording),
-   * PermissionDeniedError without EXECUTE on every served model, RateLimitedError past its limit.
+   * PermissionDeniedError naming what is missing for EXECUTE on the served models (the registry's
+   * access rules, via endpointAccessDenial), RateLimitedError past its limit.
    */
   async admit(name: string, principal: Principal): Promise<Endpoint> {
     const endpoint = await this.#endpoint(name);
@@ -91,14 +94,16 @@ export class EndpointAccess {
     const now = performance.now();
     let cached = this.#grants.get(key);
     if (!cached || now - cached.at >= this.#stalenessMs) {
-      const ok = await mayUseEndpoint({ store: this.#store, actor: principal, endpoint, privilege: 'EXECUTE' });
-      cached = { ok, at: now };
+      const denial = await endpointAccessDenial({
+        store: this.#store,
+        actor: principal,
+        endpoint,
+        privilege: 'EXECUTE',
+      });
+      cached = { denial, at: now };
       this.#grants.set(key, cached);
     }
-    if (!cached.ok) {
-      throw new PermissionDeniedError(
-        `principal "${principal.name}" lacks EXECUTE on the models of endpoint "${endpoint.name}"`,
-      );
-    }
+    // A fresh error each time (a cached instance would carry the first caller's stack).
+    if (cached.denial) throw new PermissionDeniedError(cached.denial.message, { details: cached.denial.details });
   }
 }

@@ -59,14 +59,58 @@ export function canSee(facts: AccessFacts, target: AccessTarget): boolean {
   return (['READ', 'EXECUTE', 'MANAGE'] as const).some((p) => holds(facts, p, target));
 }
 
+/** One privilege a principal lacks for an operation, and the securable it is missing on. */
+export type MissingPrivilege = { privilege: Privilege; securable: { type: SecurableType; name: string } };
+
+/**
+ * What the principal lacks for `privilege` on the target, in the order a governed catalog checks
+ * it: USE_CATALOG on the catalog, USE_SCHEMA on the schema, then the privilege itself (each may be
+ * held at its own level or inherited from above). Empty when the effective privilege is held.
+ */
+export function missingPrivileges(facts: AccessFacts, privilege: Privilege, target: AccessTarget): MissingPrivilege[] {
+  const missing: MissingPrivilege[] = [];
+  const need = (p: Privilege, on: AccessTarget) => {
+    const securable = { type: targetType(on), name: targetName(on) };
+    if (holds(facts, p, on) || missing.some((m) => m.privilege === p && m.securable.name === securable.name)) return;
+    missing.push({ privilege: p, securable });
+  };
+  need('USE_CATALOG', { catalog: target.catalog });
+  if (target.schema !== undefined) need('USE_SCHEMA', { catalog: target.catalog, schema: target.schema });
+  need(privilege, target);
+  return missing;
+}
+
 /**
  * The effective privilege: held on the target (or inherited/owned) plus the usage privileges on its
  * parents (USE_CATALOG on the catalog, USE_SCHEMA on the schema), as in a governed catalog.
  */
 export function hasEffectivePrivilege(facts: AccessFacts, privilege: Privilege, target: AccessTarget): boolean {
-  if (!holds(facts, 'USE_CATALOG', { catalog: target.catalog })) return false;
-  if (target.schema !== undefined && !holds(facts, 'USE_SCHEMA', { catalog: target.catalog, schema: target.schema })) {
-    return false;
-  }
-  return holds(facts, privilege, target);
+  return missingPrivileges(facts, privilege, target).length === 0;
+}
+
+const USAGE_PRIVILEGES: readonly Privilege[] = ['USE_CATALOG', 'USE_SCHEMA'];
+
+/**
+ * Whether the principal already knows the target exists: it owns it, holds a grant on it or on a
+ * descendant (whose name contains the target's), or a non-usage grant on an ancestor (which covers
+ * the target). Telling it which privilege is missing then leaks nothing. Usage grants on ancestors
+ * do not count: USE_CATALOG alone must not reveal what a catalog holds.
+ */
+export function knowsOf(facts: AccessFacts, target: AccessTarget): boolean {
+  if (facts.isAdmin || ownsSelfOrAncestor(facts, target)) return true;
+  const name = targetName(target);
+  const self = { type: targetType(target), name };
+  const ancestors = selfAndAncestors(target).filter((l) => l.name !== name);
+  return facts.grants.some(
+    (g) =>
+      g.securableName.startsWith(`${name}.`) ||
+      (g.securableType === self.type && g.securableName === name) ||
+      (!USAGE_PRIVILEGES.includes(g.privilege) &&
+        ancestors.some((l) => l.type === g.securableType && l.name === g.securableName)),
+  );
+}
+
+/** `USE_CATALOG on catalog "dev", USE_SCHEMA on schema "dev.s"`: the missing privileges, for messages. */
+export function describeMissing(missing: readonly MissingPrivilege[]): string {
+  return missing.map((m) => `${m.privilege} on ${m.securable.type} "${m.securable.name}"`).join(', ');
 }

@@ -1,10 +1,13 @@
-import { NotFoundError, PermissionDeniedError, RagopsError } from '../errors/ragops-error.ts';
+import { NotFoundError, PermissionDeniedError, type RagopsError } from '../errors/ragops-error.ts';
 import type { SqlExecutor } from '../store/metadata-store.ts';
 import {
   type AccessFacts,
   type AccessTarget,
   canSee,
-  hasEffectivePrivilege,
+  describeMissing,
+  knowsOf,
+  type MissingPrivilege,
+  missingPrivileges,
   targetName,
   targetType,
 } from './access-rules.ts';
@@ -69,45 +72,69 @@ async function loadOwners(
   return { catalog: catalog.owner, schema: schema.owner, model: model.owner };
 }
 
+type AuthorizeInput = { store: SqlExecutor; actor: Principal; privilege: Privilege; target: AccessTarget };
+
+/**
+ * The outcome of one access check: allowed; hidden (the target does not exist, or the actor may not
+ * see it and does not know of it); or denied with the missing privileges and a sentence naming them.
+ */
+export type AccessCheck =
+  | { outcome: 'allowed' }
+  | { outcome: 'hidden' }
+  | { outcome: 'denied'; missing: MissingPrivilege[]; lacks: string };
+
+/** Checks `privilege` on the target without throwing (see AccessCheck). */
+export async function checkAccess(input: AuthorizeInput): Promise<AccessCheck> {
+  let facts: AccessFacts;
+  try {
+    facts = await loadAccessFacts(input.store, input.actor, input.target);
+  } catch (error) {
+    if (NotFoundError.isInstance(error) && error.code === 'not_found') return { outcome: 'hidden' };
+    throw error;
+  }
+  const missing = missingPrivileges(facts, input.privilege, input.target);
+  if (missing.length === 0) return { outcome: 'allowed' };
+  if (!canSee(facts, input.target) && !knowsOf(facts, input.target)) return { outcome: 'hidden' };
+  const wanted = `${input.privilege} on ${targetType(input.target)} "${targetName(input.target)}"`;
+  const onlyItself = missing.length === 1 && missing[0]?.privilege === input.privilege;
+  return {
+    outcome: 'denied',
+    missing,
+    lacks: onlyItself ? wanted : `${describeMissing(missing)} (needed for ${wanted})`,
+  };
+}
+
+/**
+ * Why `actor` may not use `privilege` on the target, as the error to throw, or undefined when it
+ * may. NotFoundError when the target is hidden (the same message whether it exists or not, so
+ * existence does not leak); otherwise PermissionDeniedError naming exactly what is missing and
+ * where: `principal "bob" lacks USE_CATALOG on catalog "dev" (needed for EXECUTE on model "dev.s.m")`.
+ */
+export async function accessDenial(input: AuthorizeInput): Promise<RagopsError | undefined> {
+  const check = await checkAccess(input);
+  if (check.outcome === 'allowed') return undefined;
+  if (check.outcome === 'hidden') {
+    return new NotFoundError(`${targetType(input.target)} "${targetName(input.target)}" not found`);
+  }
+  return new PermissionDeniedError(`principal "${input.actor.name}" lacks ${check.lacks}`, {
+    details: { privilege: input.privilege, securable: targetName(input.target), missing: check.missing },
+  });
+}
+
 /**
  * Checks that `actor` holds `privilege` on the target (with inheritance, ownership and usage rules).
- * Throws NotFoundError when the target does not exist or the actor may not see it (the same message
- * either way, so existence does not leak), PermissionDeniedError when it is visible but not allowed.
+ * Throws what accessDenial returns: NotFoundError for what the actor may not see, PermissionDeniedError
+ * naming the missing privileges for what it may see (or knows of through a grant).
  * @example await authorize({ store, actor, privilege: 'MANAGE', target: { catalog: 'dev', schema: 's', model: 'm' } })
  */
-export async function authorize(input: {
-  store: SqlExecutor;
-  actor: Principal;
-  privilege: Privilege;
-  target: AccessTarget;
-}): Promise<void> {
-  const facts = await loadAccessFacts(input.store, input.actor, input.target);
-  if (!canSee(facts, input.target)) {
-    throw new NotFoundError(`${targetType(input.target)} "${targetName(input.target)}" not found`);
-  }
-  if (!hasEffectivePrivilege(facts, input.privilege, input.target)) {
-    throw new PermissionDeniedError(
-      `principal "${input.actor.name}" lacks ${input.privilege} on ${targetType(input.target)} "${targetName(input.target)}"`,
-      { details: { privilege: input.privilege, securable: targetName(input.target) } },
-    );
-  }
+export async function authorize(input: AuthorizeInput): Promise<void> {
+  const denial = await accessDenial(input);
+  if (denial) throw denial;
 }
 
 /** Whether `actor` holds `privilege` on the target; false (never throws) when it does not exist. */
-export async function hasPrivilege(input: {
-  store: SqlExecutor;
-  actor: Principal;
-  privilege: Privilege;
-  target: AccessTarget;
-}): Promise<boolean> {
-  try {
-    await authorize(input);
-    return true;
-  } catch (error) {
-    if (RagopsError.isInstance(error) && (error.code === 'not_found' || error.code === 'permission_denied'))
-      return false;
-    throw error;
-  }
+export async function hasPrivilege(input: AuthorizeInput): Promise<boolean> {
+  return (await accessDenial(input)) === undefined;
 }
 
 /** Throws PermissionDeniedError unless the actor is an admin. */

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { InvalidInputError } from '../errors/ragops-error.ts';
 
 const IDENTIFIER = /^[a-z][a-z0-9_]{0,62}$/;
+/** `catalog.schema.name`, each part an identifier: for schemas that keep the name a string. */
+export const THREE_LEVEL_NAME_PATTERN = /^[a-z][a-z0-9_]{0,62}\.[a-z][a-z0-9_]{0,62}\.[a-z][a-z0-9_]{0,62}$/;
 
 /** A lower-case identifier: a catalog, schema or asset name part. */
 export const identifierSchema = z

@@ -1,4 +1,5 @@
 import { parseInput } from '../errors/parse-input.ts';
+import { authorizeIndexRead } from '../governance/index-access.ts';
 import { createSchema } from './catalog-service.ts';
 import { parseModelName } from './model-service.ts';
 import type { ModelVersion } from './model-version-package.ts';
@@ -8,8 +9,9 @@ import { authorizeNewVersion, insertVersion, resolveModelUri } from './version-s
 
 /**
  * Copies a version to another model (typically dev → staging → prod): the same immutable package
- * becomes the target's next version, with lineage to the source version. Needs READ on the source
- * and MANAGE on the target model (or CREATE_MODEL on its schema when it does not exist yet).
+ * becomes the target's next version, with lineage to the source version and the same pinned index
+ * version. Needs READ on the source, MANAGE on the target model (or CREATE_MODEL on its schema when
+ * it does not exist yet), and READ on the pinned index (see authorizeIndexRead).
  * @example await copyModelVersion({ store, actor, requestId, source: 'models:/dev.s.m@champion', target: 'staging.s.m' })
  */
 export async function copyModelVersion(
@@ -33,6 +35,8 @@ export async function copyModelVersion(
     if (!exists) await createSchema({ ...ctx, catalog: target.catalog, schema: { name: target.schema } });
   }
   await authorizeNewVersion(ctx, target);
+  // The copy pins the source's index version too: READ on the source model is not READ on its index.
+  await authorizeIndexRead({ store: ctx.store, actor: ctx.actor, index: source.package.index.name, purpose: 'pin' });
   return ctx.store.transaction((tx) =>
     insertVersion(tx, ctx, target, {
       package: source.package,

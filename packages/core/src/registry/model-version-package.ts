@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { THREE_LEVEL_NAME_PATTERN } from '../names/three-level-name.ts';
 import { RAG_CHAIN_INPUTS } from '../serving/invocation-request.ts';
 import { tagsSchema } from './registry-schemas.ts';
 
@@ -47,7 +48,13 @@ export type PackagedPrompt = z.infer<typeof packagedPromptSchema>;
 
 /** The index version a model version retrieves from: the corpus it was evaluated on. */
 export const pinnedIndexSchema = z.strictObject({
-  name: z.string(),
+  /** `catalog.schema.index`: an index is a governed asset of its schema. */
+  name: z
+    .string()
+    .regex(
+      THREE_LEVEL_NAME_PATTERN,
+      'must be a three-level index name: catalog.schema.index, each a lower-case identifier',
+    ),
   version: z.number().int().nonnegative(),
   /** The Lance tag that protects the version from cleanup. */
   tag: z.string().optional(),

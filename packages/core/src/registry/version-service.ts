@@ -3,6 +3,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../errors/ragop
 import { writeAudit } from '../governance/audit.ts';
 import { authorize } from '../governance/authorize.ts';
 import type { Privilege } from '../governance/governance-schemas.ts';
+import { authorizeIndexRead } from '../governance/index-access.ts';
 import type { ThreeLevelName } from '../names/three-level-name.ts';
 import type { SqlExecutor } from '../store/metadata-store.ts';
 import { paginate } from '../store/page-token.ts';
@@ -121,8 +122,8 @@ export async function insertVersion(
 
 /**
  * Registers a new immutable version (n+1 of the model's counter; creates the model when absent).
- * Needs MANAGE on the model, or CREATE_MODEL on the schema for a new model. `prepare` runs after the
- * input is valid and the caller is authorized, before the version exists: the place for side effects
+ * Needs MANAGE on the model, or CREATE_MODEL on the schema for a new model, and READ on the pinned
+ * index (its schema: see authorizeIndexRead). `prepare` runs after the input is valid and the caller is authorized, before the version exists: the place for side effects
  * the version needs (pinning its index version), so an unauthorized caller never causes them.
  * @example await createModelVersion({ store, actor, requestId, name: 'dev.support.docs_qa', package: pkg })
  */
@@ -136,9 +137,11 @@ export async function createModelVersion(
   },
 ): Promise<ModelVersion> {
   const n = parseModelName(ctx.name);
-  parseInput(modelVersionPackageSchema, ctx.package, 'model version package');
+  const pkg = parseInput(modelVersionPackageSchema, ctx.package, 'model version package');
   const tags = ctx.tags === undefined ? undefined : parseInput(tagsSchema, ctx.tags, 'tags');
   await authorizeNewVersion(ctx, n);
+  // Pinning an index reads it (serving retrieves from it for whoever may EXECUTE the model).
+  await authorizeIndexRead({ store: ctx.store, actor: ctx.actor, index: pkg.index.name, purpose: 'pin' });
   await ctx.prepare?.();
   return ctx.store.transaction((tx) =>
     insertVersion(tx, ctx, n, { package: ctx.package, description: ctx.description, tags }),

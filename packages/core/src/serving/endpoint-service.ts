@@ -1,8 +1,10 @@
 import { parseInput } from '../errors/parse-input.ts';
-import { ConflictError, NotFoundError } from '../errors/ragops-error.ts';
+import { ConflictError, NotFoundError, PermissionDeniedError } from '../errors/ragops-error.ts';
+import type { MissingPrivilege } from '../governance/access-rules.ts';
 import { writeAudit } from '../governance/audit.ts';
-import { hasPrivilege } from '../governance/authorize.ts';
+import { checkAccess } from '../governance/authorize.ts';
 import type { Privilege } from '../governance/governance-schemas.ts';
+import { type LineageLinkTarget, replaceLineageLinks } from '../registry/lineage-service.ts';
 import { parseModelUri } from '../registry/model-uri.ts';
 import { canonicalJson } from '../registry/registry-rules.ts';
 import type { Page, PageRequest } from '../registry/registry-schemas.ts';
@@ -25,6 +27,14 @@ export function endpointModelUris(config: EndpointConfig): string[] {
   return [...config.served.map((e) => e.model), ...(config.shadow ? [config.shadow.model] : [])];
 }
 
+/** Lineage links of an endpoint's config: `serves` per served arm, `shadows` for the shadow. */
+function endpointLinks(config: EndpointConfig): LineageLinkTarget[] {
+  return [
+    ...config.served.map((e) => ({ versionUri: e.model, relation: 'serves' })),
+    ...(config.shadow ? [{ versionUri: config.shadow.model, relation: 'shadows' }] : []),
+  ];
+}
+
 function toEndpoint(row: SqlRow): Endpoint {
   return {
     name: String(row.name),
@@ -42,16 +52,44 @@ export async function findEndpoint(db: SqlExecutor, name: string): Promise<Endpo
   return row ? toEndpoint(row) : undefined;
 }
 
+/**
+ * Why `actor` may not use the endpoint with `privilege` (EXECUTE to call it), or undefined when it
+ * holds it on every model the endpoint references: a PermissionDeniedError naming exactly what is
+ * missing on each model it knows of (the same rules as `authorize`); models it may not see are
+ * counted, not named, so an endpoint does not reveal what it serves.
+ */
+export async function endpointAccessDenial(
+  ctx: ReadContext & { endpoint: Endpoint; privilege: Privilege },
+): Promise<PermissionDeniedError | undefined> {
+  const lacks: string[] = [];
+  const missing: MissingPrivilege[] = [];
+  let hidden = 0;
+  for (const uri of endpointModelUris(ctx.endpoint.config)) {
+    const { name } = parseModelUri(uri);
+    const target = { catalog: name.catalog, schema: name.schema, model: name.name };
+    const check = await checkAccess({ store: ctx.store, actor: ctx.actor, privilege: ctx.privilege, target });
+    if (check.outcome === 'denied') {
+      lacks.push(check.lacks);
+      missing.push(...check.missing);
+    } else if (check.outcome === 'hidden') hidden++;
+  }
+  if (lacks.length === 0 && hidden === 0) return undefined;
+  if (hidden > 0)
+    lacks.push(
+      `${ctx.privilege} on ${hidden === 1 ? 'a model' : `${hidden} models`} it serves that the principal may not see`,
+    );
+  const verb = ctx.privilege === 'EXECUTE' ? 'call' : `use (${ctx.privilege})`;
+  return new PermissionDeniedError(
+    `principal "${ctx.actor.name}" may not ${verb} endpoint "${ctx.endpoint.name}": lacks ${lacks.join('; ')}`,
+    { details: { privilege: ctx.privilege, endpoint: ctx.endpoint.name, missing, hiddenModels: hidden } },
+  );
+}
+
 /** Whether `actor` holds `privilege` on every model the endpoint references. */
 export async function mayUseEndpoint(
   ctx: ReadContext & { endpoint: Endpoint; privilege: Privilege },
 ): Promise<boolean> {
-  for (const uri of endpointModelUris(ctx.endpoint.config)) {
-    const { name } = parseModelUri(uri);
-    const target = { catalog: name.catalog, schema: name.schema, model: name.name };
-    if (!(await hasPrivilege({ store: ctx.store, actor: ctx.actor, privilege: ctx.privilege, target }))) return false;
-  }
-  return true;
+  return (await endpointAccessDenial(ctx)) === undefined;
 }
 
 async function checkModels(ctx: ReadContext, config: EndpointConfig): Promise<void> {
@@ -79,6 +117,7 @@ export async function createEndpoint(
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
       [name, config.description, JSON.stringify(config), ctx.actor.name, now, ctx.actor.name, now],
     );
+    await replaceLineageLinks(tx, { kind: 'endpoint', ref: name, links: endpointLinks(config) });
     await writeAudit(tx, {
       actor: ctx.actor,
       requestId: ctx.requestId,
@@ -107,6 +146,7 @@ export async function updateEndpoint(
       [config.description, JSON.stringify(config), ctx.actor.name, nowIso(), name],
     );
     if (changed.changes === 0) throw new NotFoundError(`endpoint "${name}" not found`);
+    await replaceLineageLinks(tx, { kind: 'endpoint', ref: name, links: endpointLinks(config) });
     await writeAudit(tx, {
       actor: ctx.actor,
       requestId: ctx.requestId,
@@ -147,6 +187,7 @@ export async function deleteEndpoint(ctx: ServiceContext & { name: string }): Pr
   await checkModels(ctx, before.config);
   await ctx.store.transaction(async (tx) => {
     await tx.run('DELETE FROM serving_endpoints WHERE name = ?', [ctx.name]);
+    await replaceLineageLinks(tx, { kind: 'endpoint', ref: ctx.name, links: [] });
     await writeAudit(tx, {
       actor: ctx.actor,
       requestId: ctx.requestId,

@@ -11,6 +11,7 @@ import {
   createToken,
   deleteAlias,
   deleteModelVersion,
+  getLineage,
   InvalidInputError,
   listAudit,
   listGrants,
@@ -26,7 +27,7 @@ import {
   updateModel,
   updateModelVersion,
 } from '../../index.ts';
-import { matrixCases } from './grants-matrix.ts';
+import { indexPinCases, matrixCases, PIN_OBJECTS } from './grants-matrix.ts';
 import type { ContractFixture } from './metadata-store-contract.ts';
 import { samplePackage } from './sample-package.ts';
 
@@ -57,7 +58,71 @@ export function describeGovernanceContract(fx: ContractFixture): void {
         }
         const outcome = c.op.run(as(p), i);
         if (c.expect === 'allowed') await expect(outcome).resolves.toBeDefined();
-        else await expect(outcome).rejects.toMatchObject({ code: c.expect });
+        else await expect(outcome).rejects.toMatchObject({ code: c.expect, message: c.message ?? expect.any(String) });
+      });
+    });
+
+    describe('index pinning across catalogs (register and copy)', () => {
+      beforeAll(async () => {
+        for (const schema of ['secret', 'other'])
+          await createSchema({ ...fx.ctx(), catalog: 'prod', schema: { name: schema } });
+        const pkg = samplePackage({ indexName: PIN_OBJECTS.index, marker: 'pinned' });
+        await createModelVersion({ ...fx.ctx(), name: PIN_OBJECTS.prodModel, package: pkg });
+        await createModelVersion({ ...fx.ctx(), name: PIN_OBJECTS.devModel, package: pkg });
+      });
+      it.each(indexPinCases().map((c, i) => [c.title, c, i] as const))('%s', async (_title, c, i) => {
+        const p = await newPrincipal();
+        for (const g of c.grants) {
+          await addGrant({
+            ...fx.ctx(),
+            grant: { principal: p.name, privilege: g.privilege, securable: { type: g.type, name: g.name } },
+          });
+        }
+        const target = `${PIN_OBJECTS.targetSchema}.pin_${i}`;
+        const outcome =
+          c.via === 'register'
+            ? createModelVersion({
+                ...as(p),
+                name: target,
+                package: samplePackage({ indexName: PIN_OBJECTS.index, marker: `pin-${i}` }),
+              })
+            : copyModelVersion({
+                ...as(p),
+                source: `models:/${c.via === 'copy-from-prod' ? PIN_OBJECTS.prodModel : PIN_OBJECTS.devModel}/1`,
+                target,
+              });
+        if (c.expect === 'allowed') {
+          await expect(outcome).resolves.toMatchObject({ package: { index: { name: PIN_OBJECTS.index } } });
+          return;
+        }
+        await expect(outcome).rejects.toMatchObject({ code: c.expect, message: c.message ?? expect.any(String) });
+        // Refused before anything was written: no model, no version, no audit row.
+        expect(await fx.store.get('SELECT name FROM registered_models WHERE name = ?', [`pin_${i}`])).toBeUndefined();
+      });
+
+      it('lineage hides the build of an index the caller may not read, and says so', async () => {
+        const p = await newPrincipal();
+        for (const [privilege, type, name] of [
+          ['USE_CATALOG', 'catalog', 'dev'],
+          ['USE_SCHEMA', 'schema', 'dev.h'],
+          ['READ', 'model', PIN_OBJECTS.devModel],
+        ] as const) {
+          await addGrant({ ...fx.ctx(), grant: { principal: p.name, privilege, securable: { type, name } } });
+        }
+        const asked: string[] = [];
+        const resolveIndexBuild = async (index: { name: string }) => {
+          asked.push(index.name);
+          return { documents: [{ id: 'secret.md', sha256: 'c'.repeat(64) }], source: '/prod/secret' };
+        };
+        const uri = `models:/${PIN_OBJECTS.devModel}/1`;
+        const hidden = await getLineage({ ...as(p), uri, resolveIndexBuild });
+        expect(hidden.upstream.index).toMatchObject({ name: PIN_OBJECTS.index, build: null });
+        expect(hidden.upstream.index.buildHidden).toMatch(/lacks READ on schema "prod\.secret"|not found/);
+        expect(JSON.stringify(hidden)).not.toContain('secret.md');
+        expect(asked).toEqual([]);
+        const shown = await getLineage({ ...fx.ctx(), uri, resolveIndexBuild });
+        expect(shown.upstream.index).toMatchObject({ buildHidden: null, build: { source: '/prod/secret' } });
+        expect(asked).toEqual([PIN_OBJECTS.index]);
       });
     });
 
@@ -67,25 +132,33 @@ export function describeGovernanceContract(fx: ContractFixture): void {
         ['USE_CATALOG', 'catalog', 'dev'],
         ['USE_SCHEMA', 'schema', 'dev.g'],
         ['CREATE_MODEL', 'schema', 'dev.g'],
+        // Its versions pin an index of dev.g: pinning reads it.
+        ['READ', 'schema', 'dev.g'],
       ] as const) {
         await addGrant({ ...fx.ctx(), grant: { principal: p.name, privilege, securable: { type, name } } });
       }
       const model = await createModel({ ...as(p), name: `dev.g.owned_${n}` });
       expect(model.owner).toBe(p.name);
-      const v = await createModelVersion({ ...as(p), name: model.fullName, package: samplePackage() });
+      const v = await createModelVersion({
+        ...as(p),
+        name: model.fullName,
+        package: samplePackage({ indexName: 'dev.g.docs' }),
+      });
       await setAlias({ ...as(p), name: model.fullName, alias: 'champion', version: v.version });
       const q = await newPrincipal();
       await addGrant({
         ...as(p),
         grant: { principal: q.name, privilege: 'READ', securable: { type: 'model', name: model.fullName } },
       });
-      // Not the owner of dev.g.m: may not manage it.
+      // Not the owner of dev.g.m (which READ on dev.g lets it see): may not manage it.
       await expect(setAlias({ ...as(p), name: 'dev.g.m', alias: 'x', version: 1 })).rejects.toMatchObject({
-        code: 'not_found',
+        code: 'permission_denied',
+        message: expect.stringMatching(/lacks MANAGE on model "dev\.g\.m"$/),
       });
-      // Lists show only what the principal may see.
-      const visible = await listModels({ ...as(p), catalog: 'dev' });
-      expect(visible.items.map((m) => m.fullName)).toEqual([model.fullName]);
+      // Lists show only what the principal may see: dev.g's models, none of dev.h.
+      const visible = (await listModels({ ...as(p), catalog: 'dev' })).items.map((m) => m.fullName);
+      expect(visible).toContain(model.fullName);
+      expect(visible.filter((name) => !name.startsWith('dev.g.'))).toEqual([]);
     });
 
     it('refuses grants at levels a privilege does not apply to, and grant changes without MANAGE', async () => {

@@ -92,6 +92,8 @@ export type MatrixCase = {
   grants: Grant[];
   op: (typeof MATRIX_OPERATIONS)[number];
   expect: 'allowed' | 'not_found' | 'permission_denied';
+  /** What the denial's message must say (it names exactly what is missing, and where). */
+  message?: RegExp;
 };
 
 /** Every privilege × every level it may be granted at (allowed), and the denied neighbours. */
@@ -124,7 +126,9 @@ export function matrixCases(levelsOf: (p: Privilege) => readonly SecurableType[]
           { privilege: op.privilege, type: lowest, name: securableAt[lowest] },
         ],
         op,
-        expect: 'not_found',
+        // The principal holds a grant on the object, so it knows it exists: say what is missing.
+        expect: 'permission_denied',
+        message: /lacks USE_CATALOG on catalog "dev" \(needed for /,
       });
     }
   }
@@ -134,6 +138,126 @@ export function matrixCases(levelsOf: (p: Privilege) => readonly SecurableType[]
     grants: [...USAGE, { privilege: 'READ', type: 'model', name: 'dev.g.m' }],
     op: manage,
     expect: 'permission_denied',
+    message: /lacks MANAGE on model "dev\.g\.m"$/,
   });
   return cases;
+}
+
+/**
+ * Index pinning across catalogs. The admin sets up schema prod.secret with the index
+ * prod.secret.docs (a build on disk where the runner needs one), prod.secret.m version 1 and
+ * dev.h.pinned version 1, both pinning it. Every case's principal may create models in dev.g;
+ * what varies is its access to the index.
+ */
+export const PIN_OBJECTS = {
+  index: 'prod.secret.docs',
+  indexSchema: 'prod.secret',
+  /** A model in the index's schema, pinning it (copy source inside prod). */
+  prodModel: 'prod.secret.m',
+  /** A model in dev pinning the prod index (copy source in a catalog the copier may read). */
+  devModel: 'dev.h.pinned',
+  /** Where each case creates its model: `${targetSchema}.pin_<i>`. */
+  targetSchema: 'dev.g',
+};
+
+const MAY_CREATE: Grant[] = [...USAGE, { privilege: 'CREATE_MODEL', type: 'schema', name: 'dev.g' }];
+const PROD_USAGE: Grant[] = [
+  { privilege: 'USE_CATALOG', type: 'catalog', name: 'prod' },
+  { privilege: 'USE_SCHEMA', type: 'schema', name: 'prod.secret' },
+];
+const INDEX_READ: Grant = { privilege: 'READ', type: 'schema', name: 'prod.secret' };
+const READ_DEV_SOURCE: Grant[] = [
+  { privilege: 'USE_SCHEMA', type: 'schema', name: 'dev.h' },
+  { privilege: 'READ', type: 'model', name: 'dev.h.pinned' },
+];
+
+/** How a pinning case creates its version: register a package, or copy a version that pins the index. */
+export type PinVia = 'register' | 'copy-from-prod' | 'copy-from-dev';
+
+export type PinCase = {
+  title: string;
+  grants: Grant[];
+  via: PinVia;
+  expect: 'allowed' | 'not_found' | 'permission_denied';
+  message?: RegExp;
+};
+
+/** The index-pinning cases: every path that creates a version (register, API, copy) must pass them. */
+export function indexPinCases(): PinCase[] {
+  const notVisible = /index "prod\.secret\.docs" not found/;
+  const lacksRead = /may not pin index "prod\.secret\.docs": lacks READ on schema "prod\.secret"/;
+  return [
+    {
+      title: 'CREATE_MODEL in dev.g and nothing on prod: may not pin prod.secret.docs (the exfiltration case)',
+      grants: MAY_CREATE,
+      via: 'register',
+      expect: 'not_found',
+      message: notVisible,
+    },
+    {
+      title: 'usage on prod.secret without READ: pinning is refused, naming READ on schema prod.secret',
+      grants: [...MAY_CREATE, ...PROD_USAGE],
+      via: 'register',
+      expect: 'permission_denied',
+      message: lacksRead,
+    },
+    {
+      title: 'READ on a model in prod.secret is not READ on its index',
+      grants: [...MAY_CREATE, ...PROD_USAGE, { privilege: 'READ', type: 'model', name: 'prod.secret.m' }],
+      via: 'register',
+      expect: 'permission_denied',
+      message: lacksRead,
+    },
+    {
+      title: 'READ on sibling schema prod.other does not allow pinning prod.secret.docs',
+      grants: [...MAY_CREATE, ...PROD_USAGE, { privilege: 'READ', type: 'schema', name: 'prod.other' }],
+      via: 'register',
+      expect: 'permission_denied',
+      message: lacksRead,
+    },
+    {
+      title: 'READ on schema prod.secret without USE_CATALOG prod: refused, naming USE_CATALOG',
+      grants: [...MAY_CREATE, INDEX_READ],
+      via: 'register',
+      expect: 'permission_denied',
+      message: /lacks USE_CATALOG on catalog "prod", USE_SCHEMA on schema "prod\.secret" \(needed for READ/,
+    },
+    {
+      title: 'READ on schema prod.secret with usage allows pinning prod.secret.docs',
+      grants: [...MAY_CREATE, ...PROD_USAGE, INDEX_READ],
+      via: 'register',
+      expect: 'allowed',
+    },
+    {
+      title: 'READ and USE_SCHEMA on catalog prod (inherited) allow pinning prod.secret.docs',
+      grants: [
+        ...MAY_CREATE,
+        { privilege: 'USE_CATALOG', type: 'catalog', name: 'prod' },
+        { privilege: 'USE_SCHEMA', type: 'catalog', name: 'prod' },
+        { privilege: 'READ', type: 'catalog', name: 'prod' },
+      ],
+      via: 'register',
+      expect: 'allowed',
+    },
+    {
+      title: 'copy of a dev version that pins prod.secret.docs, by a reader of the dev model only: refused',
+      grants: [...MAY_CREATE, ...READ_DEV_SOURCE],
+      via: 'copy-from-dev',
+      expect: 'not_found',
+      message: notVisible,
+    },
+    {
+      title: 'copy of prod.secret.m by a reader of that model (not of its schema): refused, naming READ',
+      grants: [...MAY_CREATE, ...PROD_USAGE, { privilege: 'READ', type: 'model', name: 'prod.secret.m' }],
+      via: 'copy-from-prod',
+      expect: 'permission_denied',
+      message: lacksRead,
+    },
+    {
+      title: 'copy of prod.secret.m with READ on schema prod.secret is allowed',
+      grants: [...MAY_CREATE, ...PROD_USAGE, INDEX_READ],
+      via: 'copy-from-prod',
+      expect: 'allowed',
+    },
+  ];
 }

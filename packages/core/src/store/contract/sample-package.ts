@@ -1,7 +1,9 @@
 import type { ModelVersionPackageInput } from '../../registry/model-version-package.ts';
 
 /** A valid model version package for tests; `indexVersion` and `marker` make distinct packages. */
-export function samplePackage(options: { indexVersion?: number; marker?: string } = {}): ModelVersionPackageInput {
+export function samplePackage(
+  options: { indexVersion?: number; marker?: string; indexName?: string } = {},
+): ModelVersionPackageInput {
   return {
     formatVersion: 1,
     chain: {
@@ -18,7 +20,11 @@ export function samplePackage(options: { indexVersion?: number; marker?: string 
       },
       llm: { provider: 'extractive', model: 'extractive-v1', params: {} },
     },
-    index: { name: 'dev.s.docs', version: options.indexVersion ?? 1, tag: `registry-v${options.indexVersion ?? 1}` },
+    index: {
+      name: options.indexName ?? 'dev.s.docs',
+      version: options.indexVersion ?? 1,
+      tag: `registry-v${options.indexVersion ?? 1}`,
+    },
     signature: { inputs: { question: 'string' }, outputs: { answer: 'string' } },
     run: {
       author: 'admin',

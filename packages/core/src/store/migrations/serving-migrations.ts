@@ -65,5 +65,32 @@ export const migrationSet: MigrationSet = {
         postgres: `${endpoints}\nCREATE TABLE inference_rows (\n  seq BIGSERIAL PRIMARY KEY,${inferenceColumns}`,
       },
     },
+    {
+      version: 2,
+      name: 'lineage links of existing endpoints',
+      // Endpoints record their links (serves/shadows → model URI) since this version; these are the
+      // links of endpoints created before it, read from their stored config. PostgreSQL's JSON
+      // operators refuse a \u0000 escape (a NUL in a free-text field), so those are dropped first.
+      sql: {
+        sqlite: `
+INSERT INTO lineage_links (version_uri, kind, ref, relation, created_at)
+SELECT json_extract(s.value, '$.model'), 'endpoint', e.name, 'serves', e.updated_at
+FROM serving_endpoints e, json_each(e.config, '$.served') s WHERE true
+ON CONFLICT DO NOTHING;
+INSERT INTO lineage_links (version_uri, kind, ref, relation, created_at)
+SELECT json_extract(e.config, '$.shadow.model'), 'endpoint', e.name, 'shadows', e.updated_at
+FROM serving_endpoints e WHERE json_extract(e.config, '$.shadow.model') IS NOT NULL
+ON CONFLICT DO NOTHING;`,
+        postgres: `
+INSERT INTO lineage_links (version_uri, kind, ref, relation, created_at)
+SELECT s.value->>'model', 'endpoint', e.name, 'serves', e.updated_at
+FROM serving_endpoints e, json_array_elements(replace(e.config, '\\u0000', '')::json->'served') s
+ON CONFLICT DO NOTHING;
+INSERT INTO lineage_links (version_uri, kind, ref, relation, created_at)
+SELECT replace(e.config, '\\u0000', '')::json->'shadow'->>'model', 'endpoint', e.name, 'shadows', e.updated_at
+FROM serving_endpoints e WHERE replace(e.config, '\\u0000', '')::json->'shadow'->>'model' IS NOT NULL
+ON CONFLICT DO NOTHING;`,
+      },
+    },
   ],
 };
