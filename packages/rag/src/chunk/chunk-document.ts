@@ -11,6 +11,17 @@ export type Chunker = {
 };
 
 /**
+ * countTokens for the splitter's pieces. Its last resort splits a long word into UTF-16 code units,
+ * and a lone surrogate counts as one replacement character, so that a chunk of astral characters
+ * (3 tokens each) came out at 148 tokens for a size of 100. A half counts 2: a pair, 4, is the most
+ * one code point can take (4 UTF-8 bytes).
+ */
+function splitTokenLength(text: string): number {
+  const c = text.charCodeAt(0);
+  return text.length === 1 && c >= 0xd800 && c <= 0xdfff ? 2 : countTokens(text);
+}
+
+/**
  * A chunker on @langchain/textsplitters: `recursive` (RecursiveCharacterTextSplitter), `markdown`
  * (MarkdownTextSplitter: splits at headings first) or `token` (recursive splitting measured in
  * cl100k tokens). Records the markdown heading path at each chunk's start for the markdown strategy
@@ -21,7 +32,7 @@ export function createChunker(config: ChunkerConfig): Chunker {
   let splitter: TextSplitter;
   if (config.strategy === 'markdown') splitter = new MarkdownTextSplitter(fields);
   else if (config.strategy === 'token')
-    splitter = new RecursiveCharacterTextSplitter({ ...fields, lengthFunction: countTokens });
+    splitter = new RecursiveCharacterTextSplitter({ ...fields, lengthFunction: splitTokenLength });
   else splitter = new RecursiveCharacterTextSplitter(fields);
   return {
     config,
