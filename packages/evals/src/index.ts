@@ -31,10 +31,30 @@ export {
   type JudgeContext,
   type JudgeItem,
   type JudgeKind,
+  type JudgeOptions,
   type JudgeUsage,
   type JudgeVerdict,
   type VerdictCache,
 } from './judges/judge.ts';
+/** Judge prompts (`prompts/judges/*.md`), versioned by content hash like answer prompts. */
+export { DEFAULT_JUDGE_PROMPTS_DIR, loadJudgePrompt } from './judges/llm/judge-prompts.ts';
+/** LLM-as-judge over any LanguageModel: prompts in prompts/judges/, JSON verdicts parsed with zod, retried when malformed. */
+export { createLlmJudge, JUDGE_SEED, MAX_VERDICT_ATTEMPTS, renderJudgeInput } from './judges/llm/llm-judge.ts';
+export {
+  LLM_JUDGE_NAMES,
+  LLM_JUDGES,
+  type LlmJudgeDefinition,
+  type LlmJudgeName,
+} from './judges/llm/llm-judge-definitions.ts';
+/** The verdict cache key (prompt hash, judge model, item content hash, repeat) and an in-memory cache. */
+export { InMemoryVerdictCache, verdictCacheKey } from './judges/llm/verdict-cache.ts';
+/** `--repeats N`: N verdicts of one judge folded into a score and the agreement between repeats. */
+export {
+  aggregateVerdicts,
+  agreementOf,
+  judgeRepeatedly,
+  type RepeatedVerdict,
+} from './judges/repeat-verdicts.ts';
 /** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
 export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';
 /** Per-metric aggregates of a run (mean, 95% bootstrap interval, n; per tag). */

@@ -28,6 +28,9 @@ export type JudgeVerdict =
 export const JUDGE_KINDS = ['llm', 'heuristic', 'retrieval'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
+/** Per call: abort, and which repeat this is (`--repeats N`: 0 … N−1; each repeat has its own cache entry). */
+export type JudgeOptions = { abortSignal?: AbortSignal; repeat?: number };
+
 /**
  * One metric over an answered eval row. `judge` resolves to a verdict and rejects only on abort
  * (the caller's reason); every other failure is an `ok: false` verdict.
@@ -42,7 +45,7 @@ export interface Judge {
   readonly model?: string;
   /** False when the item lacks what the judge needs (e.g. correctness needs a reference answer). */
   applies(item: JudgeItem): boolean;
-  judge(item: JudgeItem, options: { abortSignal?: AbortSignal }): Promise<JudgeVerdict>;
+  judge(item: JudgeItem, options: JudgeOptions): Promise<JudgeVerdict>;
 }
 
 /**
