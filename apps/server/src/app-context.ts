@@ -17,6 +17,8 @@ export type AppContext = {
   readonly logger: ServerLogger;
   /** This app's Prometheus registry (not prom-client's global one); register your metrics on it. */
   readonly metrics: ServerMetrics;
+  /** LLM provider names serving is configured with: versions naming others are refused at registration. */
+  readonly llmProviderNames: readonly string[];
   /** Registers work to await on graceful shutdown (after the server stops accepting connections). */
   onShutdown(hook: ShutdownHook): void;
 };

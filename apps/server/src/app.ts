@@ -1,5 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { MetadataStore } from '@ragops/core';
+import { DEFAULT_LLM_PROVIDERS } from '@ragops/rag';
 import { requestId } from 'hono/request-id';
 import type { AppContext, RagopsApp } from './app-context.ts';
 import type { AppEnv } from './app-env.ts';
@@ -15,9 +16,11 @@ import { requestLogger } from './middleware/request-logger.ts';
 import { validationHook } from './middleware/validation-hook.ts';
 import { API_BASE } from './routes/api-base.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
+import { registerEvalRunRoutes } from './routes/eval-runs.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
 import { registerServingRoutes, type ServingOptions } from './serving/register-serving-routes.ts';
+import { loadServingConfig } from './serving/serving-config.ts';
 
 export type CreateAppOptions = {
   store: MetadataStore;
@@ -41,11 +44,20 @@ export type CreateAppOptions = {
 export function createApp(options: CreateAppOptions): RagopsApp {
   const logger = options.logger ?? createServerLogger(options.config);
   const lifecycle = options.lifecycle ?? createLifecycle();
+  // Parsed here, not in registerServingRoutes, so registration can check providers against it.
+  const serving: ServingOptions = { ...options.serving, config: options.serving?.config ?? loadServingConfig() };
   const ctx: AppContext = {
     store: options.store,
     config: options.config,
     logger,
     metrics: options.metrics ?? createServerMetrics(),
+    llmProviderNames: [
+      ...new Set([
+        ...Object.keys(DEFAULT_LLM_PROVIDERS),
+        ...Object.keys(serving.config?.providers ?? {}),
+        ...Object.keys(serving.customProviders ?? {}),
+      ]),
+    ].sort(),
     onShutdown: (hook) => lifecycle.onShutdown(hook),
   };
 
@@ -73,6 +85,8 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   registerDocsRoutes(app);
   registerRegistryRoutes(app, ctx);
   // /v1/*, /serving-endpoints/* and the endpoint/inference API: owned by apps/server/src/serving/.
-  registerServingRoutes(app, ctx, options.serving);
+  const runtime = registerServingRoutes(app, ctx, serving);
+  // /api/v1/eval-runs: runs execute on serving's chain host (one cache of loaded chains).
+  registerEvalRunRoutes(app, ctx, { host: runtime.host, datasetsDir: options.config.evalsDir });
   return app;
 }

@@ -28,6 +28,8 @@ export type {
 } from './chain/chain-types.ts';
 /** Chain runtime: a registered model version → retrieve (pinned index) → prompt → LLM → cited answer. */
 export { type LoadChainOptions, loadChain } from './chain/load-chain.ts';
+/** A registered version this process cannot run as configured (its message is safe to show callers). */
+export { ModelVersionConfigError } from './chain/model-version-config-error.ts';
 /** The one way to run a registered version (server, evals, batch, replay): URI → cached chain → outcome. */
 export {
   type ChainHost,
@@ -87,6 +89,12 @@ export {
   llmProviderConfigSchema,
   llmProvidersSchema,
 } from './llm/create-language-model.ts';
+/** Which LLM providers a configuration names, and the registration check that refuses others. */
+export {
+  assertLlmProvidersConfigured,
+  configuredLlmProviderNames,
+  llmProvidersOf,
+} from './llm/llm-provider-check.ts';
 /** The embedded offline default: quotes retrieved sentences with citations; not a language model. */
 export {
   createExtractive,

@@ -63,6 +63,8 @@ export function registerModelsCommands(program: Command): void {
             description: f.description,
             tags: f.tag,
             createSchemaIfMissing: true,
+            // Which LLM providers the chain may name: ragops.yaml providers: plus this environment.
+            env: process.env,
           }),
         );
         printResult(command.optsWithGlobals(), version, (v) => `registered ${v.uri}\n${renderVersion(v)}`);

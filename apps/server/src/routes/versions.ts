@@ -11,6 +11,7 @@ import {
   tagsSchema,
   updateModelVersion,
 } from '@ragops/core';
+import { assertLlmProvidersConfigured } from '@ragops/rag';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { pinPackagedIndex, unpinUnusedIndex } from '../registry/index-pins.ts';
 import { API_BASE } from './api-base.ts';
@@ -148,6 +149,11 @@ export function registerVersionRoutes(app: RagopsApp, ctx: AppContext): void {
   );
   app.openapi(create, async (c) => {
     const body = c.req.valid('json');
+    assertLlmProvidersConfigured({
+      llm: body.package.chain.llm,
+      known: ctx.llmProviderNames,
+      where: 'package.chain.llm',
+    });
     const version = await createModelVersion({
       ...serviceContext(c, ctx),
       name: c.req.valid('param').name,

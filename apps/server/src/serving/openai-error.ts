@@ -1,4 +1,5 @@
 import { RagopsError } from '@ragops/core';
+import { ModelVersionConfigError } from '@ragops/rag';
 import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode, UnofficialStatusCode } from 'hono/utils/http-status';
@@ -34,6 +35,11 @@ export function toOpenAIError(err: unknown): OpenAIErrorInfo {
   }
   if (err instanceof ServingTimeoutError) {
     return { status: 504, message: err.message, type: 'server_error', code: 'timeout' };
+  }
+  // The version cannot run with this server's configuration (e.g. an LLM provider it lacks): the
+  // deployment's fault, not the caller's (5xx), and the message names what to fix (no secrets in it).
+  if (ModelVersionConfigError.isModelVersionConfigError(err)) {
+    return { status: 500, message: err.message, type: 'server_error', code: 'config_error' };
   }
   if (RagopsError.isInstance(err)) {
     const mapped = BY_CODE[err.code];

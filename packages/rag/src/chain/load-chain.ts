@@ -11,6 +11,7 @@ import { queryIndex } from '../search/query-index.ts';
 import { parseChainLlmParams } from './chain-llm-params.ts';
 import { buildChainMessages, CHAIN_PROMPT_VARIABLES, citedContexts, questionOf } from './chain-prompt.ts';
 import type { Chain, ChainAnswer, ChainContext, ChainRequest, ChainStreamEvent, ChainVersion } from './chain-types.ts';
+import { ModelVersionConfigError } from './model-version-config-error.ts';
 
 export type LoadChainOptions = ChainVersion & {
   /** RAGOPS_HOME: where the pinned index lives. */
@@ -37,14 +38,17 @@ export type LoadChainOptions = ChainVersion & {
 export async function loadChain(options: LoadChainOptions): Promise<Chain> {
   const { modelName, version, package: pkg } = options;
   const uri = `models:/${modelName}/${version}`;
-  const params = parseChainLlmParams(pkg.chain.llm.params, uri);
-  const models = [pkg.chain.llm, ...params.fallbacks].map((m) => options.resolveModel(m.provider, m.model));
+  const params = asVersionProblem(uri, () => parseChainLlmParams(pkg.chain.llm.params, uri));
+  const models = [pkg.chain.llm, ...params.fallbacks].map((m) =>
+    asVersionProblem(uri, () => options.resolveModel(m.provider, m.model)),
+  );
   const unknown = (pkg.chain.prompt.variables ?? []).filter(
     (v) => !(CHAIN_PROMPT_VARIABLES as readonly string[]).includes(v),
   );
   if (unknown.length > 0) {
-    throw new ConfigError(
-      `${uri}: the prompt declares ${unknown.join(', ')}, which the chain runtime does not fill (it fills ${CHAIN_PROMPT_VARIABLES.join(', ')})`,
+    throw new ModelVersionConfigError(
+      uri,
+      `the prompt declares ${unknown.join(', ')}, which the chain runtime does not fill (it fills ${CHAIN_PROMPT_VARIABLES.join(', ')})`,
     );
   }
   const build = await getIndexBuild(options.home, pkg.index.name, pkg.index.version);
@@ -168,6 +172,17 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       }
     },
   };
+}
+
+/** Runs a check of the version's own package; its ConfigError becomes a ModelVersionConfigError (shown to callers). */
+function asVersionProblem<T>(uri: string, check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (!ConfigError.isInstance(error) || error.code !== 'config_error') throw error;
+    const problem = error.message.startsWith(`${uri}: `) ? error.message.slice(uri.length + 2) : error.message;
+    throw new ModelVersionConfigError(uri, problem, { cause: error });
+  }
 }
 
 /** Drops undefined values so they do not override defaults under exactOptionalPropertyTypes-like spreads. */

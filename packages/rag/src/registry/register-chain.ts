@@ -21,6 +21,7 @@ import { pinIndexVersion } from '../build/compact-index.ts';
 import { codeGitCommit } from '../build/git-commit.ts';
 import { chunkerConfigSchema, resolveChunkerConfig } from '../chunk/chunk.ts';
 import { defaultEmbedderConfig, type EmbedderConfig, embedderConfigSchema } from '../embed/create-embedder.ts';
+import { assertLlmProvidersConfigured, configuredLlmProviderNames } from '../llm/llm-provider-check.ts';
 
 /** The Lance tag that keeps an index version from cleanup while registered versions pin it. */
 export function registryPinTag(indexVersion: number): string {
@@ -42,12 +43,17 @@ export type RegisterChainOptions = ServiceContext & {
   tags?: Tags;
   /** Create the model's schema when it does not exist (needs MANAGE on the catalog). */
   createSchemaIfMissing?: boolean;
+  /**
+   * The registering process's environment (the CLI passes process.env): with ragops.yaml's
+   * `providers:`, it says which LLM providers the chain may name (see configuredLlmProviderNames).
+   */
+  env?: Readonly<Record<string, string | undefined>>;
 };
 
 /**
  * Registers a chain from ragops.yaml as the next version of a model: validates the spec and the
  * prompt file, checks chunker and embedder match the index build, resolves the index to its current
- * version (or `indexVersion`), pins it with a Lance tag (before registering, so cleanup never races
+ * version (or `indexVersion`), refuses LLM providers the configuration does not name, pins it with a Lance tag (before registering, so cleanup never races
  * the registration), packages everything and creates the version.
  * @example await registerChain({ store, actor, requestId, home: '.ragops', specPath: 'ragops.yaml', chain: 'docs_qa', model: 'dev.quickstart.docs_qa' })
  */
@@ -55,6 +61,13 @@ export async function registerChain(options: RegisterChainOptions): Promise<Mode
   const target = parseThreeLevelName(options.model);
   const loaded = await loadRagopsSpec(options.specPath);
   const { chain, index, indexName } = getChainSpec(loaded, options.chain);
+  // A provider the server would not know fails on the first request: refuse it here instead. The
+  // server resolves providers from the same ragops.yaml and the same variables.
+  assertLlmProvidersConfigured({
+    llm: chain.llm,
+    known: configuredLlmProviderNames({ spec: loaded.spec.providers, env: options.env ?? {} }),
+    where: `${options.specPath}.chains.${options.chain}.llm`,
+  });
   const where = `${options.specPath}.indexes.${indexName}`;
   const chunker = resolveChunkerConfig(parseInput(chunkerConfigSchema, index.chunker ?? {}, `${where}.chunker`));
   const embedder = index.embedder
