@@ -28,6 +28,8 @@ const configSchema = z
       .default(1024 * 1024),
     // How long a graceful shutdown waits for in-flight requests and shutdown hooks, in milliseconds.
     RAGOPS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+    // Folder of eval datasets (<name>.jsonl) that POST /api/v1/eval-runs may name; relative to the cwd.
+    RAGOPS_EVALS_DIR: z.string().min(1).default('evals'),
   })
   .transform((env) => {
     const home = path.resolve(env.RAGOPS_HOME);
@@ -41,6 +43,7 @@ const configSchema = z
       requestLogLevel: env.RAGOPS_REQUEST_LOG_LEVEL,
       maxBodyBytes: env.RAGOPS_MAX_BODY_BYTES,
       shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
+      evalsDir: path.resolve(env.RAGOPS_EVALS_DIR),
     };
   });
 

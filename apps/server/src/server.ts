@@ -3,6 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { openMetadataStore } from '@ragops/core';
+import { allMigrationSets } from '@ragops/evals';
 import { createApp } from './app.ts';
 import type { RagopsApp } from './app-context.ts';
 import type { ServerConfig } from './config.ts';
@@ -27,7 +28,8 @@ export type RunningServer = {
 /** Opens the store, builds the app and listens on `config.host:config.port` (port 0 = any free port). */
 export async function startServer(config: ServerConfig, logger = createServerLogger(config)): Promise<RunningServer> {
   await mkdir(config.home, { recursive: true });
-  const store = await openMetadataStore(config.metadataUrl);
+  // The evals module contributes its own tables (eval runs, verdict cache).
+  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await allMigrationSets() });
   const lifecycle = createLifecycle();
   let app: ReturnType<typeof createApp>;
   let server: Server;
