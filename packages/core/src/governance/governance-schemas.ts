@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterTextSchema } from '../names/filter-text.ts';
 
 /** Privileges on catalogs, schemas and models, inherited downward (catalog → schema → model). */
 export const PRIVILEGES = ['USE_CATALOG', 'USE_SCHEMA', 'CREATE_MODEL', 'READ', 'EXECUTE', 'MANAGE'] as const;
@@ -116,9 +117,9 @@ export type AuditEntry = z.infer<typeof auditEntrySchema>;
 export const auditQuerySchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
-  principal: z.string().optional(),
-  action: z.string().optional(),
-  objectName: z.string().optional(),
+  principal: filterTextSchema(128).optional(),
+  action: filterTextSchema(100).optional(),
+  objectName: filterTextSchema().optional(),
   pageSize: z.coerce.number().int().min(1).max(1000).optional(),
   pageToken: z.string().max(2000).optional(),
 });

@@ -63,7 +63,8 @@ export async function createPrincipal(ctx: ServiceContext & { principal: NewPrin
         objectName: principal.name,
         after: principal,
       });
-      return principal;
+      // What was stored (the store may have rewritten text, e.g. a NUL), not what was asked for.
+      return readPrincipal(tx, principal.name);
     }),
   );
 }

@@ -95,7 +95,8 @@ export async function createToken(
       objectName: info.id,
       after: { principal: info.principal, prefix: info.prefix, expiresAt },
     });
-    return { token: secret, info };
+    // What was stored (the store may have rewritten text, e.g. a NUL), not what was asked for.
+    return { token: secret, info: toTokenInfo((await tx.get('SELECT * FROM tokens WHERE id = ?', [info.id]))!) };
   });
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.ts';
+import { filterTextSchema } from '../names/filter-text.ts';
 import type { SqlExecutor, SqlRow, SqlValue } from '../store/metadata-store.ts';
 import { INFERENCE_COLUMNS, type InferenceRow, type StoredInferenceRow } from './inference-row.ts';
 
@@ -31,7 +32,7 @@ export async function insertInferenceRows(tx: SqlExecutor, rows: readonly Infere
 
 /** Filters of `ragops inference query|tail|export` and the monitoring reader. */
 export const inferenceQuerySchema = z.strictObject({
-  endpoint: z.string().optional(),
+  endpoint: filterTextSchema(100).optional(),
   /** Only rows with seq greater than this (tailing). */
   afterSeq: z.number().int().nonnegative().optional(),
   /** ISO times, inclusive lower / exclusive upper bound on `ts`. */
@@ -40,7 +41,7 @@ export const inferenceQuerySchema = z.strictObject({
   status: z.enum(['ok', 'error']).optional(),
   trafficArm: z.enum(['live', 'shadow']).optional(),
   modelVersion: z.number().int().positive().optional(),
-  requestId: z.string().optional(),
+  requestId: filterTextSchema(200).optional(),
   /** Default 100, at most 100 000 (exports page through with afterSeq). */
   limit: z.number().int().min(1).max(100_000).default(100),
   /** `asc` (oldest first; tailing, export) or `desc` (newest first). */

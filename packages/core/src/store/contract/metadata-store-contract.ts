@@ -10,6 +10,7 @@ import {
   readPrincipal,
 } from '../../index.ts';
 import { describeGovernanceContract } from './governance-contract.ts';
+import { describeNulContract } from './nul-contract.ts';
 import { describeRegistryContract } from './registry-contract.ts';
 import { samplePackage } from './sample-package.ts';
 
@@ -150,5 +151,6 @@ export function describeMetadataStoreContract(name: string, freshUrl: () => Prom
 
     describeRegistryContract(fx);
     describeGovernanceContract(fx);
+    describeNulContract(fx);
   });
 }

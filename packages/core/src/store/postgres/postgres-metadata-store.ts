@@ -2,6 +2,7 @@ import type { Pool, PoolClient } from 'pg';
 import { ConfigError } from '../../errors/ragops-error.ts';
 import type { AppliedMigration, MetadataStore, SqlExecutor, SqlRow, SqlValue } from '../metadata-store.ts';
 import { readAppliedMigrations } from '../migrate.ts';
+import { guardSqlParams } from '../sql/guard-sql-params.ts';
 import {
   isRetryableTransactionError,
   redactUrl,
@@ -16,7 +17,7 @@ type Queryable = Pick<Pool, 'query'> | PoolClient;
 function executor(q: Queryable): SqlExecutor {
   const query = async (sql: string, params: readonly SqlValue[] = []) => {
     try {
-      return await q.query(toPostgresPlaceholders(sql), params as SqlValue[]);
+      return await q.query(toPostgresPlaceholders(sql), guardSqlParams(params) as SqlValue[]);
     } catch (error) {
       throw translateSqlError(error);
     }

@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ConfigError } from '../../errors/ragops-error.ts';
 import type { AppliedMigration, MetadataStore, SqlExecutor, SqlRow, SqlValue } from '../metadata-store.ts';
 import { readAppliedMigrations } from '../migrate.ts';
+import { guardSqlParams } from '../sql/guard-sql-params.ts';
 import { isRetryableTransactionError, translateSqlError } from '../sql/translate-sql-error.ts';
 import { AsyncMutex } from './async-mutex.ts';
 
@@ -42,11 +43,11 @@ export class SqliteMetadataStore implements MetadataStore {
     this.#direct = {
       dialect: 'sqlite',
       all: async <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) =>
-        this.#call(() => this.#prepare(sql).all(...params) as T[]),
+        this.#call(() => this.#prepare(sql).all(...guardSqlParams(params)) as T[]),
       get: async <T extends SqlRow>(sql: string, params: readonly SqlValue[] = []) =>
-        this.#call(() => this.#prepare(sql).get(...params) as T | undefined),
+        this.#call(() => this.#prepare(sql).get(...guardSqlParams(params)) as T | undefined),
       run: async (sql: string, params: readonly SqlValue[] = []) =>
-        this.#call(() => ({ changes: Number(this.#prepare(sql).run(...params).changes) })),
+        this.#call(() => ({ changes: Number(this.#prepare(sql).run(...guardSqlParams(params)).changes) })),
       exec: async (sql: string) => this.#call(() => this.#db.exec(sql)),
     };
   }
