@@ -2,7 +2,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { collect, corpusLines, runCli, runJson, startCli, waitForStderr } from './index-cli-helpers.ts';
+import { collect, corpusLines, removeTempDir, runCli, runJson, startCli, waitForStderr } from './index-cli-helpers.ts';
 
 type Build = {
   version: number;
@@ -40,7 +40,7 @@ beforeAll(async () => {
   await writeFile(join(src, 'remove-me.md'), 'This document about walruses will be removed.');
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTempDir(dir);
 });
 
 describe('ragops index (CLI end to end)', () => {

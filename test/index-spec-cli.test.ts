@@ -1,10 +1,10 @@
 // `ragops index build <name>` without --source builds the index ragops.yaml defines, with its chunker
 // and embedder, so a later `models register` finds a matching build.
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli, runJson } from './index-cli-helpers.ts';
+import { removeTempDir, runCli, runJson } from './index-cli-helpers.ts';
 
 describe('ragops index build from ragops.yaml', () => {
   let dir: string;
@@ -32,7 +32,7 @@ describe('ragops index build from ragops.yaml', () => {
       ].join('\n'),
     );
   });
-  afterAll(async () => rm(dir, { recursive: true, force: true }));
+  afterAll(async () => removeTempDir(dir));
 
   it('uses the source, chunker and embedder the spec defines', async () => {
     const build = await runJson<{

@@ -1,9 +1,9 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getIndexStatus } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from './index-cli-helpers.ts';
+import { removeTempDir, runCli, runCliProcess } from './index-cli-helpers.ts';
 
 // The registry end to end through the real `ragops` binary: a temp RAGOPS_HOME (SQLite), a real
 // LanceDB index built by the CLI, a ragops.yaml + prompt written here.
@@ -42,8 +42,12 @@ chains:
     llm: { provider: extractive, model: extractive-v1 }
 `;
 
+// In-process runs, one at a time: two stores open on one SQLite file in one thread wait on each
+// other's write lock synchronously (node:sqlite blocks the thread in busy_timeout), so what must run
+// at once runs as processes (`cliProcess`).
 const cli = (args: string[], env: Record<string, string> = {}) =>
   runCli(args, home, { RAGOPS_METADATA_URL: '', RAGOPS_TOKEN: '', ...env });
+const cliProcess = (args: string[]) => runCliProcess(args, home, { RAGOPS_METADATA_URL: '', RAGOPS_TOKEN: '' });
 async function json<T = Record<string, unknown>>(args: string[], env: Record<string, string> = {}): Promise<T> {
   const r = await cli(['--json', ...args], env);
   if (r.code !== 0) throw new Error(`ragops ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
@@ -91,7 +95,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  await removeTempDir(dir);
 });
 
 describe('ragops registry CLI', () => {
@@ -128,11 +132,9 @@ describe('ragops registry CLI', () => {
       upstream: { copiedFrom: string[]; index: { build: { documents: { id: string }[] } | null } };
       downstream: { copies: string[] };
     };
-    const [lineage, sourceLineage, human] = await Promise.all([
-      json<Lineage>(['models', 'lineage', copy.uri]),
-      json<Lineage>(['models', 'lineage', v1.uri]),
-      cli(['models', 'lineage', `models:/${MODEL}@champion`]),
-    ]);
+    const lineage = await json<Lineage>(['models', 'lineage', copy.uri]);
+    const sourceLineage = await json<Lineage>(['models', 'lineage', v1.uri]);
+    const human = await cli(['models', 'lineage', `models:/${MODEL}@champion`]);
     expect(lineage.upstream.copiedFrom).toEqual([v1.uri]);
     expect(lineage.upstream.index.build?.documents.map((d) => d.id)).toEqual(['aliases.md', 'copy.md']);
     expect(sourceLineage.downstream.copies).toEqual([copy.uri]);
@@ -176,19 +178,18 @@ describe('ragops registry CLI', () => {
     await json(['principals', 'create', 'bob']);
     const { token } = await json<{ token: string }>(['tokens', 'create', '--principal', 'bob', '--expires', '1h']);
     const asBob = { RAGOPS_TOKEN: token };
-    const [before, hidden, tokens] = await Promise.all([
-      json<{ items: unknown[] }>(['models', 'list'], asBob),
-      cli(['models', 'show', MODEL], asBob),
-      json<{ items: { id: string }[] }>(['tokens', 'list', '--principal', 'bob']),
-    ]);
+    const before = await json<{ items: unknown[] }>(['models', 'list'], asBob);
+    const hidden = await cli(['models', 'show', MODEL], asBob);
+    const tokens = await json<{ items: { id: string }[] }>(['tokens', 'list', '--principal', 'bob']);
     expect(before.items).toEqual([]);
     expect(hidden.code).toBe(2);
     // Three CLI processes writing the same SQLite file at once: all three grants land.
-    await Promise.all([
-      json(['grants', 'add', 'bob', 'USE_CATALOG', 'dev']),
-      json(['grants', 'add', 'bob', 'use_schema', 'dev.t']),
-      json(['grants', 'add', 'bob', 'READ', MODEL]),
+    const grants = await Promise.all([
+      cliProcess(['grants', 'add', 'bob', 'USE_CATALOG', 'dev']),
+      cliProcess(['grants', 'add', 'bob', 'use_schema', 'dev.t']),
+      cliProcess(['grants', 'add', 'bob', 'READ', MODEL]),
     ]);
+    expect(grants.map((g) => g.code)).toEqual([0, 0, 0]);
     const models = await json<{ items: { fullName: string }[] }>(['models', 'list'], asBob);
     expect(models.items.map((m) => m.fullName)).toEqual([MODEL]);
     const denied = await cli(['--json', 'models', 'alias', 'set', MODEL, 'champion', '3'], asBob);
@@ -233,10 +234,8 @@ describe('ragops registry CLI', () => {
         'not_found',
       ],
     ];
-    // Independent processes: run them side by side.
-    const results = await Promise.all(
-      cases.map(([, args]) => cli(['--json', ...args.map((a) => (a === 'SPEC' ? spec : a))])),
-    );
+    const results: Awaited<ReturnType<typeof cli>>[] = [];
+    for (const [, args] of cases) results.push(await cli(['--json', ...args.map((a) => (a === 'SPEC' ? spec : a))]));
     cases.forEach(([what, , code], i) => {
       const r = results[i]!;
       expect(JSON.parse(r.stdout).error.code, what).toBe(code);

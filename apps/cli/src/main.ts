@@ -1,27 +1,25 @@
-import { registerAuditCommands } from './commands/audit.ts';
-import { registerCatalogsCommands } from './commands/catalogs.ts';
-import { registerEndpointsCommands } from './commands/endpoints.ts';
-import { registerGrantsCommands } from './commands/grants.ts';
-import { registerIndexCommands } from './commands/index.ts';
-import { registerInferenceCommands } from './commands/inference.ts';
-import { registerInitCommands } from './commands/init.ts';
-import { registerModelsCommands } from './commands/models.ts';
-import { registerPrincipalsCommands } from './commands/principals.ts';
-import { registerSchemasCommands } from './commands/schemas.ts';
-import { registerTokensCommands } from './commands/tokens.ts';
-import { createProgram, runProgram } from './program.ts';
+// The `ragops` process: wires the real process to runCli and owns what only a process should do.
+import { runCli } from './run-cli.ts';
 
-const program = createProgram();
-// Command groups register here, one module each (src/commands/<group>.ts).
-registerIndexCommands(program);
-registerInitCommands(program);
-registerCatalogsCommands(program);
-registerSchemasCommands(program);
-registerModelsCommands(program);
-registerPrincipalsCommands(program);
-registerTokensCommands(program);
-registerGrantsCommands(program);
-registerAuditCommands(program);
-registerEndpointsCommands(program);
-registerInferenceCommands(program);
-await runProgram(program, process.argv);
+// node:sqlite prints "ExperimentalWarning: SQLite is an experimental feature" on stderr at first use
+// (Node 24.9), which users would read as a problem. Drop exactly that warning, nothing else; remove
+// this once the pinned Node no longer marks node:sqlite experimental.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === 'ExperimentalWarning' && String(warning).includes('SQLite')) return;
+  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
+// LanceDB's Rust core logs `WARN lance::…` lines to stderr (e.g. about index files it rewrites);
+// they are not actionable for a CLI user. LANCEDB_LOG is the env_logger filter its Node binding
+// reads when it loads (the LanceDB troubleshooting page; the name is in the .node binary): errors
+// only by default, and a user who sets it (LANCEDB_LOG=debug) sees everything.
+process.env.LANCEDB_LOG ??= 'error';
+
+process.exitCode = await runCli(process.argv.slice(2), {
+  env: process.env,
+  cwd: process.cwd(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+});

@@ -8,8 +8,8 @@ import { addHomeOption, parseFlags, parseSince, table, withRegistry } from './re
 const summary = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value).slice(0, 80));
 
 /** `ragops audit --since 1h`: the audit log (admin). */
-export function registerAuditCommands(program: Command): void {
-  addHomeOption(program.command('audit').description('audited mutations: who did what to which object, when (admin)'))
+export function registerAuditCommands(audit: Command): void {
+  addHomeOption(audit)
     .option('--since <when>', 'a duration back from now (30m, 1h, 7d) or an ISO time', '24h')
     .option('--until <when>', 'a duration back from now or an ISO time')
     .option('--principal <name>', 'only this principal')

@@ -6,9 +6,7 @@ import { action } from '../program.ts';
 import { addHomeOption, parseFlags, table, withRegistry } from './registry-cli.ts';
 
 /** `ragops catalogs create|list|show`. */
-export function registerCatalogsCommands(program: Command): void {
-  const catalogs = program.command('catalogs').description('catalogs: the top level of catalog.schema.name');
-
+export function registerCatalogsCommands(catalogs: Command): void {
   addHomeOption(catalogs.command('create <name>').description('create a catalog (admin)'))
     .option('--description <text>', 'what the catalog holds')
     .action(

@@ -16,7 +16,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { printResult } from '../output.ts';
 import { action } from '../program.ts';
-import { addHomeOption, parseFlags, table, withRegistry } from './registry-cli.ts';
+import { addHomeOption, parseFlags, resolvePath, resolveSpec, table, withRegistry } from './registry-cli.ts';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -38,7 +38,7 @@ async function configFromFlags(opts: unknown): Promise<EndpointConfigInput> {
     if (f.serve) throw new InvalidInputError('use either --config or --serve, not both');
     let json: unknown;
     try {
-      json = JSON.parse(await readFile(f.config, 'utf8'));
+      json = JSON.parse(await readFile(resolvePath(f.config), 'utf8'));
     } catch (error) {
       throw new InvalidInputError(`--config ${f.config}: not a readable JSON file (${(error as Error).message})`, {
         cause: error,
@@ -101,11 +101,7 @@ const render = (e: Endpoint) =>
   ].join('\n');
 
 /** `ragops endpoints create|update|show|list|apply`: serving endpoints in the metadata store. */
-export function registerEndpointsCommands(program: Command): void {
-  const group = program
-    .command('endpoints')
-    .description('serving endpoints: name → served model versions (traffic split, shadow)');
-
+export function registerEndpointsCommands(group: Command): void {
   withConfigOptions(
     group.command('create <name>').description('create an endpoint (needs MANAGE on its models)'),
   ).action(
@@ -149,11 +145,11 @@ export function registerEndpointsCommands(program: Command): void {
   );
 
   addHomeOption(group.command('apply').description('create or update the endpoints of ragops.yaml `endpoints:`'))
-    .option('--spec <file>', 'the spec file', 'ragops.yaml')
+    .option('--spec <file>', 'the spec file (default: the project ragops.yaml)')
     .action(
       action(async (opts: unknown, command: Command) => {
-        const f = parseFlags(z.object({ spec: z.string().min(1) }), opts);
-        const loaded = await loadRagopsSpec(f.spec);
+        const f = parseFlags(z.object({ spec: z.string().min(1).optional() }), opts);
+        const loaded = await loadRagopsSpec(resolveSpec(f.spec));
         const endpoints = parseInput(endpointsSpecSchema, loaded.document.endpoints ?? {}, `${f.spec}.endpoints`);
         const raw = (loaded.document.endpoints ?? {}) as Record<string, EndpointConfigInput>;
         const results = await withRegistry(command, (cli) =>

@@ -15,11 +15,8 @@ const privilegeArg = (value: string) =>
   parseFlags(z.object({ privilege: privilegeSchema }), { privilege: value.toUpperCase() }).privilege;
 
 /** `ragops grants add|revoke|list`. */
-export function registerGrantsCommands(program: Command): void {
-  const grants = program
-    .command('grants')
-    .description(`privileges (${PRIVILEGES.join(', ')}) on a catalog, schema or model, inherited downward`);
-
+export function registerGrantsCommands(grants: Command): void {
+  grants.addHelpText('after', `\nprivileges: ${PRIVILEGES.join(', ')}`);
   addHomeOption(
     grants
       .command('add <principal> <privilege> <securable>')

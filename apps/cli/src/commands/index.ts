@@ -1,6 +1,5 @@
 import { ConflictError, InvalidInputError } from '@ragops/core';
 import {
-  type BuildPhase,
   type BuildProgress,
   buildIndex,
   CHUNK_STRATEGIES,
@@ -18,18 +17,19 @@ import {
 } from '@ragops/rag';
 import type { Command } from 'commander';
 import { z } from 'zod';
-import { printResult } from '../output.ts';
+import { cliContext } from '../cli-context.ts';
+import { printResult, printWarning } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { indexDefinitionFromSpec } from './index-spec.ts';
-import { addHomeOption, parseFlags, resolveHome } from './registry-cli.ts';
+import { addHomeOption, parseFlags, resolveHome, resolvePath, resolveSpec } from './registry-cli.ts';
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
 const homeSchema = z.object({ home: z.string().min(1).optional() });
 const buildFlagsSchema = homeSchema.extend({
   source: z.string().min(1).optional(),
-  spec: z.string().min(1).default('ragops.yaml'),
+  spec: z.string().min(1).optional(),
   chunker: z.enum(CHUNK_STRATEGIES).optional(),
   chunkSize: int(1).optional(),
   chunkOverlap: int(0).optional(),
@@ -73,39 +73,13 @@ function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig 
   return config as EmbedderConfig;
 }
 
-const PHASE_LABEL: Record<BuildPhase, string> = {
-  loading: 'loading',
-  chunking: 'chunking',
-  embedding: 'embedding',
-  indexing: 'indexing',
-};
-
 /** An abort signal fired by Ctrl-C: the build stops between batches, releases its lock, records nothing. */
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const onSigint = () => controller.abort(new ConflictError('Interrupted: the index keeps its previous version.'));
-  process.once('SIGINT', onSigint);
-  return { signal: controller.signal, dispose: () => process.off('SIGINT', onSigint) };
-}
-
-/** Maps build progress events onto one bar per phase (lines on a non-TTY stderr). */
-function progressReporter(json: boolean | undefined): { onProgress: (p: BuildProgress) => void; stop: () => void } {
-  const progress = createProgress({ json });
-  let phase: BuildPhase | undefined;
-  return {
-    onProgress(p) {
-      if (p.phase !== phase) {
-        if (phase) progress.stop();
-        phase = p.phase;
-        if (!json && !process.stderr.isTTY) process.stderr.write(`${PHASE_LABEL[p.phase]}: started (${p.total})\n`);
-        progress.start(PHASE_LABEL[p.phase], p.total);
-      }
-      progress.update(p.done);
-    },
-    stop() {
-      if (phase) progress.stop();
-    },
-  };
+  const { signals } = cliContext();
+  signals.once('SIGINT', onSigint);
+  return { signal: controller.signal, dispose: () => signals.off('SIGINT', onSigint) };
 }
 
 function renderBuild(b: IndexBuild): string {
@@ -115,7 +89,6 @@ function renderBuild(b: IndexBuild): string {
     `${b.index} version ${b.version}${b.full ? ' (full)' : ''} in ${b.durationMs} ms`,
     `documents: ${d.added} added, ${d.changed} changed, ${d.removed} removed, ${d.unchanged} unchanged`,
     `chunks: ${c.embedded} embedded, ${c.deleted} deleted, ${c.total} total`,
-    ...b.warnings.map((w) => `warning: ${w}`),
   ].join('\n');
 }
 
@@ -133,26 +106,29 @@ async function runBuildCommand(
   globals: GlobalOptions,
   run: (hooks: { abortSignal: AbortSignal; onProgress: (p: BuildProgress) => void }) => Promise<IndexBuild>,
 ): Promise<void> {
-  const reporter = progressReporter(globals.json);
+  const reporter = createProgress({ json: globals.json });
   const interrupt = interruptSignal();
-  const build = await run({ abortSignal: interrupt.signal, onProgress: reporter.onProgress }).finally(() => {
+  const build = await run({ abortSignal: interrupt.signal, onProgress: (p) => reporter.onProgress(p) }).finally(() => {
     reporter.stop();
     interrupt.dispose();
   });
   printResult(globals, buildResult(build), () => renderBuild(build));
+  // Warnings (skipped files) go to stderr; --json has them in the result too.
+  for (const warning of build.warnings) printWarning(warning);
 }
 
 /** `ragops index build|rebuild|status|history|query|compact`. */
-export function registerIndexCommands(program: Command): void {
-  const index = program.command('index').description('build, rebuild, version and query vector indexes');
-
+export function registerIndexCommands(index: Command): void {
   addHomeOption(index.command('build <name>'))
     .description('build an index catalog.schema.name from a folder or .jsonl file (incremental when it exists)')
     .option(
       '--source <path>',
       'folder (md, txt, html, pdf, jsonl) or one .jsonl file (default: indexes.<name> in the spec)',
     )
-    .option('--spec <file>', 'the spec file defining indexes: (used when --source is not given)', 'ragops.yaml')
+    .option(
+      '--spec <file>',
+      'the spec file defining indexes: (used without --source; default: the project ragops.yaml)',
+    )
     .option('--chunker <strategy>', `chunking strategy: ${CHUNK_STRATEGIES.join('|')}`)
     .option('--chunk-size <n>', 'chunk size (characters; tokens for --chunker token)')
     .option('--chunk-overlap <n>', 'overlap between chunks (same unit)')
@@ -169,7 +145,7 @@ export function registerIndexCommands(program: Command): void {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseFlags(buildFlagsSchema, raw);
         // Without --source the index is the one ragops.yaml defines; flags still override its settings.
-        const defined = f.source ? undefined : await indexDefinitionFromSpec(name, f.spec);
+        const defined = f.source ? undefined : await indexDefinitionFromSpec(name, resolveSpec(f.spec));
         const chunker = {
           ...defined?.chunker,
           ...(f.chunker && { strategy: f.chunker }),
@@ -181,13 +157,13 @@ export function registerIndexCommands(program: Command): void {
           buildIndex({
             home: resolveHome(f),
             name,
-            source: f.source ?? defined!.source,
+            source: f.source ? resolvePath(f.source) : defined!.source,
             ...(Object.keys(chunker).length > 0 && { chunker }),
             ...(embedder && { embedder }),
             ...(f.full && { full: true }),
             ...(f.maxFileBytes && { maxFileBytes: f.maxFileBytes }),
             ...(f.batchChunks && { batchChunks: f.batchChunks }),
-            env: process.env,
+            env: cliContext().env,
             ...hooks,
           }),
         );
@@ -208,7 +184,7 @@ export function registerIndexCommands(program: Command): void {
             name,
             ...(f.full && { full: true }),
             ...(f.batchChunks && { batchChunks: f.batchChunks }),
-            env: process.env,
+            env: cliContext().env,
             ...hooks,
           }),
         );
@@ -280,7 +256,7 @@ export function registerIndexCommands(program: Command): void {
             k: f.k,
             mode: f.mode,
             ...(f.version !== undefined && { version: f.version }),
-            env: process.env,
+            env: cliContext().env,
           });
           printResult(
             command.optsWithGlobals<GlobalOptions>(),

@@ -9,10 +9,18 @@ import {
 } from '@ragops/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action } from '../program.ts';
-import { writeInferenceParquet } from './inference-parquet.ts';
-import { addHomeOption, parseFlags, parseSince, type RegistryCli, table, withRegistry } from './registry-cli.ts';
+import {
+  addHomeOption,
+  parseFlags,
+  parseSince,
+  type RegistryCli,
+  resolvePath,
+  table,
+  withRegistry,
+} from './registry-cli.ts';
 
 const filterFlagsSchema = z.object({
   endpoint: z.string().optional(),
@@ -88,9 +96,7 @@ const human = (rows: StoredInferenceRow[]) =>
   );
 
 /** `ragops inference tail|query|export`: the inference table (one row per served request). */
-export function registerInferenceCommands(program: Command): void {
-  const group = program.command('inference').description('the inference table: one row per served request (admin)');
-
+export function registerInferenceCommands(group: Command): void {
   withFilters(group.command('query').description('rows matching filters, oldest first'))
     .option('--limit <n>', 'at most this many rows', '100')
     .action(
@@ -119,10 +125,11 @@ export function registerInferenceCommands(program: Command): void {
           opts,
         );
         const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
+        const { stdout, signals } = cliContext();
         const print = (rows: StoredInferenceRow[]) => {
           if (rows.length === 0) return;
-          if (json) for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
-          else process.stdout.write(`${human(rows)}\n`);
+          if (json) for (const r of rows) stdout.write(`${JSON.stringify(r)}\n`);
+          else stdout.write(`${human(rows)}\n`);
         };
         await withRegistry(command, async (cli) => {
           requireAdmin(cli);
@@ -132,12 +139,17 @@ export function registerInferenceCommands(program: Command): void {
           if (!f.follow) return;
           let after = first.at(-1)?.seq ?? 0;
           const stop = new AbortController();
-          process.once('SIGINT', () => stop.abort());
-          while (!stop.signal.aborted) {
-            await new Promise((r) => setTimeout(r, f.intervalMs));
-            const rows = await queryInferenceRows(cli.store, { ...queryOf(f), afterSeq: after, limit: 10_000 });
-            print(rows);
-            after = rows.at(-1)?.seq ?? after;
+          const onSigint = () => stop.abort();
+          signals.once('SIGINT', onSigint);
+          try {
+            while (!stop.signal.aborted) {
+              await new Promise((r) => setTimeout(r, f.intervalMs));
+              const rows = await queryInferenceRows(cli.store, { ...queryOf(f), afterSeq: after, limit: 10_000 });
+              print(rows);
+              after = rows.at(-1)?.seq ?? after;
+            }
+          } finally {
+            signals.off('SIGINT', onSigint);
           }
         });
       }),
@@ -157,7 +169,8 @@ export function registerInferenceCommands(program: Command): void {
         if (f.format === 'parquet' && f.out === undefined) {
           throw new InvalidInputError('--format parquet needs --out <file.parquet>');
         }
-        const out = f.format === 'jsonl' ? (f.out ? createWriteStream(f.out) : process.stdout) : undefined;
+        const outPath = f.out === undefined ? undefined : resolvePath(f.out);
+        const out = f.format === 'jsonl' ? (outPath ? createWriteStream(outPath) : cliContext().stdout) : undefined;
         const kept: StoredInferenceRow[] = [];
         let count = 0;
         await withRegistry(command, async (cli) => {
@@ -166,18 +179,22 @@ export function registerInferenceCommands(program: Command): void {
           for (;;) {
             const rows = await queryInferenceRows(cli.store, { ...queryOf(f), afterSeq: after, limit: 5_000 });
             if (out) {
-              for (const r of rows) if (!out.write(`${JSON.stringify(r)}\n`)) await once(out, 'drain');
+              for (const r of rows) {
+                // A stream asks for a pause with `false`; wait for it to drain (an in-process writer never does).
+                if (out.write(`${JSON.stringify(r)}\n`) === false) await once(out as NodeJS.EventEmitter, 'drain');
+              }
             } else kept.push(...rows);
             count += rows.length;
             if (rows.length < 5_000) break;
             after = rows.at(-1)!.seq;
           }
         });
-        if (f.format === 'parquet') writeInferenceParquet(kept, f.out!);
+        if (f.format === 'parquet') (await import('./inference-parquet.ts')).writeInferenceParquet(kept, outPath!);
         if (f.out) {
           if (out) {
-            (out as ReturnType<typeof createWriteStream>).end();
-            await once(out, 'finish');
+            const file = out as ReturnType<typeof createWriteStream>;
+            file.end();
+            await once(file, 'finish');
           }
           printResult(
             command.optsWithGlobals(),

@@ -5,12 +5,8 @@ import { action } from '../program.ts';
 import { addHomeOption, withRegistry } from './registry-cli.ts';
 
 /** `ragops init`: creates the metadata store (migrated) and the dev, staging and prod catalogs. */
-export function registerInitCommands(program: Command): void {
-  addHomeOption(
-    program
-      .command('init')
-      .description('create the metadata store in RAGOPS_HOME and the dev, staging and prod catalogs (idempotent)'),
-  ).action(
+export function registerInitCommands(init: Command): void {
+  addHomeOption(init).action(
     action(async (_opts: unknown, command: Command) => {
       const result = await withRegistry(command, async (cli) => ({
         home: cli.home,

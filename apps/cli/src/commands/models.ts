@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import {
   copyModelVersion,
   deleteAlias,
@@ -14,13 +13,16 @@ import {
   updateModel,
   updateModelVersion,
 } from '@ragops/core';
-import { indexBuildLineage, registerChain, registryPinTag, unpinIndexVersion } from '@ragops/rag';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { printResult } from '../output.ts';
 import { action } from '../program.ts';
 import { renderLineage, renderModel, renderVersion, renderVersionList } from './models-render.ts';
-import { addHomeOption, collectTag, parseFlags, table, withRegistry } from './registry-cli.ts';
+import { addHomeOption, collectTag, parseFlags, resolveSpec, table, withRegistry } from './registry-cli.ts';
+
+// The RAG runtime (LanceDB, chunkers, LLM clients) loads only in the actions that need it, so that
+// `models list` and `models show` start as fast as the registry alone.
+const rag = () => import('@ragops/rag');
 
 const tagsFlag = z.record(z.string(), z.string()).optional();
 const int = z.coerce.number().int().positive();
@@ -28,9 +30,7 @@ const cmd = (parent: Command, spec: string, description: string) =>
   addHomeOption(parent.command(spec).description(description));
 
 /** `ragops models …`: register chains, versions, aliases, copy, lineage. */
-export function registerModelsCommands(program: Command): void {
-  const models = program.command('models').description('registered RAG models: versions, aliases, copy, lineage');
-
+export function registerModelsCommands(models: Command): void {
   cmd(
     models,
     'register <catalog.schema.model>',
@@ -38,7 +38,7 @@ export function registerModelsCommands(program: Command): void {
   )
     .requiredOption('--chain <name>', 'chain name under chains: in ragops.yaml')
     .option('--index-version <n>', 'pin this index version (default: the current build)')
-    .option('--spec <file>', 'the spec file', 'ragops.yaml')
+    .option('--spec <file>', 'the spec file (default: the project ragops.yaml)')
     .option('--description <text>', 'version description (default: the chain description)')
     .option('--tag <key=value>', 'version tag (repeatable)', collectTag)
     .action(
@@ -47,16 +47,17 @@ export function registerModelsCommands(program: Command): void {
           z.object({
             chain: z.string().min(1),
             indexVersion: int.optional(),
-            spec: z.string(),
+            spec: z.string().min(1).optional(),
             description: z.string().optional(),
             tag: tagsFlag,
           }),
           opts,
         );
+        const { registerChain } = await rag();
         const version = await withRegistry(command, (cli) =>
           registerChain({
             ...cli,
-            specPath: resolve(f.spec),
+            specPath: resolveSpec(f.spec),
             chain: f.chain,
             model: name,
             indexVersion: f.indexVersion,
@@ -146,6 +147,7 @@ export function registerModelsCommands(program: Command): void {
     'delete a version (its number is never reused; unpins its index version when unused)',
   ).action(
     action(async (target: string, _opts: unknown, command: Command) => {
+      const { registryPinTag, unpinIndexVersion } = await rag();
       const result = await withRegistry(command, async (cli) => {
         const v = await resolveModelUri({ ...cli, uri: target });
         const deleted = await deleteModelVersion({ ...cli, name: v.fullName, version: v.version });
@@ -184,6 +186,7 @@ export function registerModelsCommands(program: Command): void {
     'where a version came from (index build, documents, prompt, commit) and what uses it',
   ).action(
     action(async (uri: string, _opts: unknown, command: Command) => {
+      const { indexBuildLineage } = await rag();
       const lineage = await withRegistry(command, (cli) =>
         getLineage({ ...cli, uri, resolveIndexBuild: indexBuildLineage(cli.home) }),
       );

@@ -6,9 +6,7 @@ import { action } from '../program.ts';
 import { addHomeOption, parseFlags, table, withRegistry } from './registry-cli.ts';
 
 /** `ragops principals create|list` (admin). */
-export function registerPrincipalsCommands(program: Command): void {
-  const principals = program.command('principals').description('users and service principals');
-
+export function registerPrincipalsCommands(principals: Command): void {
   addHomeOption(principals.command('create <name>').description('create a user or service principal (admin)'))
     .option('--kind <kind>', `one of ${PRINCIPAL_KINDS.join(', ')}`, 'user')
     .option('--display-name <text>', 'a readable name')

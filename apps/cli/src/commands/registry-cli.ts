@@ -6,6 +6,7 @@ import {
   InvalidInputError,
   LOCAL_ADMIN_PRINCIPAL,
   type MetadataStore,
+  type MigrationSet,
   openMetadataStore,
   type Principal,
   readPrincipal,
@@ -13,29 +14,42 @@ import {
 } from '@ragops/core';
 import type { Command } from 'commander';
 import type { z } from 'zod';
+import { cliContext } from '../cli-context.ts';
 import type { GlobalOptions } from '../program.ts';
-
-// node:sqlite prints "ExperimentalWarning: SQLite is an experimental feature" on stderr at first use
-// (Node 24.9), which users would read as a problem. Drop exactly that warning, nothing else; remove
-// this once the pinned Node no longer marks node:sqlite experimental.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  if (type === 'ExperimentalWarning' && String(warning).includes('SQLite')) return;
-  (emitWarning as (...args: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
+import { specPath, stateHome, stateNotice } from '../project-root.ts';
 
 /** What a registry command runs with: the service context plus where state lives. */
 export type RegistryCli = ServiceContext & { home: string; json: boolean };
 
 /** `--home` for commands that touch the metadata store. */
 export function addHomeOption(command: Command): Command {
-  return command.option('--home <dir>', 'state folder (default: $RAGOPS_HOME or ./.ragops)');
+  return command.option('--home <dir>', 'state folder (default: $RAGOPS_HOME, else .ragops in the project root)');
 }
 
-/** `--home`, else RAGOPS_HOME, else ./.ragops, as an absolute path. */
+/**
+ * `--home`, else RAGOPS_HOME, else `.ragops` beside the nearest ragops.yaml at or above the working
+ * directory, else ./.ragops; absolute. Run from a project's subfolder, says once on stderr which.
+ */
 export function resolveHome(flags: { home?: string | undefined }): string {
-  return resolve(flags.home ?? (process.env.RAGOPS_HOME || '.ragops'));
+  const context = cliContext();
+  const home = stateHome(context.root, context.env, flags.home);
+  const notice = stateNotice(context.root, home);
+  if (notice && !noticed.has(context)) {
+    noticed.add(context);
+    context.stderr.write(`${notice}\n`);
+  }
+  return home.home;
+}
+const noticed = new WeakSet<object>();
+
+/** A path flag (or a default) as an absolute path, relative paths from the run's working directory. */
+export function resolvePath(path: string): string {
+  return resolve(cliContext().cwd, path);
+}
+
+/** `--spec` from the working directory, else the project's ragops.yaml (found walking up), else ./ragops.yaml. */
+export function resolveSpec(flag: string | undefined): string {
+  return specPath(cliContext().root, flag);
 }
 
 /**
@@ -43,13 +57,19 @@ export function resolveHome(flags: { home?: string | undefined }): string {
  * principal of RAGOPS_TOKEN when set, else the local admin), runs `fn`, closes the store.
  * The CLI is the only place that reads the environment.
  */
-export async function withRegistry<T>(command: Command, fn: (cli: RegistryCli) => Promise<T>): Promise<T> {
+export async function withRegistry<T>(
+  command: Command,
+  fn: (cli: RegistryCli) => Promise<T>,
+  // Modules outside core contribute their own tables (evals: `allMigrationSets()` from @ragops/evals).
+  options: { migrationSets?: readonly MigrationSet[] } = {},
+): Promise<T> {
   const opts = command.optsWithGlobals<GlobalOptions & { home?: string }>();
+  const { env } = cliContext();
   const home = resolveHome(opts);
-  const url = process.env.RAGOPS_METADATA_URL || defaultMetadataUrl(home);
-  const store: MetadataStore = await openMetadataStore(url);
+  const url = env.RAGOPS_METADATA_URL || defaultMetadataUrl(home);
+  const store: MetadataStore = await openMetadataStore(url, options);
   try {
-    const token = process.env.RAGOPS_TOKEN;
+    const token = env.RAGOPS_TOKEN;
     const actor: Principal = token
       ? await authenticate(store, token)
       : await readPrincipal(store, LOCAL_ADMIN_PRINCIPAL);

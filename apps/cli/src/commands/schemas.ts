@@ -12,9 +12,7 @@ function splitSchemaName(value: string): { catalog: string; name: string } {
 }
 
 /** `ragops schemas create|list|show`. */
-export function registerSchemasCommands(program: Command): void {
-  const schemas = program.command('schemas').description('schemas: a use case or team inside a catalog');
-
+export function registerSchemasCommands(schemas: Command): void {
   addHomeOption(schemas.command('create <catalog.schema>').description('create a schema (needs MANAGE on the catalog)'))
     .option('--description <text>', 'what the schema is for')
     .action(

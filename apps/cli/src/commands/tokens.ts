@@ -6,9 +6,7 @@ import { action } from '../program.ts';
 import { addHomeOption, parseDurationMs, parseFlags, table, withRegistry } from './registry-cli.ts';
 
 /** `ragops tokens create|revoke|list`. */
-export function registerTokensCommands(program: Command): void {
-  const tokens = program.command('tokens').description('API tokens (stored hashed; the secret is shown once)');
-
+export function registerTokensCommands(tokens: Command): void {
   addHomeOption(tokens.command('create').description('create a token for yourself, or (admin) for --principal'))
     .option('--principal <name>', 'whose token (admin only for others)')
     .option('--description <text>', 'what it is for')
