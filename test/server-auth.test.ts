@@ -1,9 +1,14 @@
 // Bearer auth (401), privileges (403) and visibility (404) through the real app and a real store.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { buildIndex } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { indexPinCases, PIN_OBJECTS } from '../packages/core/src/store/contract/grants-matrix.ts';
 import {
   type Backend,
   createTestServer,
   expectErrorShape,
+  samplePackage,
   seedRegistry,
   type TestServer,
   testBackends,
@@ -102,7 +107,7 @@ describe.each(testBackends())('auth and privileges (%s)', (backend: Backend) => 
     expect(move.status).toBe(403);
     const error = await expectErrorShape(move);
     expect(error.code).toBe('permission_denied');
-    expect(error.message).toMatch(/MANAGE/);
+    expect(error.message).toBe('principal "bob" lacks MANAGE on model "dev.support.docs_qa"');
     // A denied mutation changed nothing and wrote no audit row.
     const audit = await s.call('GET', `/api/v1/audit?principal=bob`);
     expect(((await audit.json()) as { items: unknown[] }).items).toEqual([]);
@@ -117,5 +122,87 @@ describe.each(testBackends())('auth and privileges (%s)', (backend: Backend) => 
     expect((await s.call('GET', '/api/v1/tokens?all=true', { token: bob })).status).toBe(403);
     expect((await s.call('GET', '/api/v1/grants?principal=admin', { token: bob })).status).toBe(403);
     expect((await s.call('GET', '/api/v1/principals/admin', { token: bob })).status).toBe(403);
+  });
+});
+
+// The grants matrix's index-pinning cases (packages/core/src/store/contract/grants-matrix.ts) through
+// the API: POST …/versions with a package pinning prod.secret.docs, and POST …/versions/copy.
+describe.each(testBackends())('index pinning across catalogs over the API (%s)', (backend: Backend) => {
+  let s: TestServer;
+  let pkg: ReturnType<typeof samplePackage>;
+  beforeAll(async () => {
+    s = await createTestServer(backend);
+    const docs = join(s.config.home, 'secret-docs');
+    await mkdir(docs, { recursive: true });
+    await writeFile(join(docs, 'launch.md'), '# Launch\n\nThe launch code is 0000 (prod only).\n');
+    const build = await buildIndex({ home: s.config.home, name: PIN_OBJECTS.index, source: docs });
+    pkg = samplePackage({ build });
+    const steps: [string, string, unknown?][] = [
+      ['POST', '/api/v1/catalogs/init'],
+      ...['g', 'h'].map((n): [string, string, unknown] => ['POST', '/api/v1/catalogs/dev/schemas', { name: n }]),
+      ...['secret', 'other'].map((n): [string, string, unknown] => [
+        'POST',
+        '/api/v1/catalogs/prod/schemas',
+        { name: n },
+      ]),
+      ['POST', `/api/v1/models/${PIN_OBJECTS.prodModel}/versions`, { package: pkg }],
+      ['POST', `/api/v1/models/${PIN_OBJECTS.devModel}/versions`, { package: pkg }],
+    ];
+    for (const [method, path, body] of steps) {
+      const res = await s.call(method, path, body === undefined ? {} : { body });
+      if (res.status >= 300) throw new Error(`setup ${method} ${path}: ${res.status} ${await res.text()}`);
+    }
+  });
+  afterAll(async () => s?.close());
+
+  it.each(indexPinCases().map((c, i) => [c.title, c, i] as const))('%s', async (_title, c, i) => {
+    const who = `pinner_${i}`;
+    const token = await s.userToken(who);
+    for (const g of c.grants) {
+      const res = await s.call('POST', '/api/v1/grants', {
+        body: { principal: who, privilege: g.privilege, securable: { type: g.type, name: g.name } },
+      });
+      expect(res.status, `grant ${g.privilege} on ${g.name}`).toBe(200);
+    }
+    const target = `/api/v1/models/${PIN_OBJECTS.targetSchema}.pin_${i}`;
+    const source = `models:/${c.via === 'copy-from-prod' ? PIN_OBJECTS.prodModel : PIN_OBJECTS.devModel}/1`;
+    const res =
+      c.via === 'register'
+        ? await s.call('POST', `${target}/versions`, { token, body: { package: pkg } })
+        : await s.call('POST', `${target}/versions/copy`, { token, body: { source } });
+    if (c.expect === 'allowed') {
+      expect(res.status, await res.clone().text()).toBe(201);
+      return;
+    }
+    expect(res.status).toBe(c.expect === 'not_found' ? 404 : 403);
+    const error = await expectErrorShape(res);
+    expect(error.code).toBe(c.expect);
+    if (c.message) expect(error.message).toMatch(c.message);
+    // Nothing was created: the target model does not exist.
+    expect((await s.call('GET', target)).status).toBe(404);
+  });
+
+  it('lineage over the API shows a pinned prod build only to a reader of the index', async () => {
+    const token = await s.userToken('dev_reader');
+    for (const [privilege, type, name] of [
+      ['USE_CATALOG', 'catalog', 'dev'],
+      ['USE_SCHEMA', 'schema', 'dev.h'],
+      ['READ', 'model', PIN_OBJECTS.devModel],
+    ] as const) {
+      await s.call('POST', '/api/v1/grants', {
+        body: { principal: 'dev_reader', privilege, securable: { type, name } },
+      });
+    }
+    const path = `/api/v1/lineage?uri=${encodeURIComponent(`models:/${PIN_OBJECTS.devModel}/1`)}`;
+    const hidden = await s.call('GET', path, { token });
+    expect(hidden.status).toBe(200);
+    const text = await hidden.text();
+    expect(text).not.toContain('launch.md');
+    expect(text).not.toContain('secret-docs');
+    const body = JSON.parse(text) as { upstream: { index: { build: unknown; buildHidden: string | null } } };
+    expect(body.upstream.index.build).toBeNull();
+    expect(body.upstream.index.buildHidden).toMatch(/index "prod\.secret\.docs" not found/);
+    const shown = (await (await s.call('GET', path)).json()) as typeof body;
+    expect(shown.upstream.index).toMatchObject({ buildHidden: null, build: { documents: [{ id: 'launch.md' }] } });
   });
 });
