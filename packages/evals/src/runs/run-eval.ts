@@ -172,7 +172,8 @@ async function judgeItem(item: JudgeItem, judges: readonly Judge[], repeats: num
       if (!judge.applies(item)) return [judge.name, { score: null, verdicts: [], skipped: true }];
       const verdicts: RowScore['verdicts'] = [];
       for (let r = 0; r < repeats; r++) {
-        const v = await judge.judge(item, abortSignal ? { abortSignal } : {});
+        // `repeat` gives each repeat its own verdict-cache entry (else repeats 2…N read repeat 1's verdict).
+        const v = await judge.judge(item, { ...(abortSignal ? { abortSignal } : {}), repeat: r });
         if (v.ok) {
           tokensIn += v.usage?.inputTokens ?? 0;
           tokensOut += v.usage?.outputTokens ?? 0;
