@@ -134,12 +134,25 @@ try {
 step('Every request wrote a row to the inference table');
 process.stdout.write(await ragops(['inference', 'tail', '--lines', '4']));
 
+step('Evaluate the champion on the shipped dataset (evals/docs-qa.jsonl) with the offline judges');
+{
+  const evalRun = await ragopsJson<{ id: string }>([
+    'eval',
+    'run',
+    `models:/${MODEL}@champion`,
+    '--dataset',
+    'docs-qa',
+  ]);
+  process.stdout.write(await ragops(['eval', 'show', evalRun.id]));
+}
+
 step('Next');
 process.stdout.write(
   [
     `State lives in ${home}. Try:`,
     '  npm start                                   # the server on http://127.0.0.1:8787 (OpenAPI at /docs)',
-    `  npx ragops models lineage models:/${MODEL}@champion`,
+    `  npx ragops models lineage models:/${MODEL}@champion   # now lists the eval run too`,
+    '  npx ragops eval list',
     `  npx ragops index history ${INDEX}`,
     '  npx ragops audit --since 1h',
     '  npx ragops --help',
