@@ -1,3 +1,4 @@
+import { NOTHING_FOUND_ANSWER } from '@ragops/rag';
 import { describe, expect, it } from 'vitest';
 import { createJudges } from '../create-judges.ts';
 import type { Judge, JudgeItem, JudgeVerdict } from '../judge.ts';
@@ -94,8 +95,13 @@ describe('sentence_support', () => {
     expect(lenient.version).not.toBe(judge.version);
   });
 
-  it('does not apply to an answer without a checkable claim', () => {
+  it('does not apply to an answer without a checkable claim, such as a decline', async () => {
     expect(judge.applies(item('Yes.'))).toBe(false);
+    expect(judge.applies(item('I could not find this in the documentation.'))).toBe(false);
+    expect(judge.applies(item(NOTHING_FOUND_ANSWER))).toBe(false);
+    // a decline next to a claim: only the claim is checked
+    const v = await judge.judge(item("I couldn't find the price. Model versions are immutable packages."), {});
+    expect(v).toMatchObject({ ok: true, score: 1, raw: { sentences: 1 } });
     expect(judge.applies(item('Versions are immutable.'))).toBe(true);
   });
 });

@@ -4,19 +4,27 @@ import { MIN_CLAIM_TERMS, SUPPORT_THRESHOLD, supportFraction, termSet } from './
 
 type Claim = AnswerSentence & { terms: Set<string> };
 
-/** Answer sentences with at least MIN_CLAIM_TERMS distinct terms: the ones that claim something. */
+// "I could not find this in the documentation." (our answer prompt), "I could not find anything
+// relevant … so I cannot answer it." (the extractive answerer): declining is not a claim.
+const DECLINE = /\b(?:could not|couldn't|cannot|can't|did not|didn't) find\b/i;
+
+/**
+ * Answer sentences that claim something: at least MIN_CLAIM_TERMS distinct terms, and not a
+ * decline (an answer that only declines makes no claim, so support does not apply to it).
+ */
 function claimsOf(answer: string): Claim[] {
   return splitAnswerSentences(answer)
+    .filter((s) => !DECLINE.test(s.text))
     .map((s) => ({ ...s, terms: termSet(s.text) }))
     .filter((s) => s.terms.size >= MIN_CLAIM_TERMS);
 }
 
-const version = (threshold: number) => `1;threshold=${threshold}`;
+const version = (threshold: number) => `1;t=${threshold}`;
 
 /**
  * Heuristic: the fraction of answer sentences supported by some retrieved passage, a sentence being
  * supported when one passage holds at least `threshold` of its distinct terms. Applies when the
- * answer makes at least one claim.
+ * answer makes at least one claim (a decline such as "I could not find this …" is not one).
  */
 export function createSentenceSupportJudge(options: { threshold?: number } = {}): Judge {
   const threshold = options.threshold ?? SUPPORT_THRESHOLD;
