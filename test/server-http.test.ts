@@ -2,6 +2,7 @@
 // graceful SIGTERM that must end with exit code 0.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -89,7 +90,15 @@ describe('server over real HTTP (main.ts in a child process)', () => {
       env: { PORT: '0', RAGOPS_LLM_PROVIDERS: '{bad' },
       message: /^RAGOPS_LLM_PROVIDERS: /m,
     },
+    {
+      variable: 'PORT (taken)',
+      env: { PORT: 'TAKEN' },
+      message: /^cannot listen: port \d+ on 127\.0\.0\.1 is already in use.*set PORT/m,
+    },
   ])('exits 2 with a readable message on invalid configuration ($variable)', async ({ env, message }) => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    if (env.PORT === 'TAKEN') env = { ...env, PORT: String((squatter.address() as AddressInfo).port) };
     const bad = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', MAIN], {
       env: { ...process.env, ...env, RAGOPS_HOME: home },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -102,6 +111,8 @@ describe('server over real HTTP (main.ts in a child process)', () => {
     expect(code).toBe(2);
     expect(stderr).toMatch(message);
     expect(stderr).not.toMatch(/\n\s+at /);
+    expect(stderr).not.toMatch(/"level":60/);
+    await new Promise((resolve) => squatter.close(resolve));
   });
 });
 
@@ -128,12 +139,16 @@ describe('startServer (in process, real HTTP)', () => {
     }
   });
 
-  it('rejects with the listen error when the port is taken, and a second start still works', async () => {
+  it('rejects with a config error naming the taken port (errno as cause), and a second start still works', async () => {
     const home = await mkdtemp(join(tmpdir(), 'ragops-server-taken-'));
     try {
       const first = await startServer(loadConfig({ PORT: '0', RAGOPS_HOME: home, RAGOPS_LOG_LEVEL: 'silent' }));
       const taken = loadConfig({ PORT: String(first.port), RAGOPS_HOME: home, RAGOPS_LOG_LEVEL: 'silent' });
-      await expect(startServer(taken)).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startServer(taken)).rejects.toMatchObject({
+        code: 'config_error',
+        message: `cannot listen: port ${first.port} on 127.0.0.1 is already in use: stop the other server or set PORT to a free port (EADDRINUSE)`,
+        cause: { code: 'EADDRINUSE' },
+      });
       await first.close();
       const again = await startServer(taken);
       expect((await fetch(`${again.url}/healthz`)).status).toBe(200);

@@ -14,7 +14,8 @@ try {
 
 const logger = createServerLogger(config);
 const server = await startServer(config, logger).catch((err: unknown) => {
-  // A bad serving setting (RAGOPS_LLM_PROVIDERS, RAGOPS_INFERENCE_*) is bad input like a bad PORT: exit 2.
+  // A bad serving setting (RAGOPS_LLM_PROVIDERS, RAGOPS_INFERENCE_*) or a port that is taken is bad
+  // input like a bad PORT: one line saying what and where, exit 2.
   if (RagopsError.isInstance(err) && err.code === 'config_error') {
     process.stderr.write(`${err.message}\n`);
     process.exit(2);

@@ -2,7 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
-import { openMetadataStore } from '@ragops/core';
+import { ConfigError, openMetadataStore } from '@ragops/core';
 import { allMigrationSets } from '@ragops/evals';
 import { createApp } from './app.ts';
 import type { RagopsApp } from './app-context.ts';
@@ -40,7 +40,7 @@ export async function startServer(config: ServerConfig, logger = createServerLog
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
         resolve({ server: s as Server, address: info }),
       );
-      s.once('error', reject);
+      s.once('error', (error) => reject(listenError(error, config)));
     }));
   } catch (error) {
     // A bad serving setting or a taken port: release what was opened, then report the failure (and
@@ -74,6 +74,25 @@ export async function startServer(config: ServerConfig, logger = createServerLog
     return closing;
   };
   return { app, url, port: address.port, logger, lifecycle, close };
+}
+
+// What a person can do about a failed listen: the address and the variable to change, with the cause.
+const LISTEN_PROBLEMS: Record<string, (where: string) => string> = {
+  EADDRINUSE: (where) => `${where} is already in use: stop the other server or set PORT to a free port`,
+  EACCES: (where) => `${where} needs privileges this process lacks: set PORT above 1023`,
+  EADDRNOTAVAIL: (where) => `${where}: HOST is not an address of this machine; set HOST (e.g. 127.0.0.1)`,
+  ENOTFOUND: (where) => `${where}: HOST does not resolve; set HOST (e.g. 127.0.0.1)`,
+};
+
+/** A listen failure as a ConfigError naming the port, host and variable (the errno stays in `cause`). */
+function listenError(error: unknown, config: ServerConfig): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const problem = code === undefined ? undefined : LISTEN_PROBLEMS[code];
+  if (!problem) return error;
+  return new ConfigError(`cannot listen: ${problem(`port ${config.port} on ${config.host}`)} (${code})`, {
+    cause: error,
+    details: { port: config.port, host: config.host, errno: code },
+  });
 }
 
 // close() stops accepting and resolves once in-flight requests are done. A keep-alive socket is only

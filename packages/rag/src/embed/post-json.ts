@@ -33,8 +33,10 @@ export async function postJson(
     response = await (config.fetch ?? fetch)(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
   } catch (error) {
     if (abortSignal?.aborted) throw abortSignal.reason;
-    const why = timeout.aborted ? `timed out after ${config.timeoutMs ?? 60_000} ms` : (error as Error).message;
-    throw new ProviderCallError({ provider: config.provider, message: `POST ${url} failed: ${why}`, cause: error });
+    const message = timeout.aborted
+      ? `embedder ${url} timed out after ${config.timeoutMs ?? 60_000} ms`
+      : `embedder ${url} unreachable: ${networkReason(error)}`;
+    throw new ProviderCallError({ provider: config.provider, message, cause: error });
   }
   const text = await response.text().catch((error: unknown) => {
     throw new ProviderCallError({
@@ -62,4 +64,21 @@ export async function postJson(
       isRetryable: false,
     });
   }
+}
+
+/**
+ * What a failed fetch says about the network: undici reports only "fetch failed" and puts the reason
+ * (ECONNREFUSED, ENOTFOUND, ECONNRESET, …) in `cause`, sometimes an AggregateError over the addresses.
+ */
+function networkReason(error: unknown): string {
+  const cause = (error as { cause?: unknown } | undefined)?.cause as
+    | { code?: unknown; message?: unknown; errors?: { message?: unknown }[] }
+    | undefined;
+  const code = typeof cause?.code === 'string' ? cause.code : undefined;
+  const detail =
+    typeof cause?.message === 'string' && cause.message !== ''
+      ? cause.message
+      : cause?.errors?.map((e) => String(e.message)).join('; ');
+  if (code) return detail && detail !== code ? `${code} (${detail})` : code;
+  return error instanceof Error ? error.message : String(error);
 }
