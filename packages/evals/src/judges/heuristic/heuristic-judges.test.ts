@@ -159,3 +159,31 @@ describe('createJudges', () => {
     expect(scoreOf(await ndcg!.judge(row, {}))).toBeCloseTo(1 / Math.log2(3), 12);
   });
 });
+
+describe('hostile answers', () => {
+  /** Median wall time of three runs of `f` (only ever compared with another median of this test). */
+  const median = (f: () => void) => {
+    const times = [0, 1, 2].map(() => {
+      const t = performance.now();
+      f();
+      return performance.now() - t;
+    });
+    return times.sort((a, b) => a - b)[1]!;
+  };
+  const words = (n: number) => Array.from({ length: n }, (_, i) => `w${i % 997}x`).join(' ');
+
+  it('ROUGE-L is capped: 4× the terms past the cap costs about the same, not 16×', () => {
+    const reference = words(3_000);
+    const atCap = median(() => rougeL(words(2_048), reference));
+    const past = median(() => rougeL(words(8_192), reference));
+    expect(past / atCap).toBeLessThan(4);
+  });
+
+  it('sentence splitting and support are linear: 10× the text costs ≤ 40× (no backtracking)', () => {
+    const judge = createSentenceSupportJudge();
+    const text = (n: number) => `${'[1] x. ['.repeat(n)}${'a'.repeat(n)}`;
+    const small = median(() => void judge.applies(item(text(2_000))));
+    const large = median(() => void judge.applies(item(text(20_000))));
+    expect(large / Math.max(small, 0.05)).toBeLessThan(40);
+  });
+});
