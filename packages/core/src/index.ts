@@ -77,9 +77,19 @@ export {
 } from './governance/principal-service.ts';
 /** API tokens (hashed, shown once, revocable, optional expiry) and bearer authentication. */
 export { authenticate, createToken, listTokens, revokeToken } from './governance/token-service.ts';
+/** Bounded JSON nesting: check request JSON where it enters, before anything recursive sees it. */
+export {
+  assertJsonDepth,
+  boundedJsonSchema,
+  formatJsonPath,
+  jsonDepthProblem,
+  MAX_JSON_DEPTH,
+} from './json/json-depth.ts';
 export type { Logger } from './logger/logger.ts';
 /** The library logging interface; silent by default. */
 export { silentLogger } from './logger/logger.ts';
+/** Filter text (names a caller filters by): any text but U+0000. */
+export { filterTextSchema } from './names/filter-text.ts';
 export type { ThreeLevelName } from './names/three-level-name.ts';
 /** Three-level names `catalog.schema.name`. */
 export {
@@ -232,9 +242,12 @@ export {
 /** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
 export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
 export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
-/** Load and validate ragops.yaml with file:path errors. */
+/** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
+/** Line numbers of key paths in a YAML spec, for sections other modules parse (`loaded.locations.parse`). */
+export type { SpecLocations, SpecPath } from './spec/spec-locations.ts';
+export { formatSpecPath } from './spec/spec-locations.ts';
 /** A template's `system:` and `user:` parts (a template without role lines is all user part). */
 export type { PromptSections } from './spec/prompt-sections.ts';
 export { splitPromptSections } from './spec/prompt-sections.ts';

@@ -1,21 +1,28 @@
 import { z } from 'zod';
+import { boundedJsonSchema } from '../json/json-depth.ts';
 import { THREE_LEVEL_NAME_PATTERN } from '../names/three-level-name.ts';
 import { RAG_CHAIN_INPUTS } from '../serving/invocation-request.ts';
 import { tagsSchema } from './registry-schemas.ts';
+
+// The open parts of a package (extra chunker/embedder fields, LLM params) are any JSON, bounded in
+// depth: a package nested 5,000 deep overflowed the stack in canonicalJson (a 500), now it is a 400.
+const openJson = boundedJsonSchema(32);
 
 /**
  * Chunker config as recorded by index builds. Only `strategy` is required here; the index package
  * owns the details, and every field must match the index's build record exactly.
  */
-export const chunkerConfigSchema = z.looseObject({ strategy: z.string().min(1) });
+export const chunkerConfigSchema = z.object({ strategy: z.string().min(1) }).catchall(openJson);
 export type ChunkerConfig = z.infer<typeof chunkerConfigSchema>;
 
 /** Embedder identity as recorded by index builds (querying with another one is refused). */
-export const embedderConfigSchema = z.looseObject({
-  provider: z.string().min(1),
-  model: z.string().min(1),
-  dimensions: z.number().int().positive(),
-});
+export const embedderConfigSchema = z
+  .object({
+    provider: z.string().min(1),
+    model: z.string().min(1),
+    dimensions: z.number().int().positive(),
+  })
+  .catchall(openJson);
 export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
 
 export const retrieverConfigSchema = z.strictObject({
@@ -30,7 +37,7 @@ export type RetrieverConfig = z.infer<typeof retrieverConfigSchema>;
 export const llmConfigSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
-  params: z.record(z.string(), z.unknown()).default({}),
+  params: z.record(z.string(), openJson).default({}),
 });
 export type LlmConfig = z.infer<typeof llmConfigSchema>;
 

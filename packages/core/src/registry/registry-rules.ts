@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConflictError } from '../errors/ragops-error.ts';
+import { assertJsonDepth } from '../json/json-depth.ts';
 
 const ALIAS = /^[a-z][a-z0-9_-]{0,62}$/;
 /** Alias names the registry reserves: `latest` always means the highest live version. */
@@ -30,8 +31,12 @@ export function assertVersionPatchAllowed(patch: Record<string, unknown>): void 
   }
 }
 
-/** JSON with object keys sorted at every level: equal values give equal bytes. */
+/**
+ * JSON with object keys sorted at every level: equal values give equal bytes. Depth-checked first
+ * (InvalidInputError past MAX_JSON_DEPTH levels), so the recursion below stays shallow on any input.
+ */
 export function canonicalJson(value: unknown): string {
+  assertJsonDepth(value, { where: 'value' });
   return JSON.stringify(sortKeys(value));
 }
 
