@@ -34,12 +34,14 @@ describe('ragops.yaml providers:', () => {
   });
 
   it('refuses a literal secret in the spec, naming where', () => {
-    expect(() =>
-      parseRagopsSpec(
-        yaml(`  llm:\n    vllm: { type: openai-compatible, baseURL: "http://gpu:8000/v1", apiKey: sk-literal }\n`),
-        'ragops.yaml',
-      ),
-    ).toThrow(/ragops\.yaml\.providers\.llm\.vllm\.apiKey: secrets are never stored in ragops\.yaml/);
+    expect(
+      () =>
+        parseRagopsSpec(
+          yaml(`  llm:\n    vllm: { type: openai-compatible, baseURL: "http://gpu:8000/v1", apiKey: sk-literal }\n`),
+          'ragops.yaml',
+        ),
+      // The file and the key path are named (with the line where the spec loader knows it).
+    ).toThrow(/ragops\.yaml[.:][^\n]*providers\.llm\.vllm\.apiKey: secrets are never stored in ragops\.yaml/);
   });
 
   it('names an unset variable and a bad environment value, all at once', () => {
