@@ -96,11 +96,12 @@ export async function checkAccess(input: AuthorizeInput): Promise<AccessCheck> {
   if (missing.length === 0) return { outcome: 'allowed' };
   if (!canSee(facts, input.target) && !knowsOf(facts, input.target)) return { outcome: 'hidden' };
   const wanted = `${input.privilege} on ${targetType(input.target)} "${targetName(input.target)}"`;
-  const onlyItself = missing.length === 1 && missing[0]?.privilege === input.privilege;
+  // Usage alone missing: say what it is needed for; the privilege itself missing: it ends the list.
+  const itself = missing.some((m) => m.privilege === input.privilege);
   return {
     outcome: 'denied',
     missing,
-    lacks: onlyItself ? wanted : `${describeMissing(missing)} (needed for ${wanted})`,
+    lacks: itself ? describeMissing(missing) : `${describeMissing(missing)} (needed for ${wanted})`,
   };
 }
 
