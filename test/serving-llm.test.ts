@@ -4,6 +4,7 @@
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '@ragops/rag/test';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../apps/cli/src/run-cli.ts';
 import { MODEL, type ServingFixture, startServingFixture } from './serving-fixture.ts';
 
 let f: ServingFixture;
@@ -80,6 +81,30 @@ describe('serving with OpenAI-protocol LLMs', () => {
     expect(ext.cost_usd).toBeGreaterThan(0);
     expect(res.usage!.prompt_tokens).toBeGreaterThan(0);
     expect(thirdParty.requests.at(-1)!.headers.authorization).toBe('Bearer sk-third');
+
+    // The fallback is visible: in the row, in /metrics, in the log and in `ragops inference tail`.
+    const requestId = (res as unknown as { ragops: { request_id: string } }).ragops.request_id;
+    const row = await f.rowWhere((r) => r.requestId === requestId);
+    expect(row).toMatchObject({ llmProvider: 'openai', llmModel: 'gpt-test', llmFallbackFrom: 'vllm/llama' });
+    const metrics = await (await fetch(`${f.url}/metrics`)).text();
+    expect(metrics).toMatch(
+      /ragops_serving_llm_fallbacks_total\{endpoint="llm-qa",version="1",from="vllm\/llama",to="openai\/gpt-test"\} 1/,
+    );
+    expect(f.logs.find((l) => l.msg === 'llm fallback answered' && l.requestId === requestId)).toMatchObject({
+      level: 40,
+      from: 'vllm/llama',
+      to: 'openai/gpt-test',
+    });
+    const out: string[] = [];
+    const io = { write: (s: string) => void out.push(s) };
+    const code = await runCli(['inference', 'tail', '-n', '50'], {
+      env: { RAGOPS_HOME: f.home, RAGOPS_METADATA_URL: f.metadataUrl },
+      cwd: f.home,
+      stdout: io,
+      stderr: io,
+    });
+    expect(code, out.join('')).toBe(0);
+    expect(out.join('')).toMatch(/openai \(fallback from vllm\/llama\)/);
   });
 
   it('answers 504 in the OpenAI error shape when the endpoint timeout passes', async () => {

@@ -47,6 +47,30 @@ describe('OpenAI-compatible serving with real clients', () => {
     expect(e.contexts.length).toBeGreaterThan(0);
   });
 
+  it('says in ragops.warnings what it did not apply: max_tokens (extractive) and response_format', async () => {
+    const warningsOf = (value: unknown) => (value as { ragops: { warnings: string[] } }).ragops.warnings;
+    const plain = await sdk.chat.completions.create({
+      model: 'docs-qa',
+      messages: [{ role: 'user', content: question }],
+    });
+    expect(warningsOf(plain)).toEqual([expect.stringMatching(/^extractive: .*no language model/)]);
+    const asked = { model: 'docs-qa', messages: [{ role: 'user' as const, content: question }], max_tokens: 5 };
+    const format = { type: 'json_object' as const };
+    const res = await sdk.chat.completions.create({ ...asked, response_format: format });
+    expect(warningsOf(res)).toEqual(
+      expect.arrayContaining([
+        'response_format json_object is ignored: RAG endpoints answer in text with [n] citations',
+        expect.stringMatching(/^extractive: max_tokens \(5\) is ignored/),
+      ]),
+    );
+    // Streaming carries them in the final chunk's ragops field.
+    let last: unknown;
+    for await (const chunk of await sdk.chat.completions.create({ ...asked, response_format: format, stream: true })) {
+      if ((chunk as unknown as { ragops?: unknown }).ragops) last = chunk;
+    }
+    expect(warningsOf(last)).toEqual(warningsOf(res));
+  });
+
   it('streams to the official SDK with stream_options.include_usage, same text as non-streaming', async () => {
     const plain = await sdk.chat.completions.create({
       model: 'docs-qa',

@@ -72,6 +72,7 @@ const human = (rows: StoredInferenceRow[]) =>
       'STATUS',
       'TOTAL_MS',
       'RETR_MS',
+      'LLM',
       'TOK_IN',
       'TOK_OUT',
       'COST_USD',
@@ -87,6 +88,8 @@ const human = (rows: StoredInferenceRow[]) =>
       r.status === 'ok' ? 'ok' : `${r.httpStatus} ${r.errorCode ?? ''}`,
       ms(r.latencyTotalMs),
       ms(r.latencyRetrievalMs),
+      // The LLM that answered; `(fallback from p/m)` when the chain's own one failed.
+      `${r.llmProvider ?? ''}${r.llmFallbackFrom ? ` (fallback from ${r.llmFallbackFrom})` : ''}`,
       r.tokensIn,
       r.tokensOut,
       r.costUsd === null ? '' : r.costUsd.toFixed(6),

@@ -27,6 +27,7 @@ const row = (i: number): InferenceRow => ({
   promptSha256: null,
   llmProvider: null,
   llmModel: null,
+  llmFallbackFrom: null,
   status: 'ok',
   httpStatus: 200,
   errorCode: null,

@@ -29,7 +29,13 @@ const contextJson = (c: ChainContext) => ({
  * The `ragops` extension field: which version served, citations and retrieved contexts, cost.
  * Standard OpenAI clients ignore unknown fields; ours read it.
  */
-export function ragopsExtension(requestId: string, meta: ServedMeta, answer: ChainAnswer) {
+export function ragopsExtension(
+  requestId: string,
+  meta: ServedMeta,
+  answer: ChainAnswer,
+  /** What serving itself did not apply (e.g. response_format); the LLM's own come with the answer. */
+  requestWarnings: readonly string[] = [],
+) {
   return {
     request_id: requestId,
     served: {
@@ -53,10 +59,17 @@ export function ragopsExtension(requestId: string, meta: ServedMeta, answer: Cha
     contexts: answer.contexts.map(contextJson),
     cost_usd: answer.costUsd ?? null,
     tokens_source: answer.usage.source,
+    /** Parameters not applied, the answer not being from a language model, …: nothing ignored silently. */
+    warnings: [...requestWarnings, ...answer.warnings],
   };
 }
 
-export function chatCompletion(requestId: string, meta: ServedMeta, answer: ChainAnswer) {
+export function chatCompletion(
+  requestId: string,
+  meta: ServedMeta,
+  answer: ChainAnswer,
+  requestWarnings: readonly string[] = [],
+) {
   return {
     id: `chatcmpl-${requestId}`,
     object: 'chat.completion' as const,
@@ -72,8 +85,16 @@ export function chatCompletion(requestId: string, meta: ServedMeta, answer: Chai
     ],
     usage: usageBlock(answer),
     system_fingerprint: null,
-    ragops: ragopsExtension(requestId, meta, answer),
+    ragops: ragopsExtension(requestId, meta, answer, requestWarnings),
   };
+}
+
+/** What a chat request asks that a RAG endpoint does not apply (each becomes a `ragops.warnings` line). */
+export function chatRequestWarnings(body: { response_format?: { type: string } | null }): string[] {
+  const format = body.response_format?.type;
+  return format === undefined || format === 'text'
+    ? []
+    : [`response_format ${format} is ignored: RAG endpoints answer in text with [n] citations`];
 }
 
 /** One `chat.completion.chunk`. */

@@ -4,7 +4,14 @@ import type { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
 import { CLIENT_CLOSED_STATUS, openAIErrorBody, openAIErrorResponse, toOpenAIError } from './openai-error.ts';
-import { chatChunk, chatCompletion, openAIFinishReason, ragopsExtension, usageBlock } from './openai-format.ts';
+import {
+  chatChunk,
+  chatCompletion,
+  chatRequestWarnings,
+  openAIFinishReason,
+  ragopsExtension,
+  usageBlock,
+} from './openai-format.ts';
 import {
   type ChatCompletionRequest,
   chatCompletionRequestSchema,
@@ -122,7 +129,7 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
     });
     if (!body.stream) {
       const served = await runtime.invoke(req);
-      return c.json(chatCompletion(requestId, served, served.answer));
+      return c.json(chatCompletion(requestId, served, served.answer, chatRequestWarnings(body)));
     }
     const served = await runtime.stream(req);
     const includeUsage = body.stream_options?.include_usage === true;
@@ -149,7 +156,7 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
               const finish = openAIFinishReason(a.finishReason.unified);
               send(
                 chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: finish }], {
-                  ragops: ragopsExtension(requestId, served, a),
+                  ragops: ragopsExtension(requestId, served, a, chatRequestWarnings(body)),
                   ...(includeUsage ? { usage: null } : {}),
                 }),
               );

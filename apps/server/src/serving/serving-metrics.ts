@@ -38,6 +38,12 @@ export function createServingMetrics(metrics: ServerMetrics, queueDepth: () => n
       labelNames: ['endpoint', 'version'] as const,
       registers,
     }),
+    fallbacks: new Counter({
+      name: 'ragops_serving_llm_fallbacks_total',
+      help: "Requests answered by a fallback LLM because the chain's own failed, by endpoint, version and from/to provider/model",
+      labelNames: ['endpoint', 'version', 'from', 'to'] as const,
+      registers,
+    }),
     rowsDropped: new Counter({
       name: 'ragops_inference_rows_dropped_total',
       help: 'Inference rows dropped because the queue was full (or the store failed at shutdown)',

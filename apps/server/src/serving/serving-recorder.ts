@@ -62,6 +62,20 @@ export class ServingRecorder {
     if (row.tokensIn !== null) m.tokens.inc({ ...labels, direction: 'in' }, row.tokensIn);
     if (row.tokensOut !== null) m.tokens.inc({ ...labels, direction: 'out' }, row.tokensOut);
     if (row.costUsd !== null) m.cost.inc(labels, row.costUsd);
+    if (row.llmFallbackFrom !== null) {
+      const to = `${row.llmProvider}/${row.llmModel}`;
+      m.fallbacks.inc({ ...labels, from: row.llmFallbackFrom, to });
+      this.#o.logger.warn(
+        {
+          requestId: row.requestId,
+          endpoint: row.endpoint,
+          from: row.llmFallbackFrom,
+          to,
+          failures: outcome.answer?.failures,
+        },
+        'llm fallback answered',
+      );
+    }
     this.#o.log.enqueue(row);
   }
 }

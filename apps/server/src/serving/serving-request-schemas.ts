@@ -19,6 +19,8 @@ export const chatCompletionRequestSchema = z.looseObject({
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
   n: z.literal(1).nullish(),
+  // Read only to say it is not applied (a `ragops.warnings` line): answers are text with citations.
+  response_format: z.looseObject({ type: z.string().max(100) }).nullish(),
   user: z.string().max(256).nullish(),
 });
 export type ChatCompletionRequest = z.infer<typeof chatCompletionRequestSchema>;

@@ -28,6 +28,8 @@ export const inferenceRowSchema = z.object({
   promptSha256: z.string().nullable(),
   llmProvider: z.string().nullable(),
   llmModel: z.string().nullable(),
+  /** `provider/model` of the chain's own LLM when a fallback answered instead (null: no fallback). */
+  llmFallbackFrom: z.string().nullable(),
   status: z.enum(['ok', 'error']),
   httpStatus: z.number().int(),
   errorCode: z.string().nullable(),
@@ -72,6 +74,7 @@ export const INFERENCE_COLUMNS = [
   ['prompt_sha256', 'promptSha256'],
   ['llm_provider', 'llmProvider'],
   ['llm_model', 'llmModel'],
+  ['llm_fallback_from', 'llmFallbackFrom'],
   ['status', 'status'],
   ['http_status', 'httpStatus'],
   ['error_code', 'errorCode'],

@@ -4,7 +4,7 @@ import { filterTextSchema } from '../names/filter-text.ts';
 import type { SqlExecutor, SqlRow, SqlValue } from '../store/metadata-store.ts';
 import { INFERENCE_COLUMNS, type InferenceRow, type StoredInferenceRow } from './inference-row.ts';
 
-// 33 columns × 400 rows stays under SQLite's 32 766 bound variables (and PostgreSQL's 65 535).
+// 34 columns × 400 rows stays under SQLite's 32 766 bound variables (and PostgreSQL's 65 535).
 const ROWS_PER_STATEMENT = 400;
 const COLUMN_LIST = INFERENCE_COLUMNS.map(([column]) => column).join(', ');
 const ROW_PLACEHOLDERS = `(${INFERENCE_COLUMNS.map(() => '?').join(', ')})`;
@@ -70,6 +70,7 @@ function fromSql(row: SqlRow): StoredInferenceRow {
     promptSha256: str(row.prompt_sha256),
     llmProvider: str(row.llm_provider),
     llmModel: str(row.llm_model),
+    llmFallbackFrom: str(row.llm_fallback_from),
     status: String(row.status) as StoredInferenceRow['status'],
     httpStatus: Number(row.http_status),
     errorCode: str(row.error_code),

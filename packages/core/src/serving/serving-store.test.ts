@@ -48,6 +48,7 @@ const row = (i: number, over: Partial<InferenceRow> = {}): InferenceRow => ({
   promptSha256: 'c'.repeat(64),
   llmProvider: 'extractive',
   llmModel: 'x',
+  llmFallbackFrom: null,
   status: 'ok',
   httpStatus: 200,
   errorCode: null,

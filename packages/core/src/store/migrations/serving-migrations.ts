@@ -92,5 +92,14 @@ FROM serving_endpoints e WHERE replace(e.config, '\\u0000', '')::json->'shadow'-
 ON CONFLICT DO NOTHING;`,
       },
     },
+    {
+      version: 3,
+      name: 'inference rows record an LLM fallback',
+      // `provider/model` of the chain's own LLM when a fallback answered; NULL in older rows.
+      sql: {
+        sqlite: 'ALTER TABLE inference_rows ADD COLUMN llm_fallback_from TEXT;',
+        postgres: 'ALTER TABLE inference_rows ADD COLUMN llm_fallback_from TEXT;',
+      },
+    },
   ],
 };

@@ -38,8 +38,23 @@ export class ExtractiveLanguageModel implements LanguageModel {
       text: this.answer(request),
       finishReason: { unified: 'stop', raw: 'stop' },
       usage: undefined,
-      warnings: [NOT_A_MODEL_WARNING],
+      warnings: this.#warnings(request),
     };
+  }
+
+  /** Says what of the request it did not apply, so no parameter is ignored silently. */
+  #warnings(request: GenerateRequest): string[] {
+    return [
+      NOT_A_MODEL_WARNING,
+      ...(request.maxOutputTokens === undefined
+        ? []
+        : [
+            `extractive: max_tokens (${request.maxOutputTokens}) is ignored: the answer quotes whole sentences, at most ${this.#settings.maxSentences}`,
+          ]),
+      ...(request.responseFormat === undefined
+        ? []
+        : ['extractive: response_format is ignored: the answer is plain text with [n] citations']),
+    ];
   }
 
   async doStream(request: GenerateRequest): Promise<StreamResult> {
@@ -52,7 +67,7 @@ export class ExtractiveLanguageModel implements LanguageModel {
       }
       yield { type: 'finish', finishReason: { unified: 'stop', raw: 'stop' }, usage: undefined };
     }
-    return { stream: parts(), warnings: [NOT_A_MODEL_WARNING] };
+    return { stream: parts(), warnings: this.#warnings(request) };
   }
 
   /** The answer text for a request (exposed for the bench and tests). */
