@@ -1,4 +1,4 @@
-import { listAudit } from '@ragops/core';
+import { type AuditEntry, listAudit } from '@ragops/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { printResult } from '../output.ts';
@@ -6,6 +6,23 @@ import { action } from '../program.ts';
 import { addHomeOption, parseFlags, parseSince, table, withRegistry } from './registry-cli.ts';
 
 const summary = (value: unknown) => (value === null || value === undefined ? '' : JSON.stringify(value).slice(0, 80));
+
+/** The audit table; REASON is the `--reason` of an alias move or delete (its `details.reason`). */
+export function renderAuditTable(items: readonly AuditEntry[]): string {
+  return table(
+    ['AT', 'PRINCIPAL', 'ACTION', 'OBJECT', 'BEFORE', 'AFTER', 'REASON', 'REQUEST'],
+    items.map((e) => [
+      e.at,
+      e.principal,
+      e.action,
+      e.objectName,
+      summary(e.before),
+      summary(e.after),
+      typeof e.details?.reason === 'string' ? e.details.reason.slice(0, 80) : '',
+      e.requestId,
+    ]),
+  );
+}
 
 /** `ragops audit --since 1h`: the audit log (admin). */
 export function registerAuditCommands(audit: Command): void {
@@ -38,20 +55,7 @@ export function registerAuditCommands(audit: Command): void {
           pageSize: f.limit,
         };
         const page = await withRegistry(command, (cli) => listAudit({ store: cli.store, actor: cli.actor, query }));
-        printResult(command.optsWithGlobals(), page, (p) =>
-          table(
-            ['AT', 'PRINCIPAL', 'ACTION', 'OBJECT', 'BEFORE', 'AFTER', 'REQUEST'],
-            p.items.map((e) => [
-              e.at,
-              e.principal,
-              e.action,
-              e.objectName,
-              summary(e.before),
-              summary(e.after),
-              e.requestId,
-            ]),
-          ),
-        );
+        printResult(command.optsWithGlobals(), page, (p) => renderAuditTable(p.items));
       }),
     );
 }
