@@ -47,6 +47,18 @@ describe('ragops index build from ragops.yaml', () => {
     expect(build.counts.documents.added).toBe(2);
   });
 
+  it('names file:line: key.path of a bad setting in the spec (exit 2)', async () => {
+    const typo = join(dir, 'typo.yaml');
+    await writeFile(
+      typo,
+      'indexes:\n  dev.kb.letters:\n    source: kb\n    chunker: { strategy: markdwn }\nchains: {}\n',
+    );
+    const result = await runCli(['index', 'build', 'dev.kb.letters', '--spec', typo], home);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: .*typo\.yaml:4: indexes\.dev\.kb\.letters\.chunker\.strategy: /m);
+    expect(result.stderr).not.toMatch(/typo\.yaml\./);
+  });
+
   it('refuses an index the spec does not define, naming the ones it does (exit 2)', async () => {
     const result = await runCli(['index', 'build', 'dev.kb.missing', '--spec', spec], home);
     expect(result.code).toBe(2);

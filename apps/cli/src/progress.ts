@@ -88,7 +88,10 @@ function lineProgress(stderr: { write(s: string): unknown }, intervalMs: number)
     stop() {
       if (phases.length === 0) return;
       const seconds = ((Date.now() - startedAt) / 1000).toFixed(1);
-      stderr.write(`${phases.map((p) => `${p.phase} ${p.done}/${p.total}`).join(', ')} in ${seconds} s\n`);
+      // Phases that were followed by another one finished; only the last may have stopped short.
+      const done = (p: PhaseProgress, i: number) =>
+        i < phases.length - 1 || p.done >= p.total ? `${p.phase} ${p.total}` : `${p.phase} ${p.done}/${p.total}`;
+      stderr.write(`${phases.map(done).join(', ')} in ${seconds} s\n`);
     },
   };
 }

@@ -242,9 +242,12 @@ export {
 /** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
 export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
 export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
-/** Load and validate ragops.yaml with file:path errors. */
+/** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
+/** Line numbers of key paths in a YAML spec, for sections other modules parse (`loaded.locations.parse`). */
+export type { SpecLocations, SpecPath } from './spec/spec-locations.ts';
+export { formatSpecPath } from './spec/spec-locations.ts';
 /** A template's `system:` and `user:` parts (a template without role lines is all user part). */
 export type { PromptSections } from './spec/prompt-sections.ts';
 export { splitPromptSections } from './spec/prompt-sections.ts';

@@ -9,7 +9,6 @@ import {
   InvalidInputError,
   listEndpoints,
   loadRagopsSpec,
-  parseInput,
   updateEndpoint,
 } from '@ragops/core';
 import type { Command } from 'commander';
@@ -150,7 +149,7 @@ export function registerEndpointsCommands(group: Command): void {
       action(async (opts: unknown, command: Command) => {
         const f = parseFlags(z.object({ spec: z.string().min(1).optional() }), opts);
         const loaded = await loadRagopsSpec(resolveSpec(f.spec));
-        const endpoints = parseInput(endpointsSpecSchema, loaded.document.endpoints ?? {}, `${f.spec}.endpoints`);
+        const endpoints = loaded.locations.parse(endpointsSpecSchema, loaded.document.endpoints ?? {}, ['endpoints']);
         const raw = (loaded.document.endpoints ?? {}) as Record<string, EndpointConfigInput>;
         const results = await withRegistry(command, (cli) =>
           applyEndpointSpecs({

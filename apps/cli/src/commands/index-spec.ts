@@ -1,6 +1,11 @@
 import { resolve } from 'node:path';
-import { InvalidInputError, loadRagopsSpec, parseInput } from '@ragops/core';
-import { type ChunkerConfigInput, chunkerConfigSchema, type EmbedderConfig, embedderConfigSchema } from '@ragops/rag';
+import { InvalidInputError, loadRagopsSpec } from '@ragops/core';
+import {
+  type ChunkerConfigInput,
+  chunkerConfigSchema,
+  type EmbedderConfig,
+  embedderConfigSchema,
+} from '@ragops/rag/search';
 
 /** What `indexes.<name>` in ragops.yaml says to build. */
 export type IndexDefinition = { source: string; chunker?: ChunkerConfigInput; embedder?: EmbedderConfig };
@@ -19,10 +24,12 @@ export async function indexDefinitionFromSpec(name: string, specPath: string): P
       `index build: no --source given and ${specPath} defines no index "${name}" under indexes: (defined: ${defined}). Pass --source <folder|file.jsonl>.`,
     );
   }
-  const where = `${specPath}.indexes.${name}`;
+  const at = ['indexes', name];
   return {
     source: resolve(loaded.dir, index.source),
-    ...(index.chunker && { chunker: parseInput(chunkerConfigSchema, index.chunker, `${where}.chunker`) }),
-    ...(index.embedder && { embedder: parseInput(embedderConfigSchema, index.embedder, `${where}.embedder`) }),
+    ...(index.chunker && { chunker: loaded.locations.parse(chunkerConfigSchema, index.chunker, [...at, 'chunker']) }),
+    ...(index.embedder && {
+      embedder: loaded.locations.parse(embedderConfigSchema, index.embedder, [...at, 'embedder']),
+    }),
   };
 }

@@ -1,20 +1,14 @@
 import { ConflictError, InvalidInputError } from '@ragops/core';
+import type { BuildProgress, IndexBuild } from '@ragops/rag';
 import {
-  type BuildProgress,
-  buildIndex,
   CHUNK_STRATEGIES,
   closeIndexReaders,
-  compactIndex,
   defaultEmbedderConfig,
   EMBEDDER_PROVIDERS,
   type EmbedderConfig,
-  getIndexStatus,
-  type IndexBuild,
-  listIndexHistory,
   queryIndex,
   RETRIEVAL_MODES,
-  rebuildIndex,
-} from '@ragops/rag';
+} from '@ragops/rag/search';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { cliContext } from '../cli-context.ts';
@@ -23,6 +17,10 @@ import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
 import { indexDefinitionFromSpec } from './index-spec.ts';
 import { addHomeOption, parseFlags, resolveHome, resolvePath, resolveSpec } from './registry-cli.ts';
+
+// The whole index package (chunkers, tokenizers, LanceDB writers) loads only for the commands that
+// build or inspect; `index query` and `index --help` need only @ragops/rag/search.
+const rag = () => import('@ragops/rag');
 
 const int = (min: number) => z.coerce.number().int().min(min);
 
@@ -153,6 +151,7 @@ export function registerIndexCommands(index: Command): void {
           ...(f.chunkOverlap !== undefined && { overlap: f.chunkOverlap }),
         };
         const embedder = embedderFromFlags(f) ?? defined?.embedder;
+        const { buildIndex } = await rag();
         await runBuildCommand(globals, (hooks) =>
           buildIndex({
             home: resolveHome(f),
@@ -178,6 +177,7 @@ export function registerIndexCommands(index: Command): void {
       action(async (name: string, raw: unknown, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>();
         const f = parseFlags(rebuildFlagsSchema, raw);
+        const { rebuildIndex } = await rag();
         await runBuildCommand(globals, (hooks) =>
           rebuildIndex({
             home: resolveHome(f),
@@ -196,7 +196,7 @@ export function registerIndexCommands(index: Command): void {
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
         const f = parseFlags(homeSchema, raw);
-        const status = await getIndexStatus(resolveHome(f), name);
+        const status = await (await rag()).getIndexStatus(resolveHome(f), name);
         printResult(command.optsWithGlobals<GlobalOptions>(), status, (s) =>
           [
             `${s.index} version ${s.version} (last build ${s.lastBuild.version} at ${s.lastBuild.createdAt})`,
@@ -223,7 +223,7 @@ export function registerIndexCommands(index: Command): void {
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
         const f = parseFlags(homeSchema, raw);
-        const builds = await listIndexHistory(resolveHome(f), name);
+        const builds = await (await rag()).listIndexHistory(resolveHome(f), name);
         printResult(command.optsWithGlobals<GlobalOptions>(), { index: builds[0]?.index, builds }, ({ builds }) =>
           builds
             .map((b) => {
@@ -257,6 +257,8 @@ export function registerIndexCommands(index: Command): void {
             mode: f.mode,
             ...(f.version !== undefined && { version: f.version }),
             env: cliContext().env,
+            // One query per process: LanceDB's own search, never the resident in-memory copy.
+            resident: false,
           });
           printResult(
             command.optsWithGlobals<GlobalOptions>(),
@@ -282,7 +284,7 @@ export function registerIndexCommands(index: Command): void {
     .action(
       action(async (name: string, raw: unknown, command: Command) => {
         const f = parseFlags(compactFlagsSchema, raw);
-        const result = await compactIndex({ home: resolveHome(f), name, retain: f.retain });
+        const result = await (await rag()).compactIndex({ home: resolveHome(f), name, retain: f.retain });
         printResult(command.optsWithGlobals<GlobalOptions>(), result, (r) =>
           [
             `${r.index} compacted to version ${r.version}: ${r.compaction.fragmentsRemoved} fragments merged into ${r.compaction.fragmentsAdded}`,

@@ -28,11 +28,11 @@ describe('ragops.yaml', () => {
   });
 
   it.each([
-    ['YAML syntax, with line', 'chains: [\n', /ragops\.yaml:\d+:\d+:/],
+    ['YAML syntax, with line', 'chains: [\n', /^ragops\.yaml:\d+:\d+: \S/],
     [
       'unknown chain field',
       valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    promt: typo'),
-      /ragops\.yaml\.chains\.qa: .*promt/,
+      /^ragops\.yaml:8: chains\.qa: .*promt/,
     ],
     [
       'bad retriever mode',
@@ -44,17 +44,39 @@ describe('ragops.yaml', () => {
       valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { k: 0 }'),
       /chains\.qa\.retriever\.k/,
     ],
-    ['index not three-level', valid.replace('dev.s.docs:', 'docs:'), /indexes\.docs/],
+    ['index not three-level', valid.replace('dev.s.docs:', 'docs:'), /^ragops\.yaml:3: indexes\.docs: /],
     [
       'chain index undefined',
       valid.replace('index: dev.s.docs', 'index: dev.s.other'),
-      /chains\.qa\.index: "dev\.s\.other" is not defined/,
+      /^ragops\.yaml:6: chains\.qa\.index: "dev\.s\.other" is not defined/,
     ],
     ['chain name upper case', valid.replace('  qa:', '  QA:'), /chains\.QA/],
     ['missing llm', valid.replace('    llm: { provider: extractive, model: extractive-v1 }\n', ''), /chains\.qa\.llm/],
   ])('rejects %s with a file:path message', (_what, text, message) => {
     expect(() => parseRagopsSpec(text, 'ragops.yaml')).toThrow(InvalidInputError);
     expect(() => parseRagopsSpec(text, 'ragops.yaml')).toThrow(message);
+  });
+
+  it('names file:line: key.path, never the file glued to the path nor a dangling "at line …:"', () => {
+    const bad = valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { k: 0 }');
+    const message = (text: string) => {
+      try {
+        parseRagopsSpec(text, 'typo.yaml');
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('parsed');
+    };
+    expect(message(bad)).toMatch(/^typo\.yaml:8: chains\.qa\.retriever\.k: /);
+    expect(message(bad)).not.toMatch(/typo\.yaml\./);
+    // A tab used for indentation: the message ends with what is wrong, not "at line 4, column 1:".
+    const tab = message('indexes:\n  dev.s.docs:\n    source: docs\n\tchains: {}\n');
+    expect(tab).toMatch(/^typo\.yaml:4:1: \S.*[^:]$/);
+    expect(tab).not.toMatch(/at line/);
+    // A missing key points at the nearest key that is written (the chain).
+    expect(message(valid.replace('    llm: { provider: extractive, model: extractive-v1 }\n', ''))).toMatch(
+      /^typo\.yaml:5: chains\.qa\.llm: /,
+    );
   });
 
   it("accepts the repo's own ragops.yaml with the docs_qa chain", async () => {

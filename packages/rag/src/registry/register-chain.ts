@@ -10,7 +10,6 @@ import {
   type ModelVersion,
   type ModelVersionPackage,
   NotFoundError,
-  parseInput,
   parseThreeLevelName,
   RAG_CHAIN_SIGNATURE,
   type ServiceContext,
@@ -66,12 +65,14 @@ export async function registerChain(options: RegisterChainOptions): Promise<Mode
   assertLlmProvidersConfigured({
     llm: chain.llm,
     known: configuredLlmProviderNames({ spec: loaded.spec.providers, env: options.env ?? {} }),
-    where: `${options.specPath}.chains.${options.chain}.llm`,
+    where: loaded.locations.where(['chains', options.chain, 'llm']),
   });
-  const where = `${options.specPath}.indexes.${indexName}`;
-  const chunker = resolveChunkerConfig(parseInput(chunkerConfigSchema, index.chunker ?? {}, `${where}.chunker`));
+  const at = ['indexes', indexName];
+  const chunker = resolveChunkerConfig(
+    loaded.locations.parse(chunkerConfigSchema, index.chunker ?? {}, [...at, 'chunker']),
+  );
   const embedder = index.embedder
-    ? parseInput(embedderConfigSchema, index.embedder, `${where}.embedder`)
+    ? loaded.locations.parse(embedderConfigSchema, index.embedder, [...at, 'embedder'])
     : defaultEmbedderConfig();
   // Paths in the package are relative to ragops.yaml (the repo root), so they mean the same on every machine.
   const prompt = await loadPromptTemplate(join(loaded.dir, chain.prompt), chain.prompt);

@@ -6,10 +6,16 @@ const readers = new Map<string, Promise<VectorIndex>>();
 /**
  * A read-only view of one table version, cached: a version never changes once committed, and opening
  * a LanceDB table costs milliseconds a per-request retriever should not pay. Least recently used
- * readers are closed past MAX_OPEN.
+ * readers are closed past MAX_OPEN. `resident: false` (a one-shot query) searches through LanceDB
+ * only, never loading the version into memory.
  */
-export async function openIndexReader(uri: string, version: number): Promise<VectorIndex> {
-  const key = `${uri}@${version}`;
+export async function openIndexReader(
+  uri: string,
+  version: number,
+  options: { resident?: boolean } = {},
+): Promise<VectorIndex> {
+  const resident = options.resident ?? true;
+  const key = `${uri}@${version}${resident ? '' : ':one-shot'}`;
   let reader = readers.get(key);
   if (reader) {
     readers.delete(key);
@@ -18,7 +24,7 @@ export async function openIndexReader(uri: string, version: number): Promise<Vec
   }
   reader = (async () => {
     const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');
-    const index = await openVectorIndex({ uri });
+    const index = await openVectorIndex({ uri, resident });
     await index.checkout(version);
     return index;
   })();

@@ -31,6 +31,12 @@ export type QueryIndexOptions = {
   env?: Readonly<Record<string, string | undefined>>;
   fetch?: typeof fetch;
   abortSignal?: AbortSignal;
+  /**
+   * Default true: a small pinned version is searched from an in-memory copy loaded on first use
+   * (index/lancedb/resident-chunks.ts), which pays off over many queries of a long-lived process.
+   * A one-shot query (the CLI) passes false and searches through LanceDB alone.
+   */
+  resident?: boolean;
 };
 
 /** A retrieved chunk and why: its rank and score in each list it came from. */
@@ -63,7 +69,7 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
     throw new InvalidInputError(`k must be an integer in [1, 1000], got ${k}`);
   const mode = options.mode ?? 'hybrid';
   const { build, version } = await resolveVersion(options.home, paths.name, options.version);
-  const reader = await openIndexReader(paths.lance, version);
+  const reader = await openIndexReader(paths.lance, version, { resident: options.resident ?? true });
   const hybrid = RETRIEVAL_DEFAULTS.hybrid;
   const candidates = mode === 'hybrid' ? Math.max(k * hybrid.candidateMultiplier, hybrid.minCandidates) : k;
   const filter = options.filter;

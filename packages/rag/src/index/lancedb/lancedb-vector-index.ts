@@ -31,15 +31,17 @@ const ANN_INDEX = 'vector_idx';
 
 /**
  * Opens the chunk table stored under `uri` (a folder). The table is created by the first `add`.
+ * `resident: false` never loads a checked-out version into memory (resident-chunks.ts): a one-shot
+ * process (a CLI query) would pay the whole table's read and decode for one search.
  * @example
  * const index = await openVectorIndex({ uri: '/tmp/home/indexes/dev.docs.kb/lance' });
  */
-export async function openVectorIndex(options: { uri: string }): Promise<VectorIndex> {
+export async function openVectorIndex(options: { uri: string; resident?: boolean }): Promise<VectorIndex> {
   const db = await lancedb.connect(options.uri);
   const names = await db.tableNames();
   const table = names.includes(TABLE) ? await db.openTable(TABLE) : undefined;
   const dimensions = table ? await vectorDimensions(table) : undefined;
-  return new LanceVectorIndex(db, table, dimensions);
+  return new LanceVectorIndex(db, table, dimensions, options.resident ?? true);
 }
 
 async function vectorDimensions(table: lancedb.Table): Promise<number> {
@@ -57,11 +59,18 @@ class LanceVectorIndex implements VectorIndex {
   /** A checked-out version is immutable: searched from memory when small (resident-chunks.ts). */
   #resident: Promise<ResidentChunks | undefined> | undefined;
   #pinned = false;
+  readonly #residentAllowed: boolean;
 
-  constructor(db: lancedb.Connection, table: lancedb.Table | undefined, dimensions: number | undefined) {
+  constructor(
+    db: lancedb.Connection,
+    table: lancedb.Table | undefined,
+    dimensions: number | undefined,
+    residentAllowed: boolean,
+  ) {
     this.#db = db;
     this.#table = table;
     this.#dimensions = dimensions;
+    this.#residentAllowed = residentAllowed;
   }
 
   get dimensions(): number | undefined {
@@ -115,7 +124,7 @@ class LanceVectorIndex implements VectorIndex {
 
   /** The resident copy of the checked-out version, loaded on first use; undefined when not pinned or too big. */
   #residentChunks(): Promise<ResidentChunks | undefined> {
-    if (!this.#pinned || !this.#table || !this.#dimensions) return Promise.resolve(undefined);
+    if (!this.#residentAllowed || !this.#pinned || !this.#table || !this.#dimensions) return Promise.resolve(undefined);
     if (!this.#resident) {
       this.#resident = ResidentChunks.load(this.#table, this.#dimensions);
       this.#resident.catch(() => {
