@@ -77,6 +77,22 @@ describe('ragops endpoints', () => {
     expect((await cli(['endpoints', 'show', 'missing'])).code).toBe(2);
   });
 
+  it('deletes an endpoint, audited like DELETE /api/v1/endpoints/{name}', async () => {
+    await json(['endpoints', 'create', 'cli-gone', '--serve', `models:/${MODEL}/1`]);
+    const deleted = await json<EndpointJson>(['endpoints', 'delete', 'cli-gone']);
+    expect(deleted.name).toBe('cli-gone');
+    expect((await cli(['endpoints', 'show', 'cli-gone'])).code).toBe(2);
+    const again = await cli(['endpoints', 'delete', 'cli-gone']);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/endpoint "cli-gone" not found/);
+    const audit = await json<{ items: { action: string; objectName: string }[] }>([
+      'audit',
+      '--action',
+      'endpoint.delete',
+    ]);
+    expect(audit.items.map((e) => e.objectName)).toContain('cli-gone');
+  });
+
   it('applies ragops.yaml endpoints', async () => {
     const spec = join(f.home, 'ragops.yaml');
     await writeFile(

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import {
   applyEndpointSpecs,
   createEndpoint,
+  deleteEndpoint,
   type Endpoint,
   type EndpointConfigInput,
   endpointsSpecSchema,
@@ -99,7 +100,7 @@ const render = (e: Endpoint) =>
     `updated ${e.updatedAt} by ${e.updatedBy}`,
   ].join('\n');
 
-/** `ragops endpoints create|update|show|list|apply`: serving endpoints in the metadata store. */
+/** `ragops endpoints create|update|delete|show|list|apply`: serving endpoints in the metadata store. */
 export function registerEndpointsCommands(group: Command): void {
   withConfigOptions(
     group.command('create <name>').description('create an endpoint (needs MANAGE on its models)'),
@@ -123,6 +124,16 @@ export function registerEndpointsCommands(group: Command): void {
     action(async (name: string, _opts: unknown, command: Command) => {
       const endpoint = await withRegistry(command, (cli) => getEndpoint({ ...cli, name }));
       printResult(command.optsWithGlobals(), endpoint, render);
+    }),
+  );
+
+  addHomeOption(
+    group.command('delete <name>').description('delete an endpoint (needs MANAGE on its models; audited)'),
+  ).action(
+    action(async (name: string, _opts: unknown, command: Command) => {
+      // The same service call as DELETE /api/v1/endpoints/{name}: same checks, same audit row.
+      const endpoint = await withRegistry(command, (cli) => deleteEndpoint({ ...cli, name }));
+      printResult(command.optsWithGlobals(), endpoint, (e) => `deleted endpoint ${e.name}`);
     }),
   );
 
