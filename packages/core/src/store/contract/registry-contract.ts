@@ -171,6 +171,35 @@ export function describeRegistryContract(fx: ContractFixture): void {
       expect(downstream.upstream.index.build?.documents).toEqual([{ id: 'a.md', sha256: 'c'.repeat(64) }]);
     });
 
+    it('backfills the lineage links of endpoints created before links were recorded (serving migration 2)', async () => {
+      const { openMetadataStore } = await import('../open-metadata-store.ts');
+      const config = {
+        description: `old${'\u0000'}`,
+        served: [{ model: 'models:/dev.s.promoted@champion', traffic: 100 }],
+        shadow: { model: 'models:/dev.s.promoted/1', sampleRate: 1 },
+      };
+      await fx.store.run(
+        `INSERT INTO serving_endpoints (name, description, config, created_by, created_at, updated_by, updated_at)
+         VALUES ('legacy', '', ?, 'admin', 't', 'admin', 't')`,
+        [JSON.stringify(config)],
+      );
+      await fx.store.run("DELETE FROM schema_migrations WHERE module = 'serving' AND version = 2");
+      const reopened = await openMetadataStore(fx.url);
+      try {
+        const links = await reopened.all(
+          "SELECT version_uri, relation FROM lineage_links WHERE kind = 'endpoint' AND ref = 'legacy' ORDER BY relation",
+        );
+        expect(links.map((l) => [l.version_uri, l.relation])).toEqual([
+          ['models:/dev.s.promoted@champion', 'serves'],
+          ['models:/dev.s.promoted/1', 'shadows'],
+        ]);
+      } finally {
+        await reopened.close();
+      }
+      await fx.store.run("DELETE FROM lineage_links WHERE ref = 'legacy'");
+      await fx.store.run("DELETE FROM serving_endpoints WHERE name = 'legacy'");
+    });
+
     it('creates and updates models; conflicts and bad names are typed errors', async () => {
       const m = await createModel({
         ...fx.ctx(),
