@@ -34,7 +34,7 @@ describe.each(testBackends())('hostile registry input (%s)', (backend: Backend) 
   ] as const)(
     'a version package nested 5,000 deep in %s is a 400 naming the field',
     async (_what, part, sub, field) => {
-      const pkg = samplePackage({ build }) as { chain: Record<string, Record<string, unknown>> };
+      const pkg = samplePackage({ build }) as unknown as { chain: Record<string, Record<string, unknown>> };
       const holder = sub
         ? { ...pkg.chain[part], [sub]: { deep: '__deep__' } }
         : { ...pkg.chain[part], deep: '__deep__' };
