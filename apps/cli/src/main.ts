@@ -15,7 +15,7 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 // they are not actionable for a CLI user. LANCEDB_LOG is the env_logger filter its Node binding
 // reads when it loads (the LanceDB troubleshooting page; the name is in the .node binary): errors
 // only by default, and a user who sets it (LANCEDB_LOG=debug) sees everything.
-process.env.LANCEDB_LOG ??= 'error';
+if (!process.env.LANCEDB_LOG) process.env.LANCEDB_LOG = 'error';
 
 process.exitCode = await runCli(process.argv.slice(2), {
   env: process.env,

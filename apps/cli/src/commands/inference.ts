@@ -128,7 +128,7 @@ export function registerInferenceCommands(group: Command): void {
           opts,
         );
         const json = command.optsWithGlobals<{ json?: boolean }>().json === true;
-        const { stdout, signals } = cliContext();
+        const { stdout, stderr, signals } = cliContext();
         const print = (rows: StoredInferenceRow[]) => {
           if (rows.length === 0) return;
           if (json) for (const r of rows) stdout.write(`${JSON.stringify(r)}\n`);
@@ -144,6 +144,7 @@ export function registerInferenceCommands(group: Command): void {
           const stop = new AbortController();
           const onSigint = () => stop.abort();
           signals.once('SIGINT', onSigint);
+          stderr.write(`following new rows every ${f.intervalMs} ms (Ctrl-C stops)\n`);
           try {
             while (!stop.signal.aborted) {
               await new Promise((r) => setTimeout(r, f.intervalMs));
