@@ -88,13 +88,18 @@ export function hasEffectivePrivilege(facts: AccessFacts, privilege: Privilege, 
   return missingPrivileges(facts, privilege, target).length === 0;
 }
 
-const USAGE_PRIVILEGES: readonly Privilege[] = ['USE_CATALOG', 'USE_SCHEMA'];
+// Whether a grant on an ancestor of `target` gives a right over the target itself: not usage
+// (USE_CATALOG alone must not reveal what a catalog holds), and not CREATE_MODEL for a model (the
+// right to add models to a schema is not a right over the models already in it).
+function coversDescendant(privilege: Privilege, target: AccessTarget): boolean {
+  if (privilege === 'USE_CATALOG' || privilege === 'USE_SCHEMA') return false;
+  return !(privilege === 'CREATE_MODEL' && target.model !== undefined);
+}
 
 /**
  * Whether the principal already knows the target exists: it owns it, holds a grant on it or on a
- * descendant (whose name contains the target's), or a non-usage grant on an ancestor (which covers
- * the target). Telling it which privilege is missing then leaks nothing. Usage grants on ancestors
- * do not count: USE_CATALOG alone must not reveal what a catalog holds.
+ * descendant (whose name contains the target's), or a grant on an ancestor that covers the target
+ * (see coversDescendant). Telling it which privilege is missing then leaks nothing.
  */
 export function knowsOf(facts: AccessFacts, target: AccessTarget): boolean {
   if (facts.isAdmin || ownsSelfOrAncestor(facts, target)) return true;
@@ -105,7 +110,7 @@ export function knowsOf(facts: AccessFacts, target: AccessTarget): boolean {
     (g) =>
       g.securableName.startsWith(`${name}.`) ||
       (g.securableType === self.type && g.securableName === name) ||
-      (!USAGE_PRIVILEGES.includes(g.privilege) &&
+      (coversDescendant(g.privilege, target) &&
         ancestors.some((l) => l.type === g.securableType && l.name === g.securableName)),
   );
 }

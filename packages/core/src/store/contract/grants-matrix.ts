@@ -132,6 +132,13 @@ export function matrixCases(levelsOf: (p: Privilege) => readonly SecurableType[]
       });
     }
   }
+  const read = MATRIX_OPERATIONS.find((o) => o.privilege === 'READ')!;
+  cases.push({
+    title: 'CREATE_MODEL on the schema does not reveal the models already in it (not found, not 403)',
+    grants: [...USAGE, { privilege: 'CREATE_MODEL', type: 'schema', name: 'dev.g' }],
+    op: read,
+    expect: 'not_found',
+  });
   const manage = MATRIX_OPERATIONS.find((o) => o.privilege === 'MANAGE')!;
   cases.push({
     title: 'READ on the model makes it visible, so MANAGE is refused with permission_denied',
