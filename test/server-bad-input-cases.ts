@@ -43,6 +43,8 @@ export const CASES: Record<string, BadCase[]> = {
   'GET /metrics': [], // no input
   'GET /openapi.json': [], // no input
   'GET /docs': [], // no input
+  'GET /docs/assets/:file': [], // a file name: unknown ones are 404 (test/server-docs-page.test.ts)
+  'GET /': [], // no input: a redirect to /docs
   'GET /api/v1/me': [], // no input
   'POST /api/v1/catalogs/init': [], // no body, no params
   'GET /api/v1/catalogs': [
@@ -59,6 +61,12 @@ export const CASES: Record<string, BadCase[]> = {
     { what: 'name not an identifier', path: '/api/v1/catalogs', body: { name: 'Dev-Cat' }, message: /body\.name/ },
     { what: 'unknown field', path: '/api/v1/catalogs', body: { name: 'qa', owner: 'me' }, message: /owner/ },
     { what: 'body is an array', path: '/api/v1/catalogs', body: [], message: /body/ },
+    {
+      what: 'body nested 100 deep',
+      path: '/api/v1/catalogs',
+      rawBody: `{"name":${'['.repeat(100)}${']'.repeat(100)}}`,
+      message: /^body\.name\[0\]\[0\].*: nested deeper than 64 levels$/,
+    },
   ],
   'GET /api/v1/catalogs/:catalog': [
     { what: 'bad catalog name', path: '/api/v1/catalogs/Dev!', message: /path\.catalog/ },

@@ -79,6 +79,12 @@ describe('bad requests on serving routes', () => {
       message: /no question/,
     },
     {
+      what: 'nesting deeper than 64 levels',
+      body: `{"model":"open-qa","messages":[{"role":"user","content":"x","extra":${'['.repeat(100)}${']'.repeat(100)}}]}`,
+      status: 400,
+      message: /^body\.messages\[0\]\.extra.*: nested deeper than 64 levels$/,
+    },
+    {
       what: 'an unknown endpoint',
       body: '{"model":"nope","messages":[{"role":"user","content":"x"}]}',
       status: 404,

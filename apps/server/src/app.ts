@@ -12,6 +12,7 @@ import { createServerMetrics, httpMetrics, type ServerMetrics } from './metrics.
 import { bearerAuth } from './middleware/bearer-auth.ts';
 import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
+import { jsonDepthLimit } from './middleware/json-depth-limit.ts';
 import { requestLogger } from './middleware/request-logger.ts';
 import { validationHook } from './middleware/validation-hook.ts';
 import { API_BASE } from './routes/api-base.ts';
@@ -78,6 +79,7 @@ export function createApp(options: CreateAppOptions): RagopsApp {
     }),
   );
   app.use(`${API_BASE}/*`, bearerAuth(ctx.store));
+  app.use(`${API_BASE}/*`, jsonDepthLimit());
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);
 

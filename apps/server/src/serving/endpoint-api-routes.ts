@@ -12,7 +12,7 @@ import {
   queryInferenceRows,
   updateEndpoint,
 } from '@ragops/core';
-import { Hono } from 'hono';
+import { Hono, type HonoRequest } from 'hono';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -30,7 +30,8 @@ function toJson(e: Endpoint) {
   };
 }
 
-async function jsonBody(req: Request): Promise<unknown> {
+// Through hono's body cache: the JSON depth guard in front of /api/v1 has parsed it already.
+async function jsonBody(req: HonoRequest): Promise<unknown> {
   try {
     return await req.json();
   } catch (error) {
@@ -51,13 +52,13 @@ export function createEndpointApiRoutes(ctx: AppContext): Hono<AppEnv> {
   });
 
   app.post('/endpoints', async (c) => {
-    const body = parseInput(endpointBodySchema, await jsonBody(c.req.raw), 'body');
+    const body = parseInput(endpointBodySchema, await jsonBody(c.req), 'body');
     const endpoint = await createEndpoint({ ...sc(c), name: body.name, config: body.config as never });
     return c.json(toJson(endpoint), 201);
   });
 
   app.put('/endpoints/:name', async (c) => {
-    const config = await jsonBody(c.req.raw);
+    const config = await jsonBody(c.req);
     const endpoint = await updateEndpoint({ ...sc(c), name: c.req.param('name'), config: config as never });
     return c.json(toJson(endpoint));
   });

@@ -1,4 +1,4 @@
-import { authenticate, InvalidInputError, UnauthenticatedError } from '@ragops/core';
+import { assertJsonDepth, authenticate, InvalidInputError, UnauthenticatedError } from '@ragops/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
@@ -31,6 +31,7 @@ async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<
   } catch (error) {
     throw new InvalidInputError('We could not parse the JSON body of your request: send valid JSON.', { cause: error });
   }
+  assertJsonDepth(json, { where: 'body' });
   const result = schema.safeParse(json);
   if (!result.success) {
     const issue = result.error.issues[0]!;
