@@ -1,6 +1,9 @@
 // Audit completeness: every mutating route (derived from the app) is called once with its own
 // request id, and each call must leave an audit row carrying that id.
 
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { IndexBuild } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -22,11 +25,17 @@ describe.each(testBackends())('audit completeness (%s)', (backend: Backend) => {
   let s: TestServer;
   let tokenId = '';
   let build: IndexBuild;
+  let evalsDir = '';
   beforeAll(async () => {
-    s = await createTestServer(backend);
+    evalsDir = await mkdtemp(join(tmpdir(), 'ragops-audit-evals-'));
+    await writeFile(join(evalsDir, 'qa.jsonl'), `${JSON.stringify({ id: 'q1', question: 'How fast are refunds?' })}\n`);
+    s = await createTestServer(backend, { RAGOPS_EVALS_DIR: evalsDir });
     build = await buildSampleIndex(s);
   });
-  afterAll(async () => s?.close());
+  afterAll(async () => {
+    await s?.close();
+    await rm(evalsDir, { recursive: true, force: true });
+  });
 
   // In order; each step's route must succeed and write rows with these actions.
   const steps: Step[] = [
@@ -76,6 +85,12 @@ describe.each(testBackends())('audit completeness (%s)', (backend: Backend) => {
       actions: ['endpoint.update'],
     },
     { route: 'DELETE /api/v1/endpoints/:name', path: '/api/v1/endpoints/docs', actions: ['endpoint.delete'] },
+    {
+      route: 'POST /api/v1/eval-runs',
+      path: '/api/v1/eval-runs',
+      body: { model: 'models:/dev.support.docs_qa/1', dataset: 'qa', judges: ['token_f1'] },
+      actions: ['eval_run.create'],
+    },
     {
       route: 'POST /api/v1/models/:name/versions/copy',
       path: '/api/v1/models/dev.support.docs_qa_copy/versions/copy',

@@ -12,6 +12,7 @@ import {
   type Principal,
   readPrincipal,
 } from '@ragops/core';
+import { allMigrationSets } from '@ragops/evals';
 import { buildIndex, type IndexBuild } from '@ragops/rag';
 import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
@@ -66,7 +67,8 @@ export async function createTestServer(
     dropDatabase = db.drop;
   }
   const config = loadConfig({ RAGOPS_HOME: home, RAGOPS_METADATA_URL: metadataUrl, RAGOPS_LOG_LEVEL: 'debug', ...env });
-  const store = await openMetadataStore(config.metadataUrl);
+  // As server.ts opens it: with the migrations other packages contribute (evals).
+  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await allMigrationSets() });
   let text = '';
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
