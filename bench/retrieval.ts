@@ -7,11 +7,15 @@
  *   npm run bench:retrieval -- --corpus ../shared/datasets/anthropic-docs/corpus.jsonl \
  *     --questions ../shared/datasets/anthropic-docs/questions.jsonl --k 3 [--mode hybrid] [--json]
  *
+ * Without --corpus and --questions it runs on the sample this repo ships: the docs/ folder and the
+ * questions of evals/docs-qa.jsonl (whose reference_doc_ids are file names in docs/). --corpus is a
+ * .jsonl file of {id, title?, text} lines or a folder (read by the index's own loader).
+ *
  * Writes bench/results/retrieval.json; `--json` prints that JSON on stdout instead of the table.
  * Scores are also given for the even- and odd-numbered halves of the questions, to show whether a
  * change helps both (a cheap guard against tuning to individual questions).
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -19,6 +23,7 @@ import { InvalidInputError, parseInput, RagopsError } from '@ragops/core';
 import {
   buildIndex,
   closeIndexReaders,
+  loadSource,
   meanRetrievalScores,
   queryIndex,
   RETRIEVAL_DEFAULTS,
@@ -35,9 +40,13 @@ import { createBm25 } from './lib/bm25.ts';
 const CHUNKS_PER_DOCUMENT = 4;
 const INDEX_NAME = 'bench.retrieval.corpus';
 
+const ROOT = resolve(import.meta.dirname, '..');
+/** The sample a fresh clone has: the docs and the eval questions about them. */
+const SAMPLE = { corpus: join(ROOT, 'docs'), questions: join(ROOT, 'evals', 'docs-qa.jsonl') };
+
 const argsSchema = z.object({
-  corpus: z.string().min(1),
-  questions: z.string().min(1),
+  corpus: z.string().min(1).optional(),
+  questions: z.string().min(1).optional(),
   k: z.coerce.number().int().min(1).max(100).default(3),
   mode: z
     .string()
@@ -53,6 +62,7 @@ const argsSchema = z.object({
 });
 
 const corpusLineSchema = z.object({ id: z.string().min(1), title: z.string().optional(), text: z.string() });
+type CorpusDocument = z.infer<typeof corpusLineSchema>;
 const questionLineSchema = z.object({
   id: z.string().min(1).optional(),
   question: z.string().min(1),
@@ -71,7 +81,12 @@ const PUBLISHED_ANTHROPIC_DOCS_K3 = [
 
 type ModeResult = RetrievalScores & { halves: { even: RetrievalScores; odd: RetrievalScores }; queryMsP50: number };
 
-function readJsonl<S extends z.ZodType>(path: string, schema: S, what: string): z.output<S>[] {
+function readJsonl<S extends z.ZodType>(
+  path: string,
+  schema: S,
+  what: string,
+  keep: (value: unknown) => boolean = () => true,
+): z.output<S>[] {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
@@ -87,10 +102,19 @@ function readJsonl<S extends z.ZodType>(path: string, schema: S, what: string): 
     } catch (error) {
       throw new InvalidInputError(`${path}:${i + 1}: not valid JSON (${(error as Error).message})`, { cause: error });
     }
-    rows.push(parseInput(schema, value, `${path}:${i + 1}`));
+    if (keep(value)) rows.push(parseInput(schema, value, `${path}:${i + 1}`));
   });
   if (rows.length === 0) throw new InvalidInputError(`${what} file ${path} has no rows`);
   return rows;
+}
+
+/** A .jsonl corpus, or a folder read by the index's loader (document ids are paths in the folder). */
+async function readCorpus(path: string): Promise<CorpusDocument[]> {
+  if (existsSync(path) && statSync(path).isDirectory()) {
+    const loaded = await loadSource({ path });
+    return loaded.documents.map((d) => ({ id: d.id, ...(d.title !== undefined && { title: d.title }), text: d.text }));
+  }
+  return readJsonl(path, corpusLineSchema, 'corpus');
 }
 
 /** node:util parseArgs, with its usage errors (unknown option, missing value) as InvalidInputError. */
@@ -131,9 +155,22 @@ async function main(): Promise<void> {
     strict: true,
   });
   const args = parseInput(argsSchema, values, 'bench:retrieval arguments');
-  const corpusPath = resolve(args.corpus);
-  const docs = readJsonl(corpusPath, corpusLineSchema, 'corpus');
-  const questions: Question[] = readJsonl(resolve(args.questions), questionLineSchema, 'questions');
+  if ((args.corpus === undefined) !== (args.questions === undefined)) {
+    throw new InvalidInputError(
+      'bench:retrieval arguments: give both --corpus and --questions, or neither to run on the sample in docs/ and evals/docs-qa.jsonl',
+    );
+  }
+  if (args.corpus === undefined) {
+    process.stderr.write(`no --corpus/--questions: the repo's sample, ${SAMPLE.corpus} and ${SAMPLE.questions}\n`);
+  }
+  const corpusPath = resolve(args.corpus ?? SAMPLE.corpus);
+  const questionsPath = resolve(args.questions ?? SAMPLE.questions);
+  const docs = await readCorpus(corpusPath);
+  // The sample also holds unanswerable questions (no reference_doc_ids) for the answer judges: there
+  // is nothing to retrieve for them. A file given with --questions must have gold ids on every row.
+  const hasGold = (v: unknown) =>
+    args.questions !== undefined || (v as { reference_doc_ids?: unknown }).reference_doc_ids !== undefined;
+  const questions: Question[] = readJsonl(questionsPath, questionLineSchema, 'questions', hasGold);
   const docIds = new Set(docs.map((d) => d.id));
   const unknownGold = questions.filter((q) => q.reference_doc_ids.some((id) => !docIds.has(id))).length;
 
@@ -186,7 +223,7 @@ async function main(): Promise<void> {
     // The published figures are for the original question set at k = 3 only.
     const isAnthropicDocs =
       basename(dirname(corpusPath)) === 'anthropic-docs' &&
-      basename(dirname(resolve(args.questions))) === 'anthropic-docs' &&
+      basename(dirname(questionsPath)) === 'anthropic-docs' &&
       args.k === 3;
     const result = {
       corpus: corpusPath,

@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
+import { shellCommand } from './shell-command.ts';
 
 const root = join(import.meta.dirname, '..');
 const home = process.env.RAGOPS_HOME ?? join(root, '.ragops');
@@ -31,8 +32,9 @@ type RagopsExtension = {
 const bold = (s: string) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 const step = (title: string) => process.stdout.write(`\n${bold(`▸ ${title}`)}\n`);
 
-async function ragops(args: string[], options: { show?: boolean } = {}): Promise<string> {
-  if (options.show !== false) process.stdout.write(`$ npx ragops ${args.join(' ')}\n`);
+/** Runs `ragops <args>` and prints it first, exactly as run and quoted for a POSIX shell, so it pastes. */
+async function ragops(args: string[]): Promise<string> {
+  process.stdout.write(`$ ${shellCommand(['npx', 'ragops', ...args])}\n`);
   try {
     const { stdout } = await run(node, [cli, ...args], { cwd: root, env, maxBuffer: 64 * 1024 * 1024 });
     return stdout;
@@ -42,7 +44,12 @@ async function ragops(args: string[], options: { show?: boolean } = {}): Promise
   }
 }
 
-const ragopsJson = async <T>(args: string[]): Promise<T> => JSON.parse(await ragops([...args, '--json'])) as T;
+/** Runs with --json (shown, since that is what runs) for a value the script needs; `summary` says what it got. */
+async function ragopsJson<T>(args: string[], summary: (result: T) => string): Promise<T> {
+  const result = JSON.parse(await ragops(['--json', ...args])) as T;
+  process.stdout.write(`# → ${summary(result)}\n`);
+  return result;
+}
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -75,21 +82,31 @@ step('Retrieve passages (hybrid: vector + full-text scores, normalised and fused
 process.stdout.write(await ragops(['index', 'query', INDEX, QUESTIONS[0]!, '--k', '3', '--mode', 'hybrid']));
 
 step('Register the chain `docs_qa` from ragops.yaml as a model version pinned to this index version');
-await ragops(['init']);
-const registered = await ragopsJson<{ version: number }>(['models', 'register', MODEL, '--chain', 'docs_qa']);
-process.stdout.write(`registered models:/${MODEL}/${registered.version}\n`);
-await ragops(['models', 'alias', 'set', MODEL, 'champion', String(registered.version), '--reason', 'quickstart']);
+process.stdout.write(await ragops(['init']));
+const registered = await ragopsJson<{ uri: string; version: number }>(
+  ['models', 'register', MODEL, '--chain', 'docs_qa'],
+  (v) => `registered ${v.uri}`,
+);
+process.stdout.write(
+  await ragops(['models', 'alias', 'set', MODEL, 'champion', String(registered.version), '--reason', 'quickstart']),
+);
 
 step(`Serve models:/${MODEL}@champion behind the endpoint "${ENDPOINT}"`);
-const endpoints = await ragopsJson<{ items?: { name: string }[] } | { name: string }[]>(['endpoints', 'list']);
-const endpointList = Array.isArray(endpoints) ? endpoints : (endpoints.items ?? []);
-const verb = endpointList.some((e) => e.name === ENDPOINT) ? 'update' : 'create';
-await ragops(['endpoints', verb, ENDPOINT, '--serve', `models:/${MODEL}@champion=100`]);
-const { token } = await ragopsJson<{ token: string }>(['tokens', 'create', '--description', 'quickstart']);
+const endpoints = await ragopsJson<{ items: { name: string }[] }>(
+  ['endpoints', 'list'],
+  (p) => `${p.items.length} endpoint(s)${p.items.some((e) => e.name === ENDPOINT) ? `, ${ENDPOINT} among them` : ''}`,
+);
+const verb = endpoints.items.some((e) => e.name === ENDPOINT) ? 'update' : 'create';
+process.stdout.write(await ragops(['endpoints', verb, ENDPOINT, '--serve', `models:/${MODEL}@champion=100`]));
+const { token } = await ragopsJson<{ token: string; info: { principal: string } }>(
+  ['tokens', 'create', '--description', 'quickstart'],
+  (t) => `a token for ${t.info.principal}, kept for the SDK calls below`,
+);
 
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
-process.stdout.write(`$ npm start   (PORT=${port})\n`);
+// What `npm start` runs, with the free port found above (pasting it starts the same server).
+process.stdout.write(`$ PORT=${port} RAGOPS_LOG_LEVEL=warn npm start\n`);
 // Same flags as `npm start`: node:sqlite is stable enough for us but still flagged experimental in Node 24.9.
 const server = spawn(node, ['--disable-warning=ExperimentalWarning', join(root, 'apps/server/src/main.ts')], {
   cwd: root,
@@ -136,13 +153,10 @@ process.stdout.write(await ragops(['inference', 'tail', '--lines', '4']));
 
 step('Evaluate the champion on the shipped dataset (evals/docs-qa.jsonl) with the offline judges');
 {
-  const evalRun = await ragopsJson<{ id: string }>([
-    'eval',
-    'run',
-    `models:/${MODEL}@champion`,
-    '--dataset',
-    'docs-qa',
-  ]);
+  const evalRun = await ragopsJson<{ id: string }>(
+    ['eval', 'run', `models:/${MODEL}@champion`, '--dataset', 'docs-qa'],
+    (r) => `eval run ${r.id}`,
+  );
   process.stdout.write(await ragops(['eval', 'show', evalRun.id]));
 }
 

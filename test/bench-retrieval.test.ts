@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -119,5 +119,25 @@ describe('bench:retrieval', () => {
 
     const usage = await bench(['--k', 'zero']).catch((e: { code: number }) => e);
     expect(usage).toMatchObject({ code: 2 });
+
+    const half = await bench(['--corpus', join(dir, 'corpus.jsonl')]).catch((e: { code: number; stderr: string }) => e);
+    expect(half).toMatchObject({ code: 2 });
+    expect((half as { stderr: string }).stderr).toMatch(/give both --corpus and --questions, or neither/);
+  }, 60_000);
+
+  it("runs as documented with no flags, on the repo's sample (docs/ and evals/docs-qa.jsonl)", async () => {
+    const root = resolve(import.meta.dirname, '..');
+    const out = join(dir, 'sample.json');
+    const { stdout, stderr } = await bench(['--json', '--mode', 'fts', '--out', out]);
+    expect(stderr).toMatch(/the repo's sample/);
+    const result = JSON.parse(stdout);
+    const questions = (await readFile(join(root, 'evals/docs-qa.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .filter((l) => 'reference_doc_ids' in JSON.parse(l)).length;
+    const docs = (await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).length;
+    expect(result).toMatchObject({ questions, questionsWithUnknownGoldIds: 0, build: { documents: docs } });
+    // The sample's questions are about the docs: full-text retrieval finds most of their documents.
+    expect(result.modes.fts.recall).toBeGreaterThan(0.5);
   }, 60_000);
 });
