@@ -1,5 +1,5 @@
 import { ProviderCallError } from '@ragops/core';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '../test/openai-protocol-server.ts';
 import { generate } from './generate.ts';
 import type { ChatMessage } from './language-model.ts';
@@ -119,7 +119,9 @@ describe('generate', () => {
     hosted.faults.push({ kind: 'delay', ms: 10_000 });
     const controller = new AbortController();
     const pending = generate({ model: [openai(), vllm()], messages, abortSignal: controller.signal, ...fast });
-    setTimeout(() => controller.abort(new Error('client went away')), 50);
+    // Abort once the first provider holds the request (a fixed delay raced the request on a busy machine).
+    await vi.waitFor(() => expect(hosted.requests).toHaveLength(1), { timeout: 30_000 });
+    controller.abort(new Error('client went away'));
     await expect(pending).rejects.toThrow('client went away');
     expect(hosted.requests).toHaveLength(1);
     expect(selfHosted.requests).toHaveLength(0);
