@@ -176,7 +176,11 @@ describe('ragops registry CLI', () => {
 
   it('acts as the principal of RAGOPS_TOKEN, which sees only what it was granted', async () => {
     await json(['principals', 'create', 'bob']);
-    const { token } = await json<{ token: string }>(['tokens', 'create', '--principal', 'bob', '--expires', '1h']);
+    // `--quiet` prints the secret alone, as the README's `export TOKEN=$(…)` needs.
+    const quiet = await cli(['tokens', 'create', '--principal', 'bob', '--expires', '1h', '--quiet']);
+    expect(quiet.code).toBe(0);
+    expect(quiet.stdout).toMatch(/^\S+\n$/);
+    const token = quiet.stdout.trim();
     const asBob = { RAGOPS_TOKEN: token };
     const before = await json<{ items: unknown[] }>(['models', 'list'], asBob);
     const hidden = await cli(['models', 'show', MODEL], asBob);

@@ -1,6 +1,7 @@
 import { createToken, InvalidInputError, listTokens, revokeToken } from '@ragops/core';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action } from '../program.ts';
 import { addHomeOption, parseDurationMs, parseFlags, table, withRegistry } from './registry-cli.ts';
@@ -11,6 +12,7 @@ export function registerTokensCommands(tokens: Command): void {
     .option('--principal <name>', 'whose token (admin only for others)')
     .option('--description <text>', 'what it is for')
     .option('--expires <when>', 'a duration (30d, 12h) or an ISO time; default: never')
+    .option('--quiet', 'print only the secret, for `export TOKEN=$(ragops tokens create --quiet)`')
     .action(
       action(async (opts: unknown, command: Command) => {
         const f = parseFlags(
@@ -18,6 +20,7 @@ export function registerTokensCommands(tokens: Command): void {
             principal: z.string().optional(),
             description: z.string().optional(),
             expires: z.string().optional(),
+            quiet: z.boolean().optional(),
           }),
           opts,
         );
@@ -31,7 +34,12 @@ export function registerTokensCommands(tokens: Command): void {
         const created = await withRegistry(command, (cli) =>
           createToken({ ...cli, token: { principal: f.principal, description: f.description, ...expiry } }),
         );
-        printResult(command.optsWithGlobals(), created, (c) =>
+        const globals = command.optsWithGlobals<{ json?: boolean }>();
+        if (f.quiet && !globals.json) {
+          cliContext().stdout.write(`${created.token}\n`);
+          return;
+        }
+        printResult(globals, created, (c) =>
           [
             `token ${c.info.id} for ${c.info.principal}${c.info.expiresAt ? `, expires ${c.info.expiresAt}` : ''}`,
             '',
