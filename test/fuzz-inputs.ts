@@ -115,7 +115,7 @@ export function sampleOf(schema: JsonSchema | undefined, resolve: (ref: string) 
  * nested objects, one level down) replaced in turn by a seeded choice of hostile values, then the
  * whole-body cases.
  */
-export function fuzzBodies(sample: unknown, seed: number, perField = 4): FuzzBody[] {
+export function fuzzBodies(sample: unknown, seed: number, perField = 3): FuzzBody[] {
   const random = seededRandom(seed);
   const values = hostileValues(random);
   const out: FuzzBody[] = [];
