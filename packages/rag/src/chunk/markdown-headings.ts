@@ -1,8 +1,32 @@
 /** An ATX heading (`## Title`) and where its line starts in the text. */
 export type MarkdownHeading = { offset: number; level: number; text: string };
 
-const ATX = /^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/;
 const FENCE = /^ {0,3}(`{3,}|~{3,})/;
+
+const isBlank = (c: string | undefined) => c === ' ' || c === '\t' || c === '\r';
+
+/**
+ * The level and text of an ATX heading line (`## Title ##`), or undefined. Hand-written rather than a
+ * regex: `/^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*$/` backtracks quadratically on a title followed by
+ * thousands of spaces (3,000 spaces: seconds); this is one pass over the line.
+ */
+export function parseAtxHeading(line: string): { level: number; text: string } | undefined {
+  let i = 0;
+  while (i < 3 && line[i] === ' ') i++;
+  let level = 0;
+  while (line[i + level] === '#') level++;
+  if (level < 1 || level > 6) return undefined;
+  i += level;
+  if (i < line.length && !isBlank(line[i])) return undefined; // `#hashtag` is not a heading
+  let end = line.length;
+  while (end > i && isBlank(line[end - 1])) end--;
+  // An optional closing sequence of #s, separated from the text by a blank (`## Title ##`).
+  let hashes = end;
+  while (hashes > i && line[hashes - 1] === '#') hashes--;
+  if (hashes < end && (hashes === i || isBlank(line[hashes - 1]))) end = hashes;
+  const text = line.slice(i, end).trim();
+  return text === '' ? undefined : { level, text };
+}
 
 /** ATX headings in document order, skipping fenced code blocks (a `# comment` in code is not a heading). */
 export function parseMarkdownHeadings(text: string): MarkdownHeading[] {
@@ -16,8 +40,8 @@ export function parseMarkdownHeadings(text: string): MarkdownHeading[] {
       if (fence === undefined) fence = marker;
       else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
     } else if (fence === undefined) {
-      const m = ATX.exec(line);
-      if (m?.[2]) headings.push({ offset, level: m[1]!.length, text: m[2].trim() });
+      const heading = parseAtxHeading(line);
+      if (heading) headings.push({ offset, ...heading });
     }
     offset += line.length + 1;
   }

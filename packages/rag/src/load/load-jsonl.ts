@@ -1,5 +1,8 @@
+import { createReadStream } from 'node:fs';
+import { RagopsError } from '@ragops/core';
 import { z } from 'zod';
-import { type LoadWarning, makeSourceDocument, type SourceDocument } from './source-document.ts';
+import { binaryReason, UndecodableFileError } from './decode-text.ts';
+import { type LoadWarning, MAX_METADATA_DEPTH, makeSourceDocument, type SourceDocument } from './source-document.ts';
 
 /** One line of a `.jsonl` source (the format of shared/datasets/<name>/corpus.jsonl). */
 export const jsonlDocumentSchema = z.object({
@@ -9,41 +12,146 @@ export const jsonlDocumentSchema = z.object({
   metadata: z.record(z.string(), z.unknown()).optional(),
 });
 
+/** Bad lines reported one by one per file; the rest are counted in one last warning. */
+const MAX_LINE_WARNINGS = 20;
+
 /**
- * Parses jsonl content into documents. A bad line becomes a warning naming `file:line`; the rest go on.
- * A repeated id keeps the first line and warns about the others.
+ * Reads a `.jsonl` file line by line (streamed: a 200 MB file is never held whole) into documents.
+ * A line over `maxLineBytes` is skipped without being buffered; it and every other bad line (invalid
+ * UTF-8 or JSON, nested deeper than MAX_METADATA_DEPTH, failing the schema, binary text, duplicate
+ * id) become a warning naming `file:line`, and the lines around it load as usual. Throws
+ * UndecodableFileError when the file is binary or UTF-16 (checked on its first bytes).
  */
-export function parseJsonlDocuments(
-  content: string,
-  file: string,
-): { documents: SourceDocument[]; warnings: LoadWarning[] } {
+export async function loadJsonlFile(input: {
+  path: string;
+  /** How warnings name the file. */
+  file: string;
+  maxLineBytes: number;
+}): Promise<{ documents: SourceDocument[]; warnings: LoadWarning[] }> {
+  const { file, maxLineBytes } = input;
   const documents: SourceDocument[] = [];
   const warnings: LoadWarning[] = [];
+  let badLines = 0;
+  const warn = (line: number, why: string) => {
+    if (++badLines <= MAX_LINE_WARNINGS) warnings.push({ file, line, message: `${file}:${line}: ${why}` });
+  };
   const seen = new Set<string>();
-  const lines = content.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!.trim();
-    if (raw === '') continue;
-    const line = i + 1;
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch (error) {
-      warnings.push({ file, line, message: `${file}:${line}: not valid JSON (${(error as Error).message})` });
+  for await (const line of readLines(input.path, maxLineBytes)) {
+    if (line.oversizedBytes !== undefined) {
+      warn(line.number, `skipped, ${line.oversizedBytes} bytes is over the ${maxLineBytes}-byte limit`);
       continue;
     }
-    const parsed = jsonlDocumentSchema.safeParse(json);
-    if (!parsed.success) {
-      const why = parsed.error.issues.map((s) => `${s.path.join('.') || '(line)'}: ${s.message}`).join('; ');
-      warnings.push({ file, line, message: `${file}:${line}: ${why}` });
+    const result = parseLine(line.bytes, line.number === 1);
+    if (result === undefined) continue; // blank
+    if (typeof result === 'string') {
+      warn(line.number, result);
       continue;
     }
-    if (seen.has(parsed.data.id)) {
-      warnings.push({ file, line, message: `${file}:${line}: duplicate id "${parsed.data.id}", line skipped` });
+    if (seen.has(result.id)) {
+      warn(line.number, `duplicate id "${result.id}", line skipped`);
       continue;
     }
-    seen.add(parsed.data.id);
-    documents.push(makeSourceDocument(parsed.data));
+    seen.add(result.id);
+    documents.push(result);
+  }
+  if (badLines > MAX_LINE_WARNINGS) {
+    warnings.push({ file, message: `${file}: ${badLines - MAX_LINE_WARNINGS} more bad lines skipped` });
   }
   return { documents, warnings };
+}
+
+/** A document, undefined for a blank line, or why the line is skipped. */
+function parseLine(bytes: Buffer, first: boolean): SourceDocument | string | undefined {
+  let raw: string;
+  try {
+    raw = new TextDecoder('utf-8', { fatal: true, ignoreBOM: !first }).decode(bytes).trim();
+  } catch {
+    return 'not valid UTF-8';
+  }
+  if (raw === '') return undefined;
+  if (nestingExceeds(raw, MAX_METADATA_DEPTH + 1)) return `nested deeper than ${MAX_METADATA_DEPTH} levels`;
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const parsed = jsonlDocumentSchema.safeParse(json);
+  if (!parsed.success) {
+    return parsed.error.issues.map((s) => `${s.path.join('.') || '(line)'}: ${s.message}`).join('; ');
+  }
+  const binary = binaryReason(parsed.data.text);
+  if (binary) return `text is ${binary}`;
+  try {
+    return makeSourceDocument(parsed.data);
+  } catch (error) {
+    if (!RagopsError.isInstance(error)) throw error;
+    return error.message;
+  }
+}
+
+/** True when JSON text opens more than `limit` arrays/objects at once. One pass, strings skipped. */
+function nestingExceeds(json: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < json.length; i++) {
+    const c = json.charCodeAt(i);
+    if (inString) {
+      if (c === 92)
+        i++; // backslash: skip the escaped character
+      else if (c === 34) inString = false;
+    } else if (c === 34) inString = true;
+    else if (c === 123 || c === 91) {
+      if (++depth > limit) return true;
+    } else if (c === 125 || c === 93) depth--;
+  }
+  return false;
+}
+
+type Line = { number: number; bytes: Buffer; oversizedBytes?: undefined } | { number: number; oversizedBytes: number };
+
+/**
+ * Lines of a file as bytes, streamed. node:readline would buffer an over-long line whole; here the
+ * bytes of a line past `maxBytes` are counted and dropped.
+ */
+async function* readLines(path: string, maxBytes: number): AsyncGenerator<Line> {
+  let parts: Buffer[] = [];
+  let bytes = 0;
+  let number = 1;
+  let first = true;
+  const end = (): Line => {
+    const line: Line =
+      bytes > maxBytes ? { number, oversizedBytes: bytes } : { number, bytes: Buffer.concat(parts, bytes) };
+    parts = [];
+    bytes = 0;
+    number++;
+    return line;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+    if (first) {
+      first = false;
+      checkNotBinary(chunk);
+    }
+    let start = 0;
+    for (let nl = chunk.indexOf(10); nl >= 0; nl = chunk.indexOf(10, start)) {
+      take(chunk.subarray(start, nl));
+      yield end();
+      start = nl + 1;
+    }
+    take(chunk.subarray(start));
+  }
+  if (bytes > 0) yield end();
+
+  function take(piece: Buffer): void {
+    if (bytes + piece.length <= maxBytes) parts.push(piece);
+    else parts = [];
+    bytes += piece.length;
+  }
+}
+
+function checkNotBinary(head: Buffer): void {
+  if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff)) {
+    throw new UndecodableFileError('UTF-16; JSON Lines must be UTF-8');
+  }
+  if (head.indexOf(0) >= 0) throw new UndecodableFileError('binary content (NUL bytes)');
 }

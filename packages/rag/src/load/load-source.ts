@@ -1,8 +1,9 @@
-import { lstat, readdir, readFile, realpath, stat } from 'node:fs/promises';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, NotFoundError } from '@ragops/core';
-import { parseJsonlDocuments } from './load-jsonl.ts';
-import { decodeUtf8, isLoadableFile, readDocumentFile, UndecodableFileError } from './read-document-file.ts';
+import { UndecodableFileError } from './decode-text.ts';
+import { loadJsonlFile } from './load-jsonl.ts';
+import { isLoadableFile, readDocumentFile } from './read-document-file.ts';
 import { type LoadWarning, makeSourceDocument, type SourceDocument } from './source-document.ts';
 
 export type SourceKind = 'folder' | 'jsonl';
@@ -10,7 +11,10 @@ export type SourceKind = 'folder' | 'jsonl';
 export type LoadSourceOptions = {
   /** A folder (read recursively) or one `.jsonl` file. */
   path: string;
-  /** Files (and jsonl documents) larger than this are skipped with a warning. Default 10 MiB. */
+  /**
+   * Files larger than this are skipped with a warning before they are read; in `.jsonl` files the
+   * limit applies to each line (document) instead, and the file is streamed. Default 10 MiB.
+   */
   maxFileBytes?: number;
 };
 
@@ -42,9 +46,11 @@ export async function loadSource(options: LoadSourceOptions): Promise<LoadedSour
         `Source "${options.path}" is a file but not .jsonl. Pass a folder or a .jsonl file of {"id","text","title"?,"metadata"?} lines.`,
       );
     }
-    const content = decodeUtf8(await readFile(path));
-    const { documents, warnings } = parseJsonlDocuments(content, options.path);
-    return { path, kind: 'jsonl', ...dropOversized(documents, warnings, maxFileBytes, options.path) };
+    const loaded = await loadJsonlFile({ path, file: options.path, maxLineBytes: maxFileBytes }).catch((error) => {
+      if (!(error instanceof UndecodableFileError)) throw error;
+      throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
+    });
+    return { path, kind: 'jsonl', ...loaded };
   }
   if (!info.isDirectory()) throw new InvalidInputError(`Source "${options.path}" is neither a folder nor a file.`);
   const loader = new FolderLoader(path, maxFileBytes);
@@ -97,6 +103,7 @@ class FolderLoader {
     if (info.isDirectory()) return this.walk(full, await realpath(full));
     if (!info.isFile() || !isLoadableFile(full)) return;
     const isJsonl = extname(full).toLowerCase() === '.jsonl';
+    // Decided on the stat, before a byte is read; jsonl files are streamed and limited per line.
     if (!isJsonl && info.size > this.#maxFileBytes) {
       this.warnings.push({
         file: rel,
@@ -104,14 +111,13 @@ class FolderLoader {
       });
       return;
     }
-    if (isJsonl) {
-      const parsed = parseJsonlDocuments(decodeUtf8(await readFile(full)), rel);
-      const kept = dropOversized(parsed.documents, parsed.warnings, this.#maxFileBytes, rel);
-      this.warnings.push(...kept.warnings);
-      for (const doc of kept.documents) this.#add(doc, rel);
-      return;
-    }
     try {
+      if (isJsonl) {
+        const parsed = await loadJsonlFile({ path: full, file: rel, maxLineBytes: this.#maxFileBytes });
+        this.warnings.push(...parsed.warnings);
+        for (const doc of parsed.documents) this.#add(doc, rel);
+        return;
+      }
       const { text, title } = await readDocumentFile(full);
       this.#add(makeSourceDocument({ id: rel, text, title, metadata: { path: rel } }), rel);
     } catch (error) {
@@ -128,20 +134,4 @@ class FolderLoader {
     this.#ids.add(doc.id);
     this.documents.push(doc);
   }
-}
-
-function dropOversized(
-  documents: SourceDocument[],
-  warnings: LoadWarning[],
-  maxBytes: number,
-  file: string,
-): { documents: SourceDocument[]; warnings: LoadWarning[] } {
-  const kept: SourceDocument[] = [];
-  for (const doc of documents) {
-    const bytes = Buffer.byteLength(doc.text);
-    if (bytes > maxBytes) {
-      warnings.push({ file, message: `${file}: document "${doc.id}" skipped, ${bytes} bytes is over the limit` });
-    } else kept.push(doc);
-  }
-  return { documents: kept, warnings };
 }

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import { parseMarkdownHeadings } from '../chunk/markdown-headings.ts';
+import { decodeText, UndecodableFileError } from './decode-text.ts';
 
 /** Extensions a folder source reads; anything else is ignored silently (images, binaries, …). */
 export const FOLDER_EXTENSIONS = ['.md', '.markdown', '.txt', '.html', '.htm', '.pdf', '.jsonl'] as const;
@@ -13,25 +15,15 @@ export async function readDocumentFile(path: string): Promise<{ text: string; ti
   const ext = extname(path).toLowerCase();
   const bytes = await readFile(path);
   if (ext === '.pdf') return readPdf(bytes);
-  const text = decodeUtf8(bytes);
+  const text = decodeText(bytes);
   if (ext === '.html' || ext === '.htm') return readHtml(text);
   if (ext === '.md' || ext === '.markdown') {
-    const h1 = /^#\s+(.+?)\s*#*\s*$/m.exec(text);
-    return h1?.[1] ? { text, title: h1[1] } : { text };
+    // The first level-1 heading outside code, parsed in one pass (a title regex backtracked
+    // quadratically on `# a` + 3,000 spaces + `b`: 31 s holding the index lock).
+    const title = parseMarkdownHeadings(text).find((h) => h.level === 1)?.text;
+    return title ? { text, title } : { text };
   }
   return { text };
-}
-
-/** The file could not be turned into text (invalid UTF-8, broken pdf). */
-export class UndecodableFileError extends Error {}
-
-export function decodeUtf8(bytes: Uint8Array): string {
-  try {
-    const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  } catch (error) {
-    throw new UndecodableFileError('not valid UTF-8', { cause: error });
-  }
 }
 
 async function readHtml(html: string): Promise<{ text: string; title?: string }> {
@@ -44,8 +36,26 @@ async function readHtml(html: string): Promise<{ text: string; title?: string }>
       { selector: 'img', format: 'skip' },
     ],
   });
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim();
+  const title = htmlTitle(html);
   return title ? { text, title } : { text };
+}
+
+/**
+ * The text of the first `<title …>text</title>`, in one pass. `/<title[^>]*>([^<]*)<\/title>/i`
+ * rescans to the end of the input from every `<title` when no `>` follows: quadratic.
+ */
+export function htmlTitle(html: string): string | undefined {
+  const open = /<title/gi;
+  for (let m = open.exec(html); m !== null; m = open.exec(html)) {
+    const tagEnd = html.indexOf('>', m.index);
+    if (tagEnd < 0) return undefined; // no `>` after this one, nor after any later one
+    const textEnd = html.indexOf('<', tagEnd + 1);
+    if (textEnd < 0) return undefined;
+    if (html.slice(textEnd, textEnd + 8).toLowerCase() === '</title>') return html.slice(tagEnd + 1, textEnd).trim();
+    // Every `<title` before tagEnd meets the same `>` and the same `<`: go on after them.
+    open.lastIndex = textEnd;
+  }
+  return undefined;
 }
 
 async function readPdf(bytes: Uint8Array): Promise<{ text: string }> {

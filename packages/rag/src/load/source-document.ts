@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { InvalidInputError } from '@ragops/core';
 
 /** A document read from a source, its text normalized; chunk offsets refer to this text. */
 export type SourceDocument = {
@@ -18,22 +19,32 @@ export function normalizeText(text: string): string {
   return text.normalize('NFC').replace(/\r\n?/g, '\n');
 }
 
-/** JSON with object keys sorted at every level: equal metadata gives equal hashes. */
+/**
+ * Deepest nesting of document metadata that ragops accepts. Loaders refuse deeper lines before
+ * parsing; canonicalJson refuses them too, so recursion depth stays small whatever the input.
+ */
+export const MAX_METADATA_DEPTH = 64;
+
+/**
+ * JSON with object keys sorted at every level: equal metadata gives equal hashes. Throws
+ * InvalidInputError past MAX_METADATA_DEPTH (a 5,000-deep value overflowed the stack here).
+ */
 export function canonicalJson(value: unknown): string {
-  return JSON.stringify(sortKeys(value));
+  return JSON.stringify(sortKeys(value, 0));
 }
 
-function sortKeys(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortKeys);
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    return Object.fromEntries(
-      Object.keys(record)
-        .sort()
-        .map((k) => [k, sortKeys(record[k])]),
-    );
+function sortKeys(value: unknown, depth: number): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (depth >= MAX_METADATA_DEPTH) {
+    throw new InvalidInputError(`metadata is nested deeper than ${MAX_METADATA_DEPTH} levels`);
   }
-  return value;
+  if (Array.isArray(value)) return value.map((v) => sortKeys(v, depth + 1));
+  const record = value as Record<string, unknown>;
+  return Object.fromEntries(
+    Object.keys(record)
+      .sort()
+      .map((k) => [k, sortKeys(record[k], depth + 1)]),
+  );
 }
 
 /** Builds a SourceDocument: normalizes the text and computes its content hash. */

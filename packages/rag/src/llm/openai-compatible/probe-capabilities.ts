@@ -20,7 +20,8 @@ export function probeCapabilities(input: {
   client: OpenAI;
   modelId: string;
 }): Promise<ChatCapabilities> {
-  const key = input.baseURL.replace(/\/+$/, '');
+  // (?<!\/): a match starts only at the first slash of a run; /\/+$/ is quadratic on a long run.
+  const key = input.baseURL.replace(/(?<!\/)\/+$/, '');
   let probe = probes.get(key);
   if (probe === undefined) {
     probe = runProbe(input);
@@ -36,8 +37,8 @@ export function forgetCapabilities(baseURL?: string): void {
     probes.clear();
     structuredProbes.clear();
   } else {
-    probes.delete(baseURL.replace(/\/+$/, ''));
-    structuredProbes.delete(baseURL.replace(/\/+$/, ''));
+    probes.delete(baseURL.replace(/(?<!\/)\/+$/, ''));
+    structuredProbes.delete(baseURL.replace(/(?<!\/)\/+$/, ''));
   }
 }
 
@@ -48,7 +49,7 @@ export function probeStructuredCapabilities(input: {
   client: OpenAI;
   modelId: string;
 }): Promise<StructuredCapabilities> {
-  const key = input.baseURL.replace(/\/+$/, '');
+  const key = input.baseURL.replace(/(?<!\/)\/+$/, '');
   let probe = structuredProbes.get(key);
   if (probe === undefined) {
     probe = runStructuredProbe(input);
