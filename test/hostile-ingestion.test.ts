@@ -130,7 +130,7 @@ describe('hostile ingestion', () => {
     const out = createWriteStream(file);
     out.write(`${good('first')}\n{"id":"huge","text":"`);
     const block = Buffer.alloc(1024 * 1024, 'x');
-    for (let i = 0; i < 96; i++) if (!out.write(block)) await new Promise((r) => out.once('drain', r));
+    for (let i = 0; i < 96; i++) if (!out.write(block)) await new Promise<void>((r) => out.once('drain', () => r()));
     out.end(`"}\n${good('last')}\n`);
     await finished(out);
     await writeFile(join(path, 'large.md'), 'y'.repeat(3 * 1024 * 1024));
