@@ -303,6 +303,34 @@ export const CASES: Record<string, BadCase[]> = {
     { what: 'pageSize 0', path: '/api/v1/audit?pageSize=0', message: /query\.pageSize/ },
   ],
   // Endpoint management and the inference table (apps/server/src/serving), in the registry's error shape.
+  'GET /api/v1/eval-runs': [
+    { what: 'pageSize not a number', path: '/api/v1/eval-runs?pageSize=x', message: /pageSize/ },
+    { what: 'model filter empty', path: '/api/v1/eval-runs?model=', message: /query\.model/ },
+  ],
+  'POST /api/v1/eval-runs': [
+    malformed('/api/v1/eval-runs'),
+    notJson('/api/v1/eval-runs'),
+    { what: 'model missing', path: '/api/v1/eval-runs', body: { dataset: 'docs-qa' }, message: /body\.model/ },
+    {
+      what: 'repeats out of range',
+      path: '/api/v1/eval-runs',
+      body: { model: 'models:/dev.support.docs_qa/1', dataset: 'docs-qa', repeats: 1000 },
+      message: /body\.repeats/,
+    },
+    {
+      what: 'unknown field',
+      path: '/api/v1/eval-runs',
+      body: { model: 'models:/dev.support.docs_qa/1', dataset: 'docs-qa', colour: 'red' },
+      message: /colour/,
+    },
+  ],
+  'GET /api/v1/eval-runs/:id': [
+    { what: 'id not an eval run id', path: '/api/v1/eval-runs/nope', message: /er_0123456789ab/ },
+  ],
+  'GET /api/v1/eval-runs/:id/rows': [
+    { what: 'id not an eval run id', path: '/api/v1/eval-runs/nope/rows', message: /er_0123456789ab/ },
+    { what: 'pageSize 0', path: '/api/v1/eval-runs/er_0123456789ab/rows?pageSize=0', message: /pageSize/ },
+  ],
   'GET /api/v1/endpoints': [
     { what: 'pageSize not a number', path: '/api/v1/endpoints?pageSize=x', message: /pageSize/ },
   ],
