@@ -1,7 +1,7 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pinIndexVersion, unpinIndexVersion } from '@ragops/rag';
+import { buildIndex, compactIndex, getIndexStatus, pinIndexVersion, unpinIndexVersion } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli, runJson } from './index-cli-helpers.ts';
 
@@ -79,4 +79,46 @@ describe('ragops index compact', () => {
     );
     expect(last.hits[0]!.text).toBe('generation4 of the text');
   }, 240_000); // a dozen CLI processes: slow when the machine is busy
+});
+
+/** Bytes on disk under `path`, counted as du does (allocated blocks). */
+async function du(path: string): Promise<number> {
+  let total = 0;
+  for (const e of await readdir(path, { withFileTypes: true, recursive: true })) {
+    if (e.isFile()) total += (await stat(join(e.parentPath, e.name))).blocks * 512;
+  }
+  return total;
+}
+
+describe('compactIndex (in-process)', () => {
+  it('shrinks the folder on disk, reports the measured sizes, and leaves `index status` truthful', async () => {
+    const name = 'dev.docs.shrink';
+    const file = join(dir, 'shrink.jsonl');
+    const lines = (generation: number) =>
+      Array.from({ length: 300 }, (_, i) =>
+        JSON.stringify({ id: `d${i}`, text: `generation ${generation} ${'words of text '.repeat(40)} ${i}` }),
+      ).join('\n');
+    const builds: number[] = [];
+    for (let g = 1; g <= 4; g++) {
+      await writeFile(file, lines(g)); // every document changes: each build rewrites all rows
+      builds.push((await buildIndex({ home, name, source: file, batchChunks: 50 })).version);
+      if (g < 4) await pause();
+    }
+    const lance = join(home, 'indexes', name, 'lance');
+    const before = await du(lance);
+    const result = await compactIndex({ home, name, retain: 1 });
+    const after = await du(lance);
+    expect(after).toBeLessThan(before * 0.6); // three of four generations of data are gone
+    expect(result.cleanup.bytesBefore).toBe(before);
+    expect(result.cleanup.bytesAfter).toBe(after);
+    expect(result.retainedBuilds).toEqual([builds[3]]);
+    const status = await getIndexStatus(home, name);
+    expect(status.uncommittedVersions).toBe(false);
+    expect(status.version).toBe(result.version);
+    // A second compaction has nothing to remove and must not grow the folder.
+    await pause();
+    const again = await compactIndex({ home, name, retain: 1 });
+    expect(again.cleanup.bytesAfter).toBeLessThanOrEqual(after * 1.05);
+    expect((await getIndexStatus(home, name)).uncommittedVersions).toBe(false);
+  }, 120_000);
 });

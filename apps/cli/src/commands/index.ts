@@ -115,6 +115,8 @@ async function runBuildCommand(
   for (const warning of build.warnings) printWarning(warning);
 }
 
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+
 /** `ragops index build|rebuild|status|history|query|compact`. */
 export function registerIndexCommands(index: Command): void {
   addHomeOption(index.command('build <name>'))
@@ -288,7 +290,12 @@ export function registerIndexCommands(index: Command): void {
         printResult(command.optsWithGlobals<GlobalOptions>(), result, (r) =>
           [
             `${r.index} compacted to version ${r.version}: ${r.compaction.fragmentsRemoved} fragments merged into ${r.compaction.fragmentsAdded}`,
-            `removed ${r.cleanup.versionsRemoved} old versions (${r.cleanup.bytesRemoved} bytes); builds still readable: ${r.retainedBuilds.join(', ')}`,
+            `removed ${r.cleanup.versionsRemoved} old versions; on disk ${mib(r.cleanup.bytesBefore)} → ${mib(r.cleanup.bytesAfter)}; builds still readable: ${r.retainedBuilds.join(', ')}`,
+            ...(r.keptByAge.length > 0
+              ? [
+                  `kept ${r.keptByAge.length} more versions (${r.keptByAge.join(', ')}): Lance removes versions by age and stops at the oldest pin`,
+                ]
+              : []),
           ].join('\n'),
         );
       }),

@@ -42,7 +42,13 @@ export type TableVersion = { version: number; timestamp: Date; tags: string[] };
 
 export type IndexRefresh = { fts: 'created' | 'kept'; ann: 'created' | 'kept' | 'none'; rows: number };
 
-export type CleanupResult = { versionsRemoved: number; bytesRemoved: number; oldestKept: number | undefined };
+export type OptimizeResult = {
+  fragmentsRemoved: number;
+  fragmentsAdded: number;
+  versionsRemoved: number;
+  /** What Lance says it deleted; the disk may still grow (compaction writes the kept data anew). */
+  bytesRemoved: number;
+};
 
 /**
  * One LanceDB table of chunks behind a narrow interface; no LanceDB type leaks out of it.
@@ -73,9 +79,12 @@ export interface VectorIndex {
   tagVersion(tag: string, version: number): Promise<void>;
   untagVersion(tag: string): Promise<void>;
   listTags(): Promise<Record<string, number>>;
-  /** Merges small data files (a new version with the same content). */
-  compact(): Promise<{ fragmentsRemoved: number; fragmentsAdded: number }>;
-  /** Removes versions older than `olderThan`, never tagged ones nor the latest. */
-  cleanup(olderThan: Date): Promise<CleanupResult>;
+  /**
+   * Merges small data files (a new version with the same content), then removes the versions older
+   * than `removeVersionsOlderThan` and every file no kept version uses. The latest version is never
+   * removed; Lance refuses (throws) when a tagged version is older than the cutoff. The caller must
+   * hold the index lock: files of a concurrent writer's unfinished commit would be deleted too.
+   */
+  optimize(options: { removeVersionsOlderThan?: Date }): Promise<OptimizeResult>;
   close(): void;
 }

@@ -4,9 +4,9 @@ import { NotFoundError } from '@ragops/core';
 import { RETRIEVAL_DEFAULTS } from '../../search/retrieval-defaults.ts';
 import type {
   ChunkRow,
-  CleanupResult,
   IndexHit,
   IndexRefresh,
+  OptimizeResult,
   SearchFilter,
   TableVersion,
   VectorIndex,
@@ -280,21 +280,20 @@ class LanceVectorIndex implements VectorIndex {
     return Object.fromEntries(Object.entries(list).map(([name, c]) => [name, Number(c.version)]));
   }
 
-  async compact(): Promise<{ fragmentsRemoved: number; fragmentsAdded: number }> {
-    // cleanupOlderThan = the epoch: compact and refresh indexes but prune nothing (the default
-    // prunes everything older than 7 days, tagged versions included in the check).
-    const stats = await this.#requireTable().optimize({ cleanupOlderThan: new Date(0) });
-    return { fragmentsRemoved: stats.compaction.fragmentsRemoved, fragmentsAdded: stats.compaction.fragmentsAdded };
-  }
-
-  async cleanup(olderThan: Date): Promise<CleanupResult> {
-    const table = this.#requireTable();
-    const stats = await table.optimize({ cleanupOlderThan: olderThan });
-    const versions = await table.listVersions();
+  async optimize(options: { removeVersionsOlderThan?: Date }): Promise<OptimizeResult> {
+    // Without a cutoff: the epoch, so nothing is pruned (the default prunes everything older than
+    // 7 days). deleteUnverified: files of crashed or interrupted builds are not referenced by any
+    // version, and Lance keeps such files for 7 days unless told; under the index lock no writer is
+    // in flight, so they are garbage (a compaction after 110 builds left the folder 25% larger).
+    const stats = await this.#requireTable().optimize({
+      cleanupOlderThan: options.removeVersionsOlderThan ?? new Date(0),
+      deleteUnverified: options.removeVersionsOlderThan !== undefined,
+    });
     return {
+      fragmentsRemoved: stats.compaction.fragmentsRemoved,
+      fragmentsAdded: stats.compaction.fragmentsAdded,
       versionsRemoved: Number(stats.prune.oldVersionsRemoved),
       bytesRemoved: Number(stats.prune.bytesRemoved),
-      oldestKept: versions[0]?.version,
     };
   }
 
