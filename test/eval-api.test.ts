@@ -99,11 +99,11 @@ describe('eval runs API', () => {
     expect(((await denied.json()) as { error: { message: string } }).error.message).toMatch(/EXECUTE/);
     const hidden = await call(nobody, 'POST', '/eval-runs', { model: `models:/${EVAL_MODEL}/1`, dataset: 'qa' });
     expect(hidden.status).toBe(404);
-    const escape = await call(admin, 'POST', '/eval-runs', {
+    const outside = await call(admin, 'POST', '/eval-runs', {
       model: `models:/${EVAL_MODEL}/1`,
       dataset: '../../etc/passwd',
     });
-    expect(escape.status).toBe(400);
+    expect(outside.status).toBe(400);
     const extra = await call(admin, 'POST', '/eval-runs', {
       model: `models:/${EVAL_MODEL}/1`,
       dataset: 'qa',
@@ -117,6 +117,24 @@ describe('eval runs API', () => {
       judges: ['nope'],
     });
     expect(judge.status).toBe(400);
+    // An LLM judge needs a judge model of a configured provider: the body's fault, named, never a 500.
+    const noModel = await call(admin, 'POST', '/eval-runs', {
+      model: `models:/${EVAL_MODEL}/1`,
+      dataset: 'qa',
+      judges: ['groundedness'],
+    });
+    expect(noModel.status).toBe(400);
+    expect(((await noModel.json()) as { error: { message: string } }).error.message).toMatch(/body\.judgeModel/);
+    const unknownProvider = await call(admin, 'POST', '/eval-runs', {
+      model: `models:/${EVAL_MODEL}/1`,
+      dataset: 'qa',
+      judges: ['groundedness'],
+      judgeModel: 'nope/judge-1',
+    });
+    expect(unknownProvider.status).toBe(400);
+    expect(((await unknownProvider.json()) as { error: { message: string } }).error.message).toMatch(
+      /body\.judgeModel: Unknown LLM provider "nope"/,
+    );
     expect((await call(admin, 'GET', '/eval-runs/not-an-id')).status).toBe(400);
     expect((await call(admin, 'GET', '/eval-runs/er_000000000000')).status).toBe(404);
   });

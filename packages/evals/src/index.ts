@@ -36,6 +36,8 @@ export {
   type JudgeVerdict,
   type VerdictCache,
 } from './judges/judge.ts';
+/** The judge model of a run (`provider/model`), built by the chain host from the configured providers. */
+export { judgeModelSchema, resolveJudgeModel } from './judges/judge-model.ts';
 /** Judge prompts (`prompts/judges/*.md`), versioned by content hash like answer prompts. */
 export { DEFAULT_JUDGE_PROMPTS_DIR, loadJudgePrompt } from './judges/llm/judge-prompts.ts';
 /** LLM-as-judge over any LanguageModel: prompts in prompts/judges/, JSON verdicts parsed with zod, retried when malformed. */

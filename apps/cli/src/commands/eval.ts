@@ -20,10 +20,7 @@ const common = z.object({ home: z.string().min(1).optional(), datasetsDir: z.str
 const runFlags = common.extend({
   dataset: z.string().min(1),
   judges: z.string().min(1).default('offline'),
-  judgeModel: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]*\/\S+$/, 'use provider/model, e.g. vllm/llama-3.1-8b')
-    .optional(),
+  judgeModel: z.string().optional(),
   repeats: int(1, 10).default(1),
   concurrency: int(1, 64).default(4),
   limit: int(1, 1_000_000).optional(),
@@ -67,15 +64,14 @@ async function runtimeFor(
   const specFile = resolveSpec(f.spec);
   const spec = f.spec !== undefined || existsSync(specFile) ? await loadRagopsSpec(specFile) : undefined;
   const settings = resolveProviderSettings({ spec: spec?.spec.providers, specPath: specFile, env });
-  const { createChainHost, createLanguageModelResolver } = await rag();
-  const { createJudges, StoreVerdictCache } = await evals();
+  const { createChainHost } = await rag();
+  const { createJudges, judgeModelSchema, resolveJudgeModel, StoreVerdictCache } = await evals();
   const host = createChainHost({ store: cli.store, home: cli.home, ...settings, actorName: 'system:evals', env });
   const version = await host.resolveVersion(modelUri);
-  let llm: ReturnType<ReturnType<typeof createLanguageModelResolver>> | undefined;
-  if (f.judgeModel) {
-    const [provider, ...model] = f.judgeModel.split('/');
-    llm = createLanguageModelResolver(settings.providers)(provider!, model.join('/'));
-  }
+  const llm =
+    f.judgeModel === undefined
+      ? undefined
+      : resolveJudgeModel(host, parseJudgeModel(judgeModelSchema, f.judgeModel), '--judge-model');
   const judges = createJudges({
     names: judgeNames,
     k: version.package.chain.retriever.k,
@@ -271,4 +267,11 @@ export function registerEvalCommands(group: Command): void {
         printResult(command.optsWithGlobals<GlobalOptions>(), ds, renderDataset);
       }),
     );
+}
+
+/** `--judge-model`, checked with the schema the REST body uses (@ragops/evals loads lazily, so here). */
+function parseJudgeModel(schema: z.ZodType<string>, value: string): string {
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) throw new InvalidInputError(`--judge-model: ${parsed.error.issues[0]?.message}`);
+  return parsed.data;
 }

@@ -1,15 +1,17 @@
 import { join } from 'node:path';
 import { createRoute, z } from '@hono/zod-openapi';
-import { resolveModelUri } from '@ragops/core';
+import { InvalidInputError, RagopsError, resolveModelUri } from '@ragops/core';
 import {
   createEvalRun,
   createJudges,
   type EvalRun,
   evalDatasetPath,
   getEvalRun,
+  judgeModelSchema,
   listEvalRunRows,
   listEvalRuns,
   loadEvalDataset,
+  resolveJudgeModel,
   runEval,
   StoreVerdictCache,
 } from '@ragops/evals';
@@ -60,6 +62,9 @@ const newRunSchema = z
       .max(100)
       .openapi({ example: 'docs-qa', description: 'evals/<name>.jsonl on the server' }),
     judges: z.array(z.string().min(1).max(100)).min(1).max(50).default(['offline']),
+    judgeModel: judgeModelSchema
+      .optional()
+      .openapi({ example: 'vllm/llama-3.1-8b', description: 'provider/model of LLM judges (a configured provider)' }),
     repeats: z.number().int().min(1).max(10).default(1),
     limit: z.number().int().min(1).max(1_000_000).optional(),
     concurrency: z.number().int().min(1).max(64).default(4),
@@ -147,10 +152,13 @@ export function registerEvalRunRoutes(
     const dataset = await loadEvalDataset(evalDatasetPath(datasetsDir, body.dataset));
     // EXECUTE first: the caller learns nothing about a model it may not run (createEvalRun checks again).
     const version = await resolveModelUri({ ...readContext(c, ctx), uri: body.model, privilege: 'EXECUTE' });
-    const judges = createJudges({
+    const llm =
+      body.judgeModel === undefined ? undefined : resolveJudgeModel(deps.host, body.judgeModel, 'body.judgeModel');
+    const judges = judgesOf({
       names: body.judges,
       k: version.package.chain.retriever.k,
       cache: new StoreVerdictCache(ctx.store),
+      ...(llm && { llm }),
     });
     const run = await createEvalRun({
       ...serviceContext(c, ctx),
@@ -190,4 +198,16 @@ export function registerEvalRunRoutes(
     });
     return c.json(page, 200);
   });
+}
+
+/** An LLM judge asked for without a judge model is the request's fault here: 400 naming the field. */
+function judgesOf(spec: Parameters<typeof createJudges>[0]): ReturnType<typeof createJudges> {
+  try {
+    return createJudges(spec);
+  } catch (error) {
+    if (RagopsError.isInstance(error) && error.code === 'config_error') {
+      throw new InvalidInputError(`body.judges: ${error.message} (name it in body.judgeModel)`, { cause: error });
+    }
+    throw error;
+  }
 }

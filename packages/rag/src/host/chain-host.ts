@@ -53,6 +53,11 @@ export interface ChainHost {
   chainFor(version: ChainVersion): Promise<Chain>;
   /** Answers one request; never throws for the request's own failures (they come back as `ok: false`). */
   answer(request: HostAnswerRequest): Promise<ChainOutcome>;
+  /**
+   * A language model of the configured providers (judges, batch jobs), built as chains build theirs.
+   * Throws ConfigError naming the provider when it is not configured.
+   */
+  languageModel(provider: string, modelId: string): LanguageModel;
 }
 
 /**
@@ -90,6 +95,7 @@ export function createChainHost(options: ChainHostOptions): ChainHost {
     resolver,
     resolveVersion: (uri) => resolver.resolveVersion(uri),
     chainFor: (version) => resolver.chainFor(version),
+    languageModel: (provider, modelId) => resolveModel(provider, modelId),
     async answer(request) {
       const started = performance.now();
       const timeout = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
