@@ -74,7 +74,7 @@ function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig 
 /** An abort signal fired by Ctrl-C: the build stops between batches, releases its lock, records nothing. */
 function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
-  const onSigint = () => controller.abort(new ConflictError('Interrupted: the index keeps its previous version.'));
+  const onSigint = () => controller.abort(new ConflictError('Interrupted (Ctrl-C).'));
   const { signals } = cliContext();
   signals.once('SIGINT', onSigint);
   return { signal: controller.signal, dispose: () => signals.off('SIGINT', onSigint) };
@@ -211,7 +211,11 @@ export function registerIndexCommands(index: Command): void {
                 .map(([t, v]) => `${t}→${v}`)
                 .join(', ') || 'none'
             }`,
-            ...(s.locked ? ['a build holds the lock'] : []),
+            ...(s.lock.state === 'free'
+              ? []
+              : [
+                  `${s.lock.state === 'held' ? 'lock held' : 'stale lock (its process is gone; the next build takes it over)'}${s.lock.owner ? `: ${s.lock.owner.operation} by pid ${s.lock.owner.pid} on ${s.lock.owner.host} since ${s.lock.owner.startedAt}` : ''}`,
+                ]),
             ...(s.uncommittedVersions
               ? ['unrecorded table versions exist (a crashed build); the next build restores']
               : []),

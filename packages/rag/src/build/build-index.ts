@@ -1,4 +1,5 @@
-import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
+import { rm } from 'node:fs/promises';
+import { ConfigError, ConflictError, InvalidInputError, NotFoundError } from '@ragops/core';
 import { type Chunk, type ChunkerConfigInput, resolveChunkerConfig } from '../chunk/chunk.ts';
 import { createChunker } from '../chunk/chunk-document.ts';
 import {
@@ -62,7 +63,24 @@ export type BuildIndexResult = IndexBuild;
  */
 export async function buildIndex(options: BuildIndexOptions): Promise<BuildIndexResult> {
   const paths = indexPaths(options.home, options.name);
-  return withIndexLock(paths, 'build', () => runBuild(paths, options));
+  return withIndexLock(paths, 'build', async () => {
+    const head = await findIndexHead(options.home, paths.name);
+    // No recorded build: whatever is in the table folder is a first build that was killed (kill -9
+    // left hundreds of MB); nothing reads or pins it, so it goes before this build starts.
+    if (!head) await rm(paths.lance, { recursive: true, force: true });
+    try {
+      return await runBuild(paths, options);
+    } catch (error) {
+      if (!head) await rm(paths.lance, { recursive: true, force: true });
+      if (!options.abortSignal?.aborted) throw error;
+      throw new ConflictError(
+        head
+          ? `Interrupted: index ${paths.name} still reads its last build (table version ${head.version}); the next build or rebuild finishes the job.`
+          : `Interrupted: index ${paths.name} was never built; the partial first build was removed. Run the build again.`,
+        { cause: error },
+      );
+    }
+  });
 }
 
 /**
@@ -73,7 +91,12 @@ export async function rebuildIndex(
   options: Omit<BuildIndexOptions, 'source' | 'chunker' | 'embedder'>,
 ): Promise<BuildIndexResult> {
   const head = await findIndexHead(options.home, options.name);
-  if (!head) throw new NotFoundError(`Index ${indexPaths(options.home, options.name).name} has never been built.`);
+  if (!head) {
+    const name = indexPaths(options.home, options.name).name;
+    throw new NotFoundError(
+      `Index ${name} has never been built (an interrupted first build records nothing): run \`ragops index build ${name} --source <path>\` first.`,
+    );
+  }
   const last = await getIndexBuild(options.home, options.name, head.buildVersion);
   return buildIndex({ ...options, source: last.source.path, chunker: last.chunker, embedder: last.embedder });
 }

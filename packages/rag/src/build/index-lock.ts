@@ -1,9 +1,14 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { ConflictError } from '@ragops/core';
 import lockfile from 'proper-lockfile';
 
 type LockOwner = { pid: number; host: string; startedAt: string; operation: string };
+
+/** Who holds an index lock: nobody, a live process, or a dead one (killed; the next build takes over). */
+export type IndexLockState = { state: 'free' } | { state: 'held' | 'stale'; owner: LockOwner | undefined };
+
+const STALE_MS = 15_000;
 
 /**
  * Runs `work` holding the index's lock, or throws ConflictError when another process holds it.
@@ -17,7 +22,7 @@ export async function withIndexLock<T>(
 ): Promise<T> {
   await mkdir(paths.dir, { recursive: true });
   const ownerFile = `${paths.lock}.owner.json`;
-  const options = { lockfilePath: paths.lock, stale: 15_000, update: 5_000, realpath: false, retries: 0 };
+  const options = { lockfilePath: paths.lock, stale: STALE_MS, update: 5_000, realpath: false, retries: 0 };
   let compromised: Error | undefined;
   const onCompromised = (error: Error) => {
     compromised = error;
@@ -49,6 +54,22 @@ export async function withIndexLock<T>(
     await rm(ownerFile, { force: true });
     await release().catch(() => undefined);
   }
+}
+
+/**
+ * The state of an index's lock without taking it: `stale` when the owner recorded a pid on this host
+ * that is no longer alive, or the lock was not refreshed within its stale time (proper-lockfile).
+ */
+export async function inspectIndexLock(paths: { dir: string; lock: string }): Promise<IndexLockState> {
+  const owner = await readOwner(`${paths.lock}.owner.json`);
+  const locked = await lockfile.check(paths.dir, { lockfilePath: paths.lock, stale: STALE_MS, realpath: false });
+  const exists = await access(paths.lock).then(
+    () => true,
+    () => false,
+  );
+  if (!exists) return { state: 'free' };
+  const dead = owner !== undefined && owner.host === hostname() && !isAlive(owner.pid);
+  return { state: locked && !dead ? 'held' : 'stale', owner };
 }
 
 async function readOwner(path: string): Promise<LockOwner | undefined> {

@@ -1,6 +1,6 @@
-import { access } from 'node:fs/promises';
 import { NotFoundError } from '@ragops/core';
 import { findIndexHead, getIndexBuild, listIndexBuilds } from './build-record.ts';
+import { type IndexLockState, inspectIndexLock } from './index-lock.ts';
 import { indexPaths } from './index-paths.ts';
 
 export type IndexStatus = {
@@ -20,8 +20,10 @@ export type IndexStatus = {
   /** Table versions on disk and which are tagged (pinned). */
   tableVersions: number;
   tags: Record<string, number>;
-  /** A build or compaction holds the lock now. */
+  /** A live build or compaction holds the lock now. */
   locked: boolean;
+  /** The lock and its owner; `stale` means its process died (kill -9) and the next build takes it over. */
+  lock: IndexLockState;
   /** The table has commits after the last recorded build (a build crashed or runs): the next build restores. */
   uncommittedVersions: boolean;
 };
@@ -41,10 +43,7 @@ export async function getIndexStatus(home: string, name: string): Promise<IndexS
   const index = await openVectorIndex({ uri: paths.lance });
   try {
     const versions = await index.listVersions();
-    const locked = await access(paths.lock).then(
-      () => true,
-      () => false,
-    );
+    const lock = await inspectIndexLock(paths);
     return {
       index: paths.name,
       version: head.version,
@@ -60,7 +59,8 @@ export async function getIndexStatus(home: string, name: string): Promise<IndexS
       builds: builds.length,
       tableVersions: versions.length,
       tags: await index.listTags(),
-      locked,
+      locked: lock.state === 'held',
+      lock,
       uncommittedVersions: (await index.version()) !== head.version,
     };
   } finally {
