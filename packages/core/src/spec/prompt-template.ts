@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import Mustache from 'mustache';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.ts';
 import { InvalidInputError, NotFoundError } from '../errors/ragops-error.ts';
 import { sha256Hex } from '../registry/registry-rules.ts';
+import { loadYaml } from './lazy-yaml.ts';
 import { splitPromptSections } from './prompt-sections.ts';
 
 /** The YAML front matter of a prompt file. */
@@ -60,7 +60,7 @@ export function parsePromptTemplate(text: string, path: string): PromptTemplate 
     );
   let meta: unknown;
   try {
-    meta = parseYaml(match[1] ?? '');
+    meta = loadYaml().parse(match[1] ?? '');
   } catch (error) {
     throw new InvalidInputError(`${path}: front matter is not valid YAML: ${(error as Error).message}`, {
       cause: error,

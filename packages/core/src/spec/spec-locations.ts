@@ -1,6 +1,7 @@
-import { type Document, isMap, isPair, isScalar, LineCounter, parseDocument } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
 import type { z } from 'zod';
 import { InvalidInputError } from '../errors/ragops-error.ts';
+import { loadYaml } from './lazy-yaml.ts';
 
 /** A key path inside ragops.yaml, as zod reports it: `['chains', 'docs_qa', 'llm', 'provider']`. */
 export type SpecPath = readonly PropertyKey[];
@@ -28,6 +29,7 @@ export class SpecLocations {
 
   /** Parses `text`; YAML syntax errors throw InvalidInputError lines `file:line:col: message`. */
   static parse(text: string, file: string): { locations: SpecLocations; value: unknown } {
+    const { LineCounter, parseDocument } = loadYaml();
     const lines = new LineCounter();
     const doc = parseDocument(text, { lineCounter: lines, prettyErrors: true });
     if (doc.errors.length > 0) {
@@ -87,6 +89,7 @@ export class SpecLocations {
 
   /** Offset of the key (for a map entry) or node (for a sequence item) at `path`. */
   #offsetOf(path: SpecPath): number | undefined {
+    const { isMap, isPair, isScalar } = loadYaml();
     if (path.length === 0) return this.#doc.contents?.range?.[0];
     const parent = path.length === 1 ? this.#doc.contents : this.#doc.getIn(path.slice(0, -1), true);
     const last = path[path.length - 1];
