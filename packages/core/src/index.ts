@@ -98,8 +98,11 @@ export {
   parseThreeLevelName,
   threeLevelNameSchema,
 } from './names/three-level-name.ts';
+/** Gated aliases: synced from ragops.yaml `gates:`; a gated alias moves only through a gate decision. */
+export type { AliasGate, ModelGates } from './registry/alias-gate-service.ts';
+export { aliasGateName, findAliasGate, syncAliasGates } from './registry/alias-gate-service.ts';
 /** Alias moves, audited with who, from, to and why. */
-export type { AliasMove } from './registry/alias-service.ts';
+export type { AliasMove, AliasPromotion } from './registry/alias-service.ts';
 export { deleteAlias, setAlias } from './registry/alias-service.ts';
 /** Catalog and schema services; `initWorkspace` creates dev/staging/prod. */
 export {
@@ -242,6 +245,9 @@ export {
 /** The native invocation body: the one schema behind both the route and RAG_CHAIN_SIGNATURE.inputs. */
 export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
 export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
+/** ragops.yaml `gates:`: per model and alias, datasets, metric floors, no-regression, human evidence. */
+export type { GatePolicy, GatesSpec, MetricBound } from './spec/gate-policy.ts';
+export { gatePolicySchema, gatesSpecSchema, metricBoundSchema, RUN_METRICS } from './spec/gate-policy.ts';
 /** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { threeLevelNameSchema } from '../names/three-level-name.ts';
 import { llmConfigSchema, retrieverConfigSchema } from '../registry/model-version-package.ts';
+import { gatesSpecSchema } from './gate-policy.ts';
 import { providersSpecSchema } from './provider-settings.ts';
 
 /**
@@ -34,7 +35,7 @@ const chainNameSchema = z
 
 /**
  * `ragops.yaml`: indexes and chains (deploy-code: the spec lives in git). Other top-level sections
- * (`endpoints:`, `gates:`) are left to the modules that own them, which parse them from `document`.
+ * (`endpoints:`) are left to the modules that own them, which parse them from `document`.
  */
 export const ragopsSpecSchema = z.looseObject({
   version: z.literal(1).default(1),
@@ -52,5 +53,7 @@ export const ragopsSpecSchema = z.looseObject({
   chains: z.record(chainNameSchema, chainSpecSchema).default({}),
   /** LLM providers and prices, read by the server and the CLI alike (secrets as `${ENV}` references). */
   providers: providersSpecSchema.optional(),
+  /** Promotion gates per model and alias (docs/promotion.md): an alias with a gate moves only through it. */
+  gates: gatesSpecSchema.optional(),
 });
 export type RagopsSpec = z.infer<typeof ragopsSpecSchema>;

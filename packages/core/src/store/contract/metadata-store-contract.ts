@@ -69,7 +69,12 @@ export function describeMetadataStoreContract(name: string, freshUrl: () => Prom
       const before = await fx.store.appliedMigrations();
       // Other modules (serving, evals) add their own sets; registry's must be there, in order.
       const names = before.map((m) => `${m.module}:${m.version}`);
-      expect(names.filter((m) => m.startsWith('registry:'))).toEqual(['registry:1', 'registry:2', 'registry:3']);
+      expect(names.filter((m) => m.startsWith('registry:'))).toEqual([
+        'registry:1',
+        'registry:2',
+        'registry:3',
+        'registry:4',
+      ]);
       expect(new Set(names).size).toBe(names.length);
       const again = await openMetadataStore(fx.url);
       try {

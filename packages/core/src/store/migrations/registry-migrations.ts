@@ -158,5 +158,24 @@ BEFORE UPDATE OF catalog, schema, model, version, package_sha256, index_name, in
 FOR EACH ROW EXECUTE FUNCTION ragops_refuse_package_change();`,
       },
     },
+    {
+      version: 4,
+      name: 'alias gates',
+      // An alias with a row here moves only through its promotion gate (or a forced, audited
+      // override). The policy is opaque JSON to core; @ragops/evals parses and evaluates it.
+      sql: `
+CREATE TABLE alias_gates (
+  catalog TEXT NOT NULL,
+  schema TEXT NOT NULL,
+  model TEXT NOT NULL,
+  alias TEXT NOT NULL,
+  policy_json TEXT NOT NULL,
+  policy_hash TEXT NOT NULL,
+  source TEXT NOT NULL,
+  updated_by TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  PRIMARY KEY (catalog, schema, model, alias)
+);`,
+    },
   ],
 };
