@@ -47,8 +47,9 @@ describe('ragops index (CLI end to end)', () => {
   let v1: number;
 
   it('builds, then queries in every mode', async () => {
-    const b = await runJson<Build>(['index', 'build', NAME, '--source', src], home);
+    const b = await runJson<Build & { build: number }>(['index', 'build', NAME, '--source', src], home);
     v1 = b.version;
+    expect(b.build).toBe(1);
     expect(b.counts.documents).toEqual({ added: 4, changed: 0, removed: 0, unchanged: 0 });
     expect(b.counts.chunks).toEqual({ embedded: 4, deleted: 0, total: 4 });
     for (const mode of ['vector', 'fts', 'hybrid']) {
@@ -85,19 +86,21 @@ describe('ragops index (CLI end to end)', () => {
     );
     expect(old.version).toBe(v1);
     expect(old.hits.map((h) => h.documentId)).toContain('remove-me.md');
-    const oldZebra = await runJson<Query>(
-      ['index', 'query', NAME, 'stripes', '--mode', 'fts', '--version', String(v1)],
-      home,
-    );
+    // Build 1 is what history calls the first build, whatever its Lance table version.
+    const oldZebra = await runJson<Query>(['index', 'query', NAME, 'stripes', '--mode', 'fts', '--build', '1'], home);
+    expect(oldZebra.version).toBe(v1);
     expect(oldZebra.hits[0]!.text).toContain('black and white stripes');
     const now = await runJson<Query>(['index', 'query', NAME, 'walruses', '--mode', 'fts'], home);
     expect(now.hits.map((h) => h.documentId)).not.toContain('remove-me.md');
-    const history = await runJson<{ builds: { version: number; available: boolean }[] }>(
+    const history = await runJson<{ builds: { build: number; version: number; available: boolean }[] }>(
       ['index', 'history', NAME],
       home,
     );
     expect(history.builds.map((b) => b.version)[0]).toBe(v1);
-    expect(history.builds).toHaveLength(3);
+    expect(history.builds.map((b) => b.build)).toEqual([1, 2, 3]);
+    const noBuild = await runCli(['index', 'query', NAME, 'x', '--build', '4'], home);
+    expect(noBuild.code).toBe(2);
+    expect(noBuild.stderr).toMatch(/has no build 4 \(it has builds 1-3\)/);
     const missing = await runCli(['index', 'query', NAME, 'x', '--version', '9999'], home);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/no build at version 9999/);
@@ -124,7 +127,8 @@ describe('ragops index (CLI end to end)', () => {
     const messy = join(dir, 'messy');
     await mkdir(messy);
     await writeFile(join(messy, 'good.md'), 'Good text.');
-    await writeFile(join(messy, 'bad.txt'), Buffer.from([0xff, 0xfe, 0x00, 0xc3]));
+    // Invalid UTF-8 (not starting with ff fe: that is a UTF-16 byte-order mark, and is read as UTF-16).
+    await writeFile(join(messy, 'bad.txt'), Buffer.from([0x63, 0xff, 0xfe, 0x00, 0xc3]));
     const b = await runJson<Build>(['index', 'build', 'dev.docs.messy', '--source', messy], home);
     expect(b.documents).toBe(1);
     expect(b.warnings.join('\n')).toMatch(/bad\.txt.*UTF-8/);

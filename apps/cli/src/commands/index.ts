@@ -45,6 +45,7 @@ const queryFlagsSchema = homeSchema.extend({
   k: int(1).max(1000).default(5),
   mode: z.enum(RETRIEVAL_MODES).default('hybrid'),
   version: int(1).optional(),
+  build: int(1).optional(),
 });
 const compactFlagsSchema = homeSchema.extend({ retain: int(1) });
 
@@ -80,18 +81,18 @@ function interruptSignal(): { signal: AbortSignal; dispose: () => void } {
   return { signal: controller.signal, dispose: () => signals.off('SIGINT', onSigint) };
 }
 
-function renderBuild(b: IndexBuild): string {
+function renderBuild(b: IndexBuild & { build: number }): string {
   const d = b.counts.documents;
   const c = b.counts.chunks;
   return [
-    `${b.index} version ${b.version}${b.full ? ' (full)' : ''} in ${b.durationMs} ms`,
+    `${b.index} build ${b.build} (table version ${b.version})${b.full ? ' (full)' : ''} in ${b.durationMs} ms`,
     `documents: ${d.added} added, ${d.changed} changed, ${d.removed} removed, ${d.unchanged} unchanged`,
     `chunks: ${c.embedded} embedded, ${c.deleted} deleted, ${c.total} total`,
   ].join('\n');
 }
 
 /** The JSON result of a build: the record without its (large) manifest. */
-function buildResult(b: IndexBuild) {
+function buildResult(b: IndexBuild & { build: number }) {
   const { manifest, ...rest } = b;
   return { ...rest, documents: Object.keys(manifest).length };
 }
@@ -102,7 +103,10 @@ function buildResult(b: IndexBuild) {
  */
 async function runBuildCommand(
   globals: GlobalOptions,
-  run: (hooks: { abortSignal: AbortSignal; onProgress: (p: BuildProgress) => void }) => Promise<IndexBuild>,
+  run: (hooks: {
+    abortSignal: AbortSignal;
+    onProgress: (p: BuildProgress) => void;
+  }) => Promise<IndexBuild & { build: number }>,
 ): Promise<void> {
   const reporter = createProgress({ json: globals.json });
   const interrupt = interruptSignal();
@@ -201,7 +205,7 @@ export function registerIndexCommands(index: Command): void {
         const status = await (await rag()).getIndexStatus(resolveHome(f), name);
         printResult(command.optsWithGlobals<GlobalOptions>(), status, (s) =>
           [
-            `${s.index} version ${s.version} (last build ${s.lastBuild.version} at ${s.lastBuild.createdAt})`,
+            `${s.index} build ${s.lastBuild.build} of ${s.builds} at ${s.lastBuild.createdAt} (table version ${s.version})`,
             `source: ${s.lastBuild.source.path} (${s.lastBuild.source.kind})`,
             `embedder: ${s.lastBuild.embedder.provider}/${s.lastBuild.embedder.model}/${s.lastBuild.embedder.dimensions}`,
             `chunker: ${s.lastBuild.chunker.strategy} size ${s.lastBuild.chunker.size} overlap ${s.lastBuild.chunker.overlap}`,
@@ -239,7 +243,7 @@ export function registerIndexCommands(index: Command): void {
                 b.available ? '' : 'cleaned up',
                 ...b.tags.map((t) => `pin:${t}`),
               ];
-              return `v${b.version}  ${b.createdAt}  +${d.added} ~${d.changed} -${d.removed} =${d.unchanged}  chunks ${b.counts.chunks.total}  ${b.embedder.provider}/${b.embedder.model}  ${b.gitCommit?.slice(0, 8) ?? '-'}  ${flags.filter(Boolean).join(' ')}`;
+              return `build ${b.build}  v${b.version}  ${b.createdAt}  +${d.added} ~${d.changed} -${d.removed} =${d.unchanged}  chunks ${b.counts.chunks.total}  ${b.embedder.provider}/${b.embedder.model}  ${b.gitCommit?.slice(0, 8) ?? '-'}  ${flags.filter(Boolean).join(' ')}`;
             })
             .join('\n'),
         );
@@ -250,7 +254,8 @@ export function registerIndexCommands(index: Command): void {
     .description('retrieve the top-k chunks for a text (vector, full-text or hybrid)')
     .option('--k <n>', 'number of chunks', '5')
     .option('--mode <mode>', `${RETRIEVAL_MODES.join('|')}`, 'hybrid')
-    .option('--version <n>', 'query an older build version (time travel)')
+    .option('--build <n>', 'query build n as `index history` numbers it (time travel)')
+    .option('--version <n>', 'query a table version (a build or a compaction of one)')
     .action(
       action(async (name: string, text: string, raw: unknown, command: Command) => {
         const f = parseFlags(queryFlagsSchema, raw);
@@ -262,6 +267,7 @@ export function registerIndexCommands(index: Command): void {
             k: f.k,
             mode: f.mode,
             ...(f.version !== undefined && { version: f.version }),
+            ...(f.build !== undefined && { build: f.build }),
             env: cliContext().env,
             // One query per process: LanceDB's own search, never the resident in-memory copy.
             resident: false,

@@ -15,7 +15,14 @@ import type { VectorIndex } from '../index/vector-index.ts';
 import { loadSource } from '../load/load-source.ts';
 import type { SourceDocument } from '../load/source-document.ts';
 import { chunkIndexText } from '../search/index-text.ts';
-import { findIndexHead, getIndexBuild, type IndexBuild, writeBuildRecord, writeIndexHead } from './build-record.ts';
+import {
+  findIndexHead,
+  getIndexBuild,
+  type IndexBuild,
+  listBuildVersions,
+  writeBuildRecord,
+  writeIndexHead,
+} from './build-record.ts';
 import { diffManifest } from './diff-manifest.ts';
 import { codeGitCommit } from './git-commit.ts';
 import { withIndexLock } from './index-lock.ts';
@@ -47,7 +54,8 @@ export type BuildIndexOptions = {
   onProgress?: (progress: BuildProgress) => void;
 };
 
-export type BuildIndexResult = IndexBuild;
+/** The build record, and its build number (1, 2, 3, …; `version` is the Lance table version). */
+export type BuildIndexResult = IndexBuild & { build: number };
 
 /**
  * Builds or incrementally updates an index from a source, holding the index lock: load → hash →
@@ -171,7 +179,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
     progress({ phase: 'indexing', done: 1, total: 1 });
     await writeBuildRecord(options.home, record);
     await writeIndexHead(options.home, paths.name, { version, buildVersion: version });
-    return record;
+    return { ...record, build: (await listBuildVersions(options.home, paths.name)).indexOf(version) + 1 };
   } finally {
     index.close();
   }

@@ -68,16 +68,34 @@ export async function findIndexHead(home: string, name: string): Promise<IndexHe
  */
 export async function listIndexBuilds(home: string, name: string): Promise<IndexBuild[]> {
   const dir = indexPaths(home, name).builds;
-  const files = await readdir(dir).catch((e: NodeJS.ErrnoException) => {
+  return Promise.all((await listBuildVersions(home, name)).map((v) => readBuild(join(dir, `${v}.json`))));
+}
+
+/**
+ * Table versions of the recorded builds, oldest first, without reading the records. Build number n
+ * (what users see: 1, 2, 3, …) is element n - 1: Lance versions jump (a build commits several times).
+ */
+export async function listBuildVersions(home: string, name: string): Promise<number[]> {
+  const files = await readdir(indexPaths(home, name).builds).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return [] as string[];
     throw e;
   });
-  const versions = files
+  return files
     .map((f) => /^(\d+)\.json$/.exec(f)?.[1])
     .filter((v): v is string => v !== undefined)
     .map(Number)
     .sort((a, b) => a - b);
-  return Promise.all(versions.map((v) => readBuild(join(dir, `${v}.json`))));
+}
+
+/** Table version of build number `build` (1-based). Throws NotFoundError naming the builds there are. */
+export async function buildVersionOf(home: string, name: string, build: number): Promise<number> {
+  const versions = await listBuildVersions(home, name);
+  const version = versions[build - 1];
+  if (!Number.isInteger(build) || build < 1 || version === undefined) {
+    const have = versions.length === 0 ? 'no builds' : `builds 1-${versions.length}`;
+    throw new NotFoundError(`Index ${indexPaths(home, name).name} has no build ${build} (it has ${have}).`);
+  }
+  return version;
 }
 
 /**

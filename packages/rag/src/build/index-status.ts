@@ -8,6 +8,9 @@ export type IndexStatus = {
   /** Version reads see by default. */
   version: number;
   lastBuild: {
+    /** Build number (1, 2, 3, …). */
+    build: number;
+    /** Its Lance table version. */
     version: number;
     createdAt: string;
     source: { path: string; kind: string };
@@ -48,6 +51,7 @@ export async function getIndexStatus(home: string, name: string): Promise<IndexS
       index: paths.name,
       version: head.version,
       lastBuild: {
+        build: builds.findIndex((b) => b.version === build.version) + 1,
         version: build.version,
         createdAt: build.createdAt,
         source: build.source,
@@ -76,6 +80,8 @@ export async function listIndexHistory(
   name: string,
 ): Promise<
   (Omit<Awaited<ReturnType<typeof listIndexBuilds>>[number], 'manifest'> & {
+    /** Build number (1, 2, 3, …); `version` is its Lance table version. */
+    build: number;
     documents: number;
     available: boolean;
     tags: string[];
@@ -88,7 +94,8 @@ export async function listIndexHistory(
   const index = await openVectorIndex({ uri: paths.lance });
   try {
     const versions = new Map((await index.listVersions()).map((v) => [v.version, v.tags]));
-    return builds.map(({ manifest, ...b }) => ({
+    return builds.map(({ manifest, ...b }, i) => ({
+      build: i + 1,
       ...b,
       documents: Object.keys(manifest).length,
       available: versions.has(b.version),

@@ -1,5 +1,5 @@
 import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
-import { findIndexHead, getIndexBuild, type IndexBuild } from '../build/build-record.ts';
+import { buildVersionOf, findIndexHead, getIndexBuild, type IndexBuild } from '../build/build-record.ts';
 import { indexPaths } from '../build/index-paths.ts';
 import { createEmbedder, embedderIdentity } from '../embed/create-embedder.ts';
 import { embedMany } from '../embed/embed-many.ts';
@@ -22,8 +22,10 @@ export type QueryIndexOptions = {
   k?: number;
   /** Default hybrid. */
   mode?: RetrievalMode;
-  /** A recorded build version (time travel). Default: the current version. */
+  /** A recorded build's table version (time travel). Default: the current version. */
   version?: number;
+  /** Build number 1, 2, 3, … (time travel by what `ragops index history` shows); wins over `version`. */
+  build?: number;
   filter?: SearchFilter;
   /** The query embedder; default built from the build record. Refused when its identity differs. */
   embedder?: Embedder;
@@ -68,7 +70,9 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
   if (!Number.isInteger(k) || k < 1 || k > 1000)
     throw new InvalidInputError(`k must be an integer in [1, 1000], got ${k}`);
   const mode = options.mode ?? 'hybrid';
-  const { build, version } = await resolveVersion(options.home, paths.name, options.version);
+  const requested =
+    options.build === undefined ? options.version : await buildVersionOf(options.home, paths.name, options.build);
+  const { build, version } = await resolveVersion(options.home, paths.name, requested);
   const reader = await openIndexReader(paths.lance, version, { resident: options.resident ?? true });
   const hybrid = RETRIEVAL_DEFAULTS.hybrid;
   const candidates = mode === 'hybrid' ? Math.max(k * hybrid.candidateMultiplier, hybrid.minCandidates) : k;
