@@ -13,6 +13,15 @@ export {
   loadEvalDataset,
   parseEvalDataset,
 } from './datasets/load-eval-dataset.ts';
+/** The promotion gate's no-regression test and its error rates for a sample size (bench:gate). */
+export {
+  normalCdf,
+  type RegressionRule,
+  type RegressionVerdict,
+  regressionErrorRates,
+  regressionVerdict,
+  sampleSd,
+} from './gate/regression-rule.ts';
 /** Judges by name or group (`heuristics`, `retrieval`, `offline`); unknown names are refused. */
 export {
   type CreateJudgesSpec,
