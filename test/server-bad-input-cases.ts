@@ -16,6 +16,8 @@ export type BadCase = {
 const M = '/api/v1/models/dev.support.docs_qa';
 /** Serving routes answer in the OpenAI error shape; their own suite covers them. */
 export const SERVING_ROUTE = /^\w+ \/(v1|serving-endpoints)\//;
+/** The console's pages answer in HTML; test/console-session.test.ts covers their bad input. */
+export const CONSOLE_ROUTE = /^\w+ \/console(\/|$)/;
 /** A truncated JSON body. */
 export const MALFORMED = '{"name": "x",';
 const pkg = samplePackage();
@@ -44,7 +46,7 @@ export const CASES: Record<string, BadCase[]> = {
   'GET /openapi.json': [], // no input
   'GET /docs': [], // no input
   'GET /docs/assets/:file': [], // a file name: unknown ones are 404 (test/server-docs-page.test.ts)
-  'GET /': [], // no input: a redirect to /docs
+  'GET /': [], // no input: a redirect to /console
   'GET /api/v1/me': [], // no input
   'POST /api/v1/catalogs/init': [], // no body, no params
   'GET /api/v1/catalogs': [

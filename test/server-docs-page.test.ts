@@ -40,9 +40,9 @@ describe('the API docs page', () => {
     }
   });
 
-  it('redirects / to the docs page', async () => {
+  it('redirects / to the console (its sign-in page leads on; /docs stays the API docs)', async () => {
     const res = await s.call('GET', '/', { token: null });
     expect(res.status).toBe(302);
-    expect(res.headers.get('location')).toBe('/docs');
+    expect(res.headers.get('location')).toBe('/console');
   });
 });

@@ -5,6 +5,7 @@ import { requestId } from 'hono/request-id';
 import type { AppContext, RagopsApp } from './app-context.ts';
 import type { AppEnv } from './app-env.ts';
 import type { ServerConfig } from './config.ts';
+import { registerConsoleRoutes } from './console/register-console-routes.ts';
 import { errorResponse } from './errors/error-response.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
@@ -90,5 +91,7 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   const runtime = registerServingRoutes(app, ctx, serving);
   // /api/v1/eval-runs: runs execute on serving's chain host (one cache of loaded chains).
   registerEvalRunRoutes(app, ctx, { host: runtime.host, datasetsDir: options.config.evalsDir });
+  // /console/* (web pages behind a session cookie) and GET /, which leads there.
+  registerConsoleRoutes(app, ctx);
   return app;
 }

@@ -30,6 +30,9 @@ const configSchema = z
     RAGOPS_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
     // Folder of eval datasets (<name>.jsonl) that POST /api/v1/eval-runs may name; relative to the cwd.
     RAGOPS_EVALS_DIR: z.string().min(1).default('evals'),
+    // Key of the console's session cookies (≥ 32 chars); replicas must share it. Unset: a random key
+    // per process, so console sessions end when the server restarts.
+    RAGOPS_CONSOLE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .transform((env) => {
     const home = path.resolve(env.RAGOPS_HOME);
@@ -44,6 +47,7 @@ const configSchema = z
       maxBodyBytes: env.RAGOPS_MAX_BODY_BYTES,
       shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
       evalsDir: path.resolve(env.RAGOPS_EVALS_DIR),
+      consoleSecret: env.RAGOPS_CONSOLE_SECRET,
     };
   });
 

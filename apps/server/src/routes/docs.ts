@@ -82,7 +82,7 @@ const DOCS_HTML = `<!doctype html>
 </html>
 `;
 
-/** `GET /openapi.json`, `GET /docs` (with its assets) and `GET /`, which leads a person to the docs. */
+/** `GET /openapi.json` and `GET /docs` (with its assets); `GET /` belongs to the console. */
 export function registerDocsRoutes(app: RagopsApp): void {
   let cached: Record<string, unknown> | undefined;
   // Routes are all registered before the first request, so the document is built once, lazily.
@@ -110,15 +110,4 @@ export function registerDocsRoutes(app: RagopsApp): void {
       'cache-control': 'public, max-age=86400',
     });
   });
-  // The server's front door: the API docs (the console, once it exists).
-  app.openAPIRegistry.registerPath(rootRoute);
-  app.get('/', (c) => c.redirect('/docs', 302));
 }
-
-const rootRoute = createRoute({
-  method: 'get',
-  path: '/',
-  tags: ['docs'],
-  summary: 'Redirects a browser to the API docs (/docs)',
-  responses: { 302: { description: 'to /docs' } },
-});
