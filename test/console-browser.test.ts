@@ -15,6 +15,25 @@ const LAUNCH_ARGS = [
   '--no-first-run',
 ];
 
+// Runs in the browser (the test's tsconfig has no DOM types, so it is source text): decodes a PNG and
+// returns the share of pixels that differ from the top-left one.
+const DECODE_SCRIPT = `async (b64) => {
+  const img = new Image();
+  img.src = 'data:image/png;base64,' + b64;
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  canvas.width = img.width;
+  canvas.height = img.height;
+  const g = canvas.getContext('2d');
+  g.drawImage(img, 0, 0);
+  const data = g.getImageData(0, 0, img.width, img.height).data;
+  let differing = 0;
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) differing++;
+  }
+  return { width: img.width, height: img.height, share: differing / (data.length / 4) };
+}`;
+
 describe.skipIf(!chromiumAvailable())('console in headless Chromium', () => {
   let f: ConsoleFixture;
   let browser: Browser;
@@ -62,22 +81,11 @@ describe.skipIf(!chromiumAvailable())('console in headless Chromium', () => {
     const png = await page.screenshot({ fullPage: true });
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     const probe = await browser.newPage();
-    const varied = await probe.evaluate(async (b64) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const canvas = document.createElement('canvas');
-      canvas.width = img.width;
-      canvas.height = img.height;
-      const g = canvas.getContext('2d')!;
-      g.drawImage(img, 0, 0);
-      const data = g.getImageData(0, 0, img.width, img.height).data;
-      let differing = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) differing++;
-      }
-      return { width: img.width, height: img.height, share: differing / (data.length / 4) };
-    }, png.toString('base64'));
+    const varied = (await probe.evaluate(`(${DECODE_SCRIPT})('${png.toString('base64')}')`)) as {
+      width: number;
+      height: number;
+      share: number;
+    };
     await probe.close();
     expect(varied.width).toBe(1100);
     // Text, tables and header on a light background: some pixels differ, far from all of them.
