@@ -83,6 +83,7 @@ export {
   boundedJsonSchema,
   formatJsonPath,
   jsonDepthProblem,
+  jsonTextDepthExceeds,
   MAX_JSON_DEPTH,
 } from './json/json-depth.ts';
 export type { Logger } from './logger/logger.ts';
@@ -251,9 +252,6 @@ export { gatePolicySchema, gatesSpecSchema, metricBoundSchema, RUN_METRICS } fro
 /** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
-/** Line numbers of key paths in a YAML spec, for sections other modules parse (`loaded.locations.parse`). */
-export type { SpecLocations, SpecPath } from './spec/spec-locations.ts';
-export { formatSpecPath } from './spec/spec-locations.ts';
 /** A template's `system:` and `user:` parts (a template without role lines is all user part). */
 export type { PromptSections } from './spec/prompt-sections.ts';
 export { splitPromptSections } from './spec/prompt-sections.ts';
@@ -286,6 +284,9 @@ export {
 /** ragops.yaml: indexes and chains (other sections are parsed by the modules that own them). */
 export type { ChainSpec, IndexSpec, RagopsSpec } from './spec/ragops-spec.ts';
 export { chainSpecSchema, indexSpecSchema, ragopsSpecSchema } from './spec/ragops-spec.ts';
+/** Line numbers of key paths in a YAML spec, for sections other modules parse (`loaded.locations.parse`). */
+export type { SpecLocations, SpecPath } from './spec/spec-locations.ts';
+export { formatSpecPath } from './spec/spec-locations.ts';
 /** The metadata store interface (SQLite | PostgreSQL), its SQL executor and migration types. */
 export type { AppliedMigration, MetadataStore, SqlExecutor, SqlRow, SqlValue } from './store/metadata-store.ts';
 /** Migration discovery and application (every `store/migrations/*.ts` set). */

@@ -1,10 +1,9 @@
 import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InvalidInputError } from '@ragops/core';
+import { InvalidInputError, jsonTextDepthExceeds } from '@ragops/core';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { evalRowQuestion } from './eval-row.ts';
-import { jsonDepthExceeds } from './json-depth.ts';
 import {
   DATASET_LIMITS,
   evalDatasetPath,
@@ -114,11 +113,11 @@ describe('parseEvalDataset', () => {
   });
 });
 
-describe('jsonDepthExceeds', () => {
+describe('jsonTextDepthExceeds', () => {
   it('counts brackets outside strings only', () => {
-    expect(jsonDepthExceeds('{"a":[[1]]}', 3)).toBe(false);
-    expect(jsonDepthExceeds('{"a":[[1]]}', 2)).toBe(true);
-    expect(jsonDepthExceeds('{"a":"[[[[\\"[[["}', 1)).toBe(false);
+    expect(jsonTextDepthExceeds('{"a":[[1]]}', 3)).toBe(false);
+    expect(jsonTextDepthExceeds('{"a":[[1]]}', 2)).toBe(true);
+    expect(jsonTextDepthExceeds('{"a":"[[[[\\"[[["}', 1)).toBe(false);
   });
 });
 

@@ -1,8 +1,14 @@
 import { open, readdir, stat } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { contentHash, formatZodError, InvalidInputError, NotFoundError, RagopsError } from '@ragops/core';
+import {
+  contentHash,
+  formatZodError,
+  InvalidInputError,
+  jsonTextDepthExceeds,
+  NotFoundError,
+  RagopsError,
+} from '@ragops/core';
 import { type EvalRow, evalRowSchema } from './eval-row.ts';
-import { jsonDepthExceeds } from './json-depth.ts';
 
 /** A dataset as a run uses it: its rows, and its version (the content hash of the canonical rows). */
 export type EvalDataset = { name: string; path: string; contentHash: string; rows: EvalRow[] };
@@ -39,7 +45,7 @@ export function parseEvalDataset(text: string, file: string): { rows: EvalRow[];
       problem(`line is over ${DATASET_LIMITS.maxLineBytes} bytes`);
       continue;
     }
-    if (jsonDepthExceeds(raw, DATASET_LIMITS.maxDepth)) {
+    if (jsonTextDepthExceeds(raw, DATASET_LIMITS.maxDepth)) {
       problem(`nested deeper than ${DATASET_LIMITS.maxDepth} levels`);
       continue;
     }

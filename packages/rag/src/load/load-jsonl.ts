@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { RagopsError } from '@ragops/core';
+import { jsonTextDepthExceeds, RagopsError } from '@ragops/core';
 import { z } from 'zod';
 import { binaryReason, UndecodableFileError } from './decode-text.ts';
 import { type LoadWarning, MAX_METADATA_DEPTH, makeSourceDocument, type SourceDocument } from './source-document.ts';
@@ -69,7 +69,7 @@ function parseLine(bytes: Buffer, first: boolean): SourceDocument | string | und
     return 'not valid UTF-8';
   }
   if (raw === '') return undefined;
-  if (nestingExceeds(raw, MAX_METADATA_DEPTH + 1)) return `nested deeper than ${MAX_METADATA_DEPTH} levels`;
+  if (jsonTextDepthExceeds(raw, MAX_METADATA_DEPTH + 1)) return `nested deeper than ${MAX_METADATA_DEPTH} levels`;
   let json: unknown;
   try {
     json = JSON.parse(raw);
@@ -88,24 +88,6 @@ function parseLine(bytes: Buffer, first: boolean): SourceDocument | string | und
     if (!RagopsError.isInstance(error)) throw error;
     return error.message;
   }
-}
-
-/** True when JSON text opens more than `limit` arrays/objects at once. One pass, strings skipped. */
-function nestingExceeds(json: string, limit: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < json.length; i++) {
-    const c = json.charCodeAt(i);
-    if (inString) {
-      if (c === 92)
-        i++; // backslash: skip the escaped character
-      else if (c === 34) inString = false;
-    } else if (c === 34) inString = true;
-    else if (c === 123 || c === 91) {
-      if (++depth > limit) return true;
-    } else if (c === 125 || c === 93) depth--;
-  }
-  return false;
 }
 
 type Line = { number: number; bytes: Buffer; oversizedBytes?: undefined } | { number: number; oversizedBytes: number };

@@ -1,7 +1,6 @@
-import { type PromptTemplate, sha256Hex } from '@ragops/core';
+import { jsonTextDepthExceeds, type PromptTemplate, sha256Hex } from '@ragops/core';
 import { generate, type LanguageModel } from '@ragops/rag';
 import { z } from 'zod';
-import { jsonDepthExceeds } from '../../datasets/json-depth.ts';
 import type { Judge, JudgeItem, JudgeOptions, JudgeUsage, JudgeVerdict, VerdictCache } from '../judge.ts';
 import { type LlmJudgeDefinition, VerdictShapeError } from './llm-judge-definitions.ts';
 import { verdictCacheKey } from './verdict-cache.ts';
@@ -43,7 +42,7 @@ function parseReply<V>(text: string, definition: LlmJudgeDefinition<V>, item: Ju
     .replace(/^```(?:json)?\s*/i, '')
     .replace(/\s*```$/, '');
   if (body.length > MAX_REPLY_CHARS) return { ok: false, problem: `reply over ${MAX_REPLY_CHARS} characters` };
-  if (jsonDepthExceeds(body, MAX_REPLY_DEPTH)) return { ok: false, problem: 'reply nested too deep' };
+  if (jsonTextDepthExceeds(body, MAX_REPLY_DEPTH)) return { ok: false, problem: 'reply nested too deep' };
   let json: unknown;
   try {
     json = JSON.parse(body);
