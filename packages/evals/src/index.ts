@@ -1,6 +1,16 @@
 // @ragops/evals: datasets, judges (LLM and heuristic), eval runs and their store migrations.
 // Explicit named exports only (STYLE.md §1).
 
+/** Agreement of two raters on the same items: Cohen's κ (nominal) and quadratic-weighted κ (ordinal). */
+export { cohenKappa, quadraticWeightedKappa } from './calibration/agreement.ts';
+/** The stored judge calibrations, as the promotion gate reads them. */
+export { readJudgeCalibrations } from './calibration/calibration-store.ts';
+/** Judge calibration: each judge's agreement with reviewers (κ or weighted κ, bootstrap interval, n), stored. */
+export {
+  type JudgeCalibration,
+  type JudgeCalibrationOptions,
+  judgeCalibration,
+} from './calibration/judge-calibration.ts';
 /** One dataset row (`evals/<name>.jsonl`), zod-checked, and the question it asks. */
 export { type EvalRow, evalRowQuestion, evalRowSchema } from './datasets/eval-row.ts';
 /** Datasets: bounded, line-checked loading (errors name file:line), versions by content hash, listing. */
@@ -13,6 +23,56 @@ export {
   loadEvalDataset,
   parseEvalDataset,
 } from './datasets/load-eval-dataset.ts';
+/** Reviewed items as eval dataset rows (corrected answers as references) or chat-format fine-tuning lines. */
+export { type ExportFeedbackOptions, exportFeedback, type FeedbackExport } from './feedback/export-feedback.ts';
+/** The criteria reviewers label (the LLM judges' names, on their 0–1 scale) and which criterion a judge estimates. */
+export {
+  CRITERION_NAMES,
+  type CriterionName,
+  criterionOfJudge,
+  FEEDBACK_CRITERIA,
+  type FeedbackCriterion,
+} from './feedback/feedback-criteria.ts';
+/** Feedback shapes: targets (inference row or eval row), ratings, labels, bounded text; end-user and reviewer sources. */
+export {
+  approvalOf,
+  FEEDBACK_LIMITS,
+  FEEDBACK_SOURCES,
+  type Feedback,
+  type FeedbackFilter,
+  type FeedbackInput,
+  type FeedbackRevision,
+  type FeedbackSource,
+  type FeedbackTarget,
+  feedbackFilterSchema,
+  feedbackInputSchema,
+  feedbackTargetSchema,
+  type Rating,
+  requestIdSchema,
+  targetKey,
+} from './feedback/feedback-schemas.ts';
+/** Human feedback: submitted (idempotent per item × author, every revision kept, audited), listed, its history. */
+export { type FeedbackContext, feedbackHistory, listFeedback, submitFeedback } from './feedback/feedback-service.ts';
+/** Aggregates of ONE feedback source per model version × endpoint × arm: approval (Wilson 95%), label means. */
+export {
+  type FeedbackAggregate,
+  type FeedbackGroup,
+  type FeedbackStats,
+  type FeedbackStatsQuery,
+  feedbackStats,
+} from './feedback/feedback-stats.ts';
+/** The review queue: a seeded stratified sample to label, without judge verdicts. */
+export {
+  type PassageLookup,
+  type ReviewItem,
+  type ReviewPassage,
+  type ReviewQueueQuery,
+  reviewQueue,
+} from './feedback/review-queue.ts';
+/** Judge verdicts on an item, shown to a reviewer only after labelling it. */
+export { type ReviewVerdict, reviewVerdicts } from './feedback/review-verdicts.ts';
+/** Wilson score interval of a proportion. */
+export { wilsonInterval } from './feedback/wilson-interval.ts';
 /** The promotion gate's no-regression test and its error rates for a sample size (bench:gate). */
 export {
   normalCdf,

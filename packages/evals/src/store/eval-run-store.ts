@@ -208,6 +208,12 @@ export async function selectRunRows(
   return rows.map(rowFromSql);
 }
 
+/** One scored row of a run, if stored. */
+export async function findRunRow(db: SqlExecutor, runId: string, rowId: string): Promise<EvalRunRow | undefined> {
+  const row = await db.get('SELECT * FROM eval_run_rows WHERE run_id = ? AND row_id = ?', [runId, rowId]);
+  return row ? rowFromSql(row) : undefined;
+}
+
 /** Ids of the rows a run has already committed (what a resume skips). */
 export async function storedRowIds(db: SqlExecutor, runId: string): Promise<Set<string>> {
   const rows = await db.all<{ row_id: string }>('SELECT row_id FROM eval_run_rows WHERE run_id = ?', [runId]);

@@ -55,9 +55,72 @@ CREATE TABLE eval_verdict_cache (
   created_at TEXT NOT NULL
 );`;
 
-/** The `evals` module's tables: eval_runs, eval_run_rows, eval_verdict_cache. */
+// Human feedback: the current feedback of each author on each item (unique per source × item ×
+// author: a second submission replaces the first), every revision kept apart, and the stored judge
+// calibrations (one row per judge version × judge model × criterion, replaced when recomputed).
+// Model, version, endpoint and arm are copied from the item when feedback is first given, so
+// aggregates never read another module's tables.
+const feedback = `
+CREATE TABLE feedback (
+  id TEXT PRIMARY KEY,
+  source TEXT NOT NULL,
+  target_kind TEXT NOT NULL,
+  target_key TEXT NOT NULL,
+  request_id TEXT,
+  run_id TEXT,
+  row_id TEXT,
+  author TEXT NOT NULL,
+  model_name TEXT NOT NULL,
+  model_version INTEGER NOT NULL,
+  endpoint TEXT,
+  arm TEXT,
+  rating_scale TEXT,
+  rating_value INTEGER,
+  approved INTEGER,
+  labels TEXT NOT NULL,
+  comment TEXT,
+  corrected_answer TEXT,
+  revision INTEGER NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL,
+  UNIQUE (source, target_key, author)
+);
+CREATE INDEX feedback_model ON feedback (model_name, model_version, source);
+CREATE INDEX feedback_target ON feedback (target_key);
+CREATE TABLE feedback_revisions (
+  feedback_id TEXT NOT NULL REFERENCES feedback (id) ON DELETE CASCADE,
+  revision INTEGER NOT NULL,
+  rating_scale TEXT,
+  rating_value INTEGER,
+  approved INTEGER,
+  labels TEXT NOT NULL,
+  comment TEXT,
+  corrected_answer TEXT,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (feedback_id, revision)
+);
+CREATE TABLE judge_calibrations (
+  judge_name TEXT NOT NULL,
+  judge_version TEXT NOT NULL,
+  judge_model TEXT NOT NULL,
+  criterion TEXT NOT NULL,
+  statistic TEXT NOT NULL,
+  n INTEGER NOT NULL,
+  value DOUBLE PRECISION,
+  low DOUBLE PRECISION,
+  high DOUBLE PRECISION,
+  calibrated INTEGER NOT NULL,
+  reason TEXT NOT NULL,
+  computed_at TEXT NOT NULL,
+  PRIMARY KEY (judge_name, judge_version, judge_model, criterion)
+);`;
+
+/** The `evals` module's tables: eval runs and rows, the verdict cache, feedback and judge calibrations. */
 export const evalsMigrationSet: MigrationSet = {
   module: 'evals',
   dependsOn: ['registry'],
-  migrations: [{ version: 1, name: 'eval runs, rows and verdict cache', sql }],
+  migrations: [
+    { version: 1, name: 'eval runs, rows and verdict cache', sql },
+    { version: 2, name: 'feedback, its revisions and judge calibrations', sql: feedback },
+  ],
 };

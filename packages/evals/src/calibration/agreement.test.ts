@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { cohenKappa, quadraticWeightedKappa } from './agreement.ts';
+
+/** Expands a contingency table (rows: rater A's category, columns: rater B's) into paired ratings. */
+function fromTable(table: number[][]): [number[], number[]] {
+  const a: number[] = [];
+  const b: number[] = [];
+  for (const [i, row] of table.entries()) {
+    for (const [j, count] of row.entries()) {
+      for (let k = 0; k < count; k++) {
+        a.push(i);
+        b.push(j);
+      }
+    }
+  }
+  return [a, b];
+}
+
+describe('cohenKappa', () => {
+  it('matches Fleiss, Levin & Paik, Statistical Methods for Rates and Proportions (3rd ed., 2003), Table 18.1: κ = 0.68', () => {
+    // 100 patients diagnosed by two raters: psychotic, neurotic, organic. pₒ = 0.89, pₑ = 0.66.
+    const [a, b] = fromTable([
+      [75, 1, 4],
+      [5, 4, 1],
+      [0, 0, 10],
+    ]);
+    expect(cohenKappa(a, b)).toBeCloseTo(0.23 / 0.34, 10);
+    expect(cohenKappa(a, b).toFixed(2)).toBe('0.68');
+  });
+
+  it('matches the 2 × 2 example of Cohen’s κ (20 yes/yes, 5, 10, 15 no/no: pₒ = 0.7, pₑ = 0.5, κ = 0.4)', () => {
+    const [a, b] = fromTable([
+      [20, 5],
+      [10, 15],
+    ]);
+    expect(cohenKappa(a, b)).toBeCloseTo(0.4, 12);
+  });
+
+  it('is 1 for perfect agreement, ≤ 0 for agreement at or below chance, NaN without variation', () => {
+    expect(cohenKappa([0, 1, 1, 0], [0, 1, 1, 0])).toBe(1);
+    expect(cohenKappa([0, 1, 0, 1], [1, 0, 0, 1])).toBeLessThanOrEqual(0);
+    expect(cohenKappa([1, 1, 1], [1, 1, 1])).toBeNaN();
+    expect(() => cohenKappa([1], [1, 0])).toThrow(RangeError);
+  });
+});
+
+describe('quadraticWeightedKappa', () => {
+  it('matches the Maple EssayTools QuadraticWeightedKappa documentation examples (0.758620689655172, 0.438095238095238)', () => {
+    // https://www.maplesoft.com/support/help/Maple/view.aspx?path=EssayTools/QuadraticWeightedKappa
+    expect(quadraticWeightedKappa([9, 7, 8, 7, 6, 8, 3, 5, 10], [8, 8, 6, 6, 7, 6, 1, 4, 8])).toBeCloseTo(
+      0.758620689655172,
+      12,
+    );
+    expect(quadraticWeightedKappa([9, 7, 8, 7, 6, 8, 3, 5, 10], [3, 5, 6, 6, 7, 6, 1, 4, 8])).toBeCloseTo(
+      0.438095238095238,
+      12,
+    );
+  });
+
+  it('equals the (k × k)-table form with weights (i − j)² / (k − 1)² on the Fleiss Table 18.1 counts', () => {
+    const table = [
+      [75, 1, 4],
+      [5, 4, 1],
+      [0, 0, 10],
+    ];
+    const [a, b] = fromTable(table);
+    const k = 3;
+    const n = a.length;
+    const rows = table.map((r) => r.reduce((s, x) => s + x, 0) / n);
+    const cols = table[0]!.map((_, j) => table.reduce((s, r) => s + r[j]!, 0) / n);
+    let o = 0;
+    let e = 0;
+    for (let i = 0; i < k; i++)
+      for (let j = 0; j < k; j++) {
+        const w = (i - j) ** 2 / (k - 1) ** 2;
+        o += (w * table[i]![j]!) / n;
+        e += w * rows[i]! * cols[j]!;
+      }
+    expect(quadraticWeightedKappa(a, b)).toBeCloseTo(1 - o / e, 12);
+  });
+
+  it('does not depend on the scale: 0–1 scores give the κ of the same ratings on 1–5', () => {
+    const a = [1, 2, 3, 4, 5, 5, 4, 2];
+    const b = [1, 3, 3, 5, 5, 4, 4, 1];
+    const scaled = (v: number[]) => v.map((x) => (x - 1) / 4);
+    expect(quadraticWeightedKappa(scaled(a), scaled(b))).toBeCloseTo(quadraticWeightedKappa(a, b), 12);
+  });
+});

@@ -1,0 +1,134 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError, parseInput } from '@ragops/core';
+import { z } from 'zod';
+import { type EvalRow, evalRowSchema } from '../datasets/eval-row.ts';
+import { type Feedback, targetKey } from './feedback-schemas.ts';
+import type { FeedbackContext } from './feedback-service.ts';
+import { selectFeedback } from './feedback-store.ts';
+import { inferenceQuestion, resolveReviewItem } from './feedback-target.ts';
+import type { PassageLookup, ReviewItem } from './review-queue.ts';
+import { withTexts } from './review-queue.ts';
+
+const exportOptionsSchema = z.strictObject({
+  format: z.enum(['eval', 'openai-chat']).default('eval'),
+  modelName: z.string().min(1).max(500).optional(),
+});
+export type ExportFeedbackOptions = z.input<typeof exportOptionsSchema>;
+
+/** What an export produced: JSONL lines, and what was left out and why. */
+export type FeedbackExport = { lines: string[]; rows: number; skipped: { target: string; reason: string }[] };
+
+const SYSTEM_PROMPT = 'Answer the question from the numbered passages only, citing them as [n].';
+const MAX_FEEDBACK = 100_000;
+
+/** The reference a reviewed item yields: the corrected answer, else the answer when the reviewer approved it. */
+function referenceOf(fb: Feedback, answer: string): string | undefined {
+  if (fb.correctedAnswer) return fb.correctedAnswer;
+  if (fb.approved === true || fb.labels.correctness === 1) return answer;
+  return undefined;
+}
+
+/**
+ * Reviewed items as dataset rows (`format: 'eval'`: valid `evals/<name>.jsonl` lines, the corrected
+ * answer — or the approved answer — as `reference_answer`) or as chat-format fine-tuning examples
+ * (`openai-chat`: system, user = numbered passages + question, assistant = the reference). Only
+ * reviewer feedback counts (end users' thumbs are not curated); several reviewers on one item: the
+ * newest usable one. Items on models the actor may not READ, and items whose content was not
+ * logged, are skipped with the reason.
+ */
+export async function exportFeedback(
+  ctx: Omit<FeedbackContext, 'requestId'>,
+  options: ExportFeedbackOptions = {},
+  deps: { passages?: PassageLookup } = {},
+): Promise<FeedbackExport> {
+  const o = parseInput(exportOptionsSchema, options, 'feedback export');
+  const all = await selectFeedback(
+    ctx.store,
+    { source: 'reviewer', ...(o.modelName && { modelName: o.modelName }) },
+    { limit: MAX_FEEDBACK, offset: 0 },
+  );
+  const done = new Set<string>();
+  const skipped: FeedbackExport['skipped'] = [];
+  const picked: { fb: Feedback; item: ReviewItem; reference: string; tags: string[] }[] = [];
+  for (const fb of all) {
+    const key = targetKey(fb.target);
+    if (done.has(key)) continue;
+    let resolved: Awaited<ReturnType<typeof resolveReviewItem>>;
+    try {
+      resolved = await resolveReviewItem(ctx, fb.target);
+    } catch (error) {
+      if (!NotFoundError.isInstance(error)) throw error;
+      skipped.push({ target: key, reason: 'not found or not readable' });
+      done.add(key);
+      continue;
+    }
+    const question = resolved.kind === 'inference' ? inferenceQuestion(resolved.row) : resolved.row.question;
+    const answer = resolved.row.answer;
+    if (!question || answer === null) {
+      skipped.push({ target: key, reason: 'question or answer was not logged' });
+      done.add(key);
+      continue;
+    }
+    const reference = referenceOf(fb, answer);
+    if (reference === undefined) continue; // a later (older) reviewer may have corrected or approved it
+    done.add(key);
+    const retrieved =
+      resolved.kind === 'inference'
+        ? (resolved.row.retrieved ?? []).map((c, i) => ({ n: i + 1, ...c }))
+        : resolved.row.retrieved.map(({ n, chunkId, documentId, score }) => ({ n, chunkId, documentId, score }));
+    const index =
+      resolved.kind === 'inference' && resolved.row.indexName !== null && resolved.row.indexVersion !== null
+        ? { name: resolved.row.indexName, version: resolved.row.indexVersion }
+        : null;
+    picked.push({
+      fb,
+      reference,
+      tags: resolved.kind === 'eval_row' ? resolved.row.tags : [],
+      item: {
+        target: fb.target,
+        stratum: { ...resolved.owner, tag: null },
+        question,
+        answer,
+        passages: retrieved,
+        citations: [],
+        reviewers: 0,
+        index,
+      },
+    });
+  }
+  for (const key of all.map((fb) => targetKey(fb.target))) {
+    if (!done.has(key)) {
+      skipped.push({ target: key, reason: 'neither corrected nor approved by a reviewer' });
+      done.add(key);
+    }
+  }
+  if (o.format === 'openai-chat' && deps.passages)
+    await withTexts(
+      picked.map((p) => p.item),
+      deps.passages,
+    );
+  const lines = picked.map(({ item, reference, tags }) => {
+    if (o.format === 'openai-chat') {
+      const passages = item.passages
+        .filter((p) => p.text !== undefined)
+        .map((p) => `[${p.n}] ${p.text}`)
+        .join('\n\n');
+      const user = passages ? `Passages:\n${passages}\n\nQuestion: ${item.question}` : item.question;
+      return JSON.stringify({
+        messages: [
+          { role: 'system', content: SYSTEM_PROMPT },
+          { role: 'user', content: user },
+          { role: 'assistant', content: reference },
+        ],
+      });
+    }
+    const row: EvalRow = {
+      id: `fb-${createHash('sha256').update(targetKey(item.target)).digest('hex').slice(0, 16)}`,
+      question: item.question,
+      reference_answer: reference,
+      tags: [...new Set(['feedback', ...tags])].slice(0, 32),
+    };
+    return JSON.stringify(parseInput(evalRowSchema, row, `export of ${targetKey(item.target)}`));
+  });
+  return { lines, rows: lines.length, skipped };
+}
