@@ -176,3 +176,28 @@ export { evalsMigrationSet } from './store/evals-migrations.ts';
 export { allMigrationSets } from './store/migration-sets.ts';
 /** The judge verdict cache on the metadata store. */
 export { StoreVerdictCache } from './store/store-verdict-cache.ts';
+/**
+ * The promptfoo bridge: promptfoo as a library with the model version (through the chain host) as
+ * its provider, results stored as an eval run; promptfoo itself is imported only when a run starts.
+ */
+export { guardOutboundFetch, isLoopbackHost, type OutboundGuard, promptfooEnv } from './promptfoo/outbound-guard.ts';
+export {
+  loadPromptfooConfig,
+  type PromptfooAssertion,
+  type PromptfooConfig,
+  promptfooConfigSchema,
+} from './promptfoo/promptfoo-config.ts';
+export {
+  type ChainCallMetadata,
+  chainProvider,
+  inBandError,
+  languageModelProvider,
+  type PromptfooProvider,
+  type PromptfooResponse,
+} from './promptfoo/promptfoo-provider.ts';
+export {
+  PROMPTFOO_VERSION,
+  type PromptfooEvalOptions,
+  promptfooJudges,
+  runPromptfooEval,
+} from './promptfoo/run-promptfoo-eval.ts';

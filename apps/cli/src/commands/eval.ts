@@ -7,6 +7,7 @@ import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { registerEvalPromptfooCommand } from './eval-promptfoo.ts';
 import { renderComparison, renderDataset, renderDatasets, renderRun, renderRunList } from './eval-render.ts';
 import { addHomeOption, parseFlags, type RegistryCli, resolvePath, resolveSpec, withRegistry } from './registry-cli.ts';
 
@@ -109,7 +110,7 @@ async function execute(
 const withEvals = async <T>(command: Command, fn: (cli: RegistryCli) => Promise<T>) =>
   withRegistry(command, fn, { migrationSets: await (await evals()).allMigrationSets() });
 
-/** `ragops eval run|resume|list|show|compare|datasets`. */
+/** `ragops eval run|resume|promptfoo|list|show|compare|datasets`. */
 export function registerEvalCommands(group: Command): void {
   const cmd = (parent: Command, spec: string, description: string) =>
     addHomeOption(parent.command(spec).description(description)).option(
@@ -196,6 +197,11 @@ export function registerEvalCommands(group: Command): void {
         });
       }),
     );
+
+  registerEvalPromptfooCommand(
+    cmd(group, 'promptfoo <model-uri>', 'score a model version with promptfoo (as a library), stored as an eval run'),
+    { datasetsDir, interruptSignal, withEvals },
+  );
 
   cmd(group, 'list', 'eval runs, newest first (of models you may READ)')
     .option('--model <catalog.schema.model>', 'only runs of this model')

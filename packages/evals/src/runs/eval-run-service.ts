@@ -25,8 +25,8 @@ type ReadContext = Omit<EvalContext, 'requestId'>;
 /** The lineage relation from a model version to an eval run on it (shown by `models lineage`). */
 export const EVAL_RUN_LINK = { kind: 'eval_run', relation: 'evaluated_by' } as const;
 
-/** What a judge contributes to a run's identity. */
-export function runJudgeOf(judge: Judge): RunJudge {
+/** What a judge contributes to a run's identity (a Judge, or a RunJudge as the promptfoo bridge builds). */
+export function runJudgeOf(judge: Pick<Judge, 'name' | 'kind' | 'version' | 'model'>): RunJudge {
   return { name: judge.name, kind: judge.kind, version: judge.version, ...(judge.model && { model: judge.model }) };
 }
 
@@ -44,7 +44,7 @@ export async function createEvalRun(
   ctx: EvalContext & {
     modelUri: string;
     dataset: EvalDataset;
-    judges: readonly Judge[];
+    judges: readonly Pick<Judge, 'name' | 'kind' | 'version' | 'model'>[];
     repeats?: number;
     limit?: number;
   },
