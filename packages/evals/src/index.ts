@@ -73,6 +73,25 @@ export {
 export { type ReviewVerdict, reviewVerdicts } from './feedback/review-verdicts.ts';
 /** Wilson score interval of a proportion. */
 export { wilsonInterval } from './feedback/wilson-interval.ts';
+/** The promotion gate: policy evaluation (decision tables), promote, forced overrides, the decision log. */
+export {
+  evaluateGate,
+  type GateEvidence,
+  type HumanEvidence,
+  type JudgeCalibrationLookup,
+  type RunEvidence,
+} from './gate/evaluate-gate.ts';
+export {
+  CRITERION_VERDICTS,
+  type CriterionVerdict,
+  DECISION_OUTCOMES,
+  type DecisionOutcome,
+  type GateCriterion,
+  type GateDecision,
+} from './gate/gate-decision.ts';
+export { getGateDecision, listGateDecisions } from './gate/gate-decisions.ts';
+export { gateMigrationSet } from './gate/gate-migrations.ts';
+export { forceAliasMove, GATE_DECISION_LINK, type PromoteOptions, promote } from './gate/promote.ts';
 /** The promotion gate's no-regression test and its error rates for a sample size (bench:gate). */
 export {
   normalCdf,
@@ -82,6 +101,7 @@ export {
   regressionVerdict,
   sampleSd,
 } from './gate/regression-rule.ts';
+export { syncGates } from './gate/sync-gates.ts';
 /** Judges by name or group (`heuristics`, `retrieval`, `offline`); unknown names are refused. */
 export {
   type CreateJudgesSpec,
@@ -128,6 +148,31 @@ export {
 } from './judges/repeat-verdicts.ts';
 /** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
 export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';
+/**
+ * The promptfoo bridge: promptfoo as a library with the model version (through the chain host) as
+ * its provider, results stored as an eval run; promptfoo itself is imported only when a run starts.
+ */
+export { guardOutboundFetch, isLoopbackHost, type OutboundGuard, promptfooEnv } from './promptfoo/outbound-guard.ts';
+export {
+  loadPromptfooConfig,
+  type PromptfooAssertion,
+  type PromptfooConfig,
+  promptfooConfigSchema,
+} from './promptfoo/promptfoo-config.ts';
+export {
+  type ChainCallMetadata,
+  chainProvider,
+  inBandError,
+  languageModelProvider,
+  type PromptfooProvider,
+  type PromptfooResponse,
+} from './promptfoo/promptfoo-provider.ts';
+export {
+  PROMPTFOO_VERSION,
+  type PromptfooEvalOptions,
+  promptfooJudges,
+  runPromptfooEval,
+} from './promptfoo/run-promptfoo-eval.ts';
 /** Per-metric aggregates of a run (mean, 95% bootstrap interval, n; per tag). */
 export { AGGREGATE_BOOTSTRAP, aggregateRun } from './runs/aggregate-run.ts';
 /** Paired comparison of two runs: B − A per row with the paired bootstrap interval, rows changed most. */
@@ -176,28 +221,3 @@ export { evalsMigrationSet } from './store/evals-migrations.ts';
 export { allMigrationSets } from './store/migration-sets.ts';
 /** The judge verdict cache on the metadata store. */
 export { StoreVerdictCache } from './store/store-verdict-cache.ts';
-/**
- * The promptfoo bridge: promptfoo as a library with the model version (through the chain host) as
- * its provider, results stored as an eval run; promptfoo itself is imported only when a run starts.
- */
-export { guardOutboundFetch, isLoopbackHost, type OutboundGuard, promptfooEnv } from './promptfoo/outbound-guard.ts';
-export {
-  loadPromptfooConfig,
-  type PromptfooAssertion,
-  type PromptfooConfig,
-  promptfooConfigSchema,
-} from './promptfoo/promptfoo-config.ts';
-export {
-  type ChainCallMetadata,
-  chainProvider,
-  inBandError,
-  languageModelProvider,
-  type PromptfooProvider,
-  type PromptfooResponse,
-} from './promptfoo/promptfoo-provider.ts';
-export {
-  PROMPTFOO_VERSION,
-  type PromptfooEvalOptions,
-  promptfooJudges,
-  runPromptfooEval,
-} from './promptfoo/run-promptfoo-eval.ts';

@@ -23,8 +23,8 @@ export type MetricBound = z.infer<typeof metricBoundSchema>;
 export const gatePolicySchema = z.strictObject({
   /** Datasets the candidate must be evaluated on, at each dataset's current content hash. */
   datasets: z.array(datasetName).min(1).max(16),
-  /** Judges (names or groups) that `ragops promote --run-missing` runs; default `offline`. */
-  judges: z.string().min(1).max(500).default('offline'),
+  /** Judges `ragops promote --run-missing` runs on candidate and holder alike: give retrieval metrics an explicit @k. */
+  judges: z.string().min(1).max(500).default('heuristics,recall@5'),
   /** Bounds on the candidate's metrics, on every required dataset (mean of the run). */
   floors: z.record(metricName, metricBoundSchema).default({}),
   /**

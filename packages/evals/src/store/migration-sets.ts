@@ -1,4 +1,5 @@
 import { discoverMigrationSets, type MigrationSet } from '@ragops/core';
+import { gateMigrationSet } from '../gate/gate-migrations.ts';
 import { evalsMigrationSet } from './evals-migrations.ts';
 
 /**
@@ -6,6 +7,6 @@ import { evalsMigrationSet } from './evals-migrations.ts';
  * @example const store = await openMetadataStore(url, { migrationSets: await allMigrationSets() })
  */
 export async function allMigrationSets(): Promise<MigrationSet[]> {
-  // discoverMigrationSets returns dependency order; evals depends only on registry, so it goes last.
-  return [...(await discoverMigrationSets()), evalsMigrationSet];
+  // discoverMigrationSets returns dependency order; evals depends only on registry, the gate on evals.
+  return [...(await discoverMigrationSets()), evalsMigrationSet, gateMigrationSet];
 }
