@@ -53,6 +53,10 @@ export const COMMAND_GROUPS: Record<string, CommandGroup> = {
     description: 'evaluation runs: a model version scored on a dataset by judges, resumable, compared',
     load: async () => (await import('./commands/eval.ts')).registerEvalCommands,
   },
+  promote: {
+    description: 'move an alias through its promotion gate: evidence, decision table, audited move',
+    load: async () => (await import('./commands/promote.ts')).registerPromoteCommands,
+  },
   inference: {
     description: 'the inference table: one row per served request (admin)',
     load: async () => (await import('./commands/inference.ts')).registerInferenceCommands,

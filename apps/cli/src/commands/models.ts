@@ -195,14 +195,35 @@ export function registerModelsCommands(models: Command): void {
   );
 
   const alias = models.command('alias').description('aliases: mutable names (champion, challenger) → versions');
-  cmd(alias, 'set <catalog.schema.model> <alias> <version>', 'point an alias at a version (audited)')
+  cmd(
+    alias,
+    'set <catalog.schema.model> <alias> <version>',
+    'point an alias at a version (audited; a gated alias refuses)',
+  )
     .option('--reason <text>', 'why (recorded in the audit log)')
+    .option('--force', 'move a gated alias without its gate: needs MANAGE and --reason; recorded as an override')
     .action(
       action(async (name: string, aliasName: string, version: string, opts: unknown, command: Command) => {
-        const f = parseFlags(z.object({ reason: z.string().optional() }), opts);
+        const f = parseFlags(z.object({ reason: z.string().optional(), force: z.boolean().optional() }), opts);
         const n = parseVersionNumber(version, 'version');
-        const move = await withRegistry(command, (cli) =>
-          setAlias({ ...cli, name, alias: aliasName, version: n, reason: f.reason }),
+        // The gate lives in the evals package: loaded only here, and the project's gates: synced first.
+        const { allMigrationSets, forceAliasMove } = await import('@ragops/evals');
+        const { syncProjectGates } = await import('./promote.ts');
+        const move = await withRegistry(
+          command,
+          async (cli) => {
+            await syncProjectGates(cli, undefined);
+            if (!f.force) return setAlias({ ...cli, name, alias: aliasName, version: n, reason: f.reason });
+            const d = await forceAliasMove({ ...cli, name, alias: aliasName, version: n, reason: f.reason ?? '' });
+            return {
+              model: d.model,
+              alias: d.alias,
+              fromVersion: d.holderVersion,
+              toVersion: d.candidateVersion,
+              reason: d.reason,
+            };
+          },
+          { migrationSets: await allMigrationSets() },
         );
         printResult(
           command.optsWithGlobals(),

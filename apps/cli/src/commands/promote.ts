@@ -1,0 +1,142 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadRagopsSpec, resolveProviderSettings } from '@ragops/core';
+import type { GateDecision } from '@ragops/evals';
+import type { Command } from 'commander';
+import { z } from 'zod';
+import { cliContext } from '../cli-context.ts';
+import { printResult } from '../output.ts';
+import { action, type GlobalOptions } from '../program.ts';
+import {
+  addHomeOption,
+  parseFlags,
+  type RegistryCli,
+  resolvePath,
+  resolveSpec,
+  table,
+  withRegistry,
+} from './registry-cli.ts';
+
+// The evals package and the RAG runtime load only when a promote runs (`ragops --help` never pays).
+const evals = () => import('@ragops/evals');
+
+const flags = z.object({
+  home: z.string().min(1).optional(),
+  to: z.string().min(1).max(64),
+  runMissing: z.boolean().optional(),
+  reason: z.string().max(2000).optional(),
+  spec: z.string().min(1).optional(),
+  datasetsDir: z.string().min(1).optional(),
+  concurrency: z.coerce.number().int().min(1).max(64).default(4),
+});
+
+/**
+ * Syncs the project spec's `gates:` into the store (ragops.yaml is the source of truth for gates),
+ * when there is a spec. Used before any alias move the CLI makes, so a gate edited in the spec holds
+ * from the next command on. Returns the spec (undefined without one).
+ */
+export async function syncProjectGates(cli: RegistryCli, specFlag: string | undefined) {
+  const file = resolveSpec(specFlag);
+  if (specFlag === undefined && !existsSync(file)) return undefined;
+  const loaded = await loadRagopsSpec(file);
+  if (loaded.spec.gates) {
+    const { syncGates } = await evals();
+    await syncGates({ ...cli, gates: loaded.spec.gates, source: loaded.path });
+  }
+  return loaded;
+}
+
+const num = (x: number | null | undefined) => (x === null || x === undefined ? '—' : Number(x.toFixed(4)).toString());
+
+/** The decision table: criterion, dataset, value, interval, threshold, verdict, note. */
+export function renderDecision(d: GateDecision): string {
+  const head = `${d.id}: models:/${d.model}/${d.candidateVersion} → @${d.alias} (holder ${d.holderVersion ?? 'none'}): ${d.outcome.toUpperCase()}${d.moved ? ', alias moved' : ', alias not moved'}`;
+  const rows = d.criteria.map((c) => [
+    c.criterion,
+    c.dataset ?? '',
+    num(c.value),
+    c.interval ? `[${num(c.interval.low)}, ${num(c.interval.high)}]` : '',
+    c.threshold,
+    c.verdict,
+    c.note,
+  ]);
+  const body = rows.length
+    ? `\n${table(['CRITERION', 'DATASET', 'VALUE', 'INTERVAL', 'THRESHOLD', 'VERDICT', 'NOTE'], rows)}`
+    : '';
+  return `${head}${body}${d.note ? `\n${d.note}` : ''}`;
+}
+
+/** `ragops promote <model URI> --to <alias> [--run-missing]`: the promotion gate. */
+export function registerPromoteCommands(command: Command): void {
+  addHomeOption(command)
+    .argument('<model-uri>', 'the candidate: models:/catalog.schema.model/<version>')
+    .requiredOption('--to <alias>', 'the alias to move (champion, challenger, …)')
+    .option('--run-missing', 'evaluate the candidate and the current holder on required datasets without evidence')
+    .option('--reason <text>', 'why (recorded with the decision and the alias move)')
+    .option('--spec <file>', 'the spec whose gates: and providers: apply (default: the project ragops.yaml)')
+    .option('--datasets-dir <dir>', 'dataset folder (default: evals/ beside ragops.yaml)')
+    .option('--concurrency <n>', 'rows in flight when evaluating', '4')
+    .action(
+      action(async (modelUri: string, raw: unknown, cmd: Command) => {
+        const f = parseFlags(flags, raw);
+        const globals = cmd.optsWithGlobals<GlobalOptions>();
+        const {
+          allMigrationSets,
+          promote,
+          loadEvalDataset,
+          evalDatasetPath,
+          createJudges,
+          createEvalRun,
+          runEval,
+          StoreVerdictCache,
+        } = await evals();
+        const { root, env, stderr } = cliContext();
+        const dir = f.datasetsDir ? resolvePath(f.datasetsDir) : join(root.dir ?? root.cwd, 'evals');
+        const decision = await withRegistry(
+          cmd,
+          async (cli) => {
+            const loaded = await syncProjectGates(cli, f.spec);
+            const loadDataset = (name: string) => loadEvalDataset(evalDatasetPath(dir, name));
+            let runMissing: Parameters<typeof promote>[0]['runMissing'];
+            if (f.runMissing) {
+              const { createChainHost } = await import('@ragops/rag');
+              const settings = resolveProviderSettings({
+                spec: loaded?.spec.providers,
+                specPath: resolveSpec(f.spec),
+                env,
+              });
+              const host = createChainHost({
+                store: cli.store,
+                home: cli.home,
+                ...settings,
+                actorName: 'system:evals',
+                env,
+              });
+              runMissing = async ({ versionUri, dataset, judges }) => {
+                // Retrieval metrics without @k take 5 on both sides, so candidate and holder pair up.
+                const js = createJudges({ names: judges.split(','), k: 5, cache: new StoreVerdictCache(cli.store) });
+                const run = await createEvalRun({ ...cli, modelUri: versionUri, dataset, judges: js });
+                if (!globals.json)
+                  stderr.write(`evaluating ${run.versionUri} on ${dataset.name} (${run.rowsTotal} rows): ${run.id}\n`);
+                await runEval({ host, store: cli.store, run, dataset, judges: js, concurrency: f.concurrency });
+              };
+            }
+            return promote({
+              ...cli,
+              modelUri,
+              alias: f.to,
+              loadDataset,
+              ...(runMissing && { runMissing }),
+              ...(f.reason !== undefined && { reason: f.reason }),
+            });
+          },
+          { migrationSets: await allMigrationSets() },
+        );
+        printResult(globals, decision, renderDecision);
+        // Blocked (or lost to a concurrent promote): not an error of usage, but the alias did not move.
+        if (decision.outcome === 'blocked' || (!decision.moved && decision.note?.startsWith('not moved'))) {
+          cliContext().exitCode = 1;
+        }
+      }),
+    );
+}
