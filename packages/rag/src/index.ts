@@ -30,14 +30,6 @@ export type {
 export { type LoadChainOptions, loadChain } from './chain/load-chain.ts';
 /** A registered version this process cannot run as configured (its message is safe to show callers). */
 export { ModelVersionConfigError } from './chain/model-version-config-error.ts';
-/** The one way to run a registered version (server, evals, batch, replay): URI → cached chain → outcome. */
-export {
-  type ChainHost,
-  type ChainHostOptions,
-  createChainHost,
-  type HostAnswerRequest,
-} from './host/chain-host.ts';
-export { type ChainFailure, type ChainFailureCode, type ChainOutcome, chainFailureOf } from './host/chain-outcome.ts';
 /** Chunkers on @langchain/textsplitters: recursive, markdown-aware, token-based; offsets and heading paths. */
 export {
   CHUNK_STRATEGIES,
@@ -75,6 +67,14 @@ export {
   scoreRetrieval,
   topKDistinct,
 } from './eval-metrics/retrieval-metrics.ts';
+/** The one way to run a registered version (server, evals, batch, replay): URI → cached chain → outcome. */
+export {
+  type ChainHost,
+  type ChainHostOptions,
+  createChainHost,
+  type HostAnswerRequest,
+} from './host/chain-host.ts';
+export { type ChainFailure, type ChainFailureCode, type ChainOutcome, chainFailureOf } from './host/chain-outcome.ts';
 /** The VectorIndex interface (LanceDB implementation: `@ragops/rag/lancedb`). */
 export type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from './index/vector-index.ts';
 /** Retry/timeout settings and the record of a failed attempt. */
@@ -89,12 +89,6 @@ export {
   llmProviderConfigSchema,
   llmProvidersSchema,
 } from './llm/create-language-model.ts';
-/** Which LLM providers a configuration names, and the registration check that refuses others. */
-export {
-  assertLlmProvidersConfigured,
-  configuredLlmProviderNames,
-  llmProvidersOf,
-} from './llm/llm-provider-check.ts';
 /** The embedded offline default: quotes retrieved sentences with citations; not a language model. */
 export {
   createExtractive,
@@ -116,6 +110,12 @@ export type {
   StreamPart,
   StreamResult,
 } from './llm/language-model.ts';
+/** Which LLM providers a configuration names, and the registration check that refuses others. */
+export {
+  assertLlmProvidersConfigured,
+  configuredLlmProviderNames,
+  llmProvidersOf,
+} from './llm/llm-provider-check.ts';
 /** The third-party OpenAI API through the official SDK. */
 export { createOpenAI, type OpenAIProviderSettings } from './llm/openai/create-openai.ts';
 /** Self-hosted OpenAI-protocol servers (vLLM, Ollama, llama.cpp, TGI), with a capability probe. */
