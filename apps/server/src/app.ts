@@ -19,6 +19,7 @@ import { validationHook } from './middleware/validation-hook.ts';
 import { API_BASE } from './routes/api-base.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerEvalRunRoutes } from './routes/eval-runs.ts';
+import { registerPromotionRoutes } from './routes/promotions.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
 import { registerServingRoutes, type ServingOptions } from './serving/register-serving-routes.ts';
@@ -91,6 +92,8 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   const runtime = registerServingRoutes(app, ctx, serving);
   // /api/v1/eval-runs: runs execute on serving's chain host (one cache of loaded chains).
   registerEvalRunRoutes(app, ctx, { host: runtime.host, datasetsDir: options.config.evalsDir });
+  // /api/v1/models/{name}/promotions: the promotion gate on stored eval runs.
+  registerPromotionRoutes(app, ctx, { datasetsDir: options.config.evalsDir });
   // /console/* (web pages behind a session cookie) and GET /, which leads there.
   registerConsoleRoutes(app, ctx);
   return app;

@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { deleteAlias, resolveModelUri, setAlias, setAliasBodySchema } from '@ragops/core';
+import { forceAliasMove } from '@ragops/evals';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
 import { modelNameParams } from './models.ts';
@@ -20,6 +21,8 @@ const AliasMove = z
   })
   .openapi('AliasMove');
 const tags = ['aliases'];
+// `force` is this route's: an override goes through the gate's decision log (@ragops/evals).
+const setAliasBody = setAliasBodySchema.extend({ force: z.boolean().optional() });
 
 const get = createRoute({
   method: 'get',
@@ -35,9 +38,10 @@ const put = createRoute({
   method: 'put',
   path: `${API_BASE}/models/{name}/aliases/{alias}`,
   tags,
-  summary: 'Point an alias at a version, creating or moving it (needs MANAGE; audited with who, from, to, why)',
+  summary:
+    'Point an alias at a version, creating or moving it (needs MANAGE; audited with who, from, to, why). A gated alias answers 409 naming its gate; `force: true` with a `reason` records an override',
   security: BEARER,
-  request: { params: aliasParams, body: jsonBody(named(setAliasBodySchema, 'SetAlias')) },
+  request: { params: aliasParams, body: jsonBody(named(setAliasBody, 'SetAlias')) },
   responses: { 200: jsonResponse('the move', AliasMove), ...COMMON_ERRORS },
 });
 
@@ -59,7 +63,19 @@ export function registerAliasRoutes(app: RagopsApp, ctx: AppContext): void {
   });
   app.openapi(put, async (c) => {
     const { name, alias } = c.req.valid('param');
-    return c.json(await setAlias({ ...serviceContext(c, ctx), name, alias, ...c.req.valid('json') }), 200);
+    const { force, ...body } = c.req.valid('json');
+    if (!force) return c.json(await setAlias({ ...serviceContext(c, ctx), name, alias, ...body }), 200);
+    const d = await forceAliasMove({
+      ...serviceContext(c, ctx),
+      name,
+      alias,
+      version: body.version,
+      reason: body.reason ?? '',
+    });
+    return c.json(
+      { model: d.model, alias: d.alias, fromVersion: d.holderVersion, toVersion: d.candidateVersion, reason: d.reason },
+      200,
+    );
   });
   app.openapi(remove, async (c) => {
     const { name, alias } = c.req.valid('param');
