@@ -4,6 +4,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type InferenceRow, insertInferenceRows } from '@ragops/core';
 import type { IndexBuild } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -15,6 +16,42 @@ import {
   type TestServer,
   testBackends,
 } from './server-fixture.ts';
+
+function auditInferenceRow(): InferenceRow {
+  const none = { indexName: null, indexVersion: null, promptSha256: null, llmProvider: null, llmModel: null };
+  return {
+    ...none,
+    requestId: 'audit-served-1',
+    ts: new Date().toISOString(),
+    endpoint: 'docs',
+    servedEntity: 'champion',
+    trafficArm: 'live',
+    assignment: 'single',
+    modelUri: 'models:/dev.support.docs_qa/1',
+    modelName: 'dev.support.docs_qa',
+    modelVersion: 1,
+    llmFallbackFrom: null,
+    status: 'ok',
+    httpStatus: 200,
+    errorCode: null,
+    errorMessage: null,
+    latencyTotalMs: 1,
+    latencyRetrievalMs: null,
+    latencyGenerationMs: null,
+    ttftMs: null,
+    tokensIn: null,
+    tokensOut: null,
+    tokensSource: null,
+    costUsd: null,
+    finishReason: 'stop',
+    stream: false,
+    caller: 'admin',
+    stickyKey: null,
+    requestMessages: null,
+    answer: 'an answer',
+    retrieved: null,
+  };
+}
 
 type Step = { route: string; path: string | (() => string); body?: unknown | (() => unknown); actions: string[] };
 
@@ -31,6 +68,9 @@ describe.each(testBackends())('audit completeness (%s)', (backend: Backend) => {
     await writeFile(join(evalsDir, 'qa.jsonl'), `${JSON.stringify({ id: 'q1', question: 'How fast are refunds?' })}\n`);
     s = await createTestServer(backend, { RAGOPS_EVALS_DIR: evalsDir });
     build = await buildSampleIndex(s);
+    // A served request of dev.support.docs_qa/1 for the reviewer-feedback step (rows are written by
+    // serving's writer; here core's insert, as the model's version is created by an earlier step).
+    await s.store.transaction((tx) => insertInferenceRows(tx, [auditInferenceRow()]));
   });
   afterAll(async () => {
     await s?.close();
@@ -67,10 +107,23 @@ describe.each(testBackends())('audit completeness (%s)', (backend: Backend) => {
       actions: ['version.update'],
     },
     {
+      route: 'POST /api/v1/feedback',
+      path: '/api/v1/feedback',
+      body: { target: { kind: 'inference', requestId: 'audit-served-1' }, rating: { scale: 'thumbs', value: 1 } },
+      actions: ['feedback.submit'],
+    },
+    {
       route: 'PUT /api/v1/models/:name/aliases/:alias',
       path: `${M}/aliases/champion`,
       body: { version: 1, reason: 'first' },
       actions: ['alias.set'],
+    },
+    {
+      // No gate on challenger: the decision is `ungated` and the alias moves as a plain set would.
+      route: 'POST /api/v1/models/:name/promotions',
+      path: `${M}/promotions`,
+      body: { version: 1, alias: 'challenger', reason: 'ungated' },
+      actions: ['promotion.decide', 'alias.set'],
     },
     {
       route: 'POST /api/v1/endpoints',
@@ -153,6 +206,7 @@ describe.each(testBackends())('audit completeness (%s)', (backend: Backend) => {
     const moves = rows.filter((r) => r.action.startsWith('alias.'));
     expect(moves).toMatchObject([
       { action: 'alias.set', after: { version: 1 }, details: { reason: 'first' } },
+      { action: 'alias.set', objectName: 'models:/dev.support.docs_qa@challenger', details: { reason: 'ungated' } },
       { action: 'alias.delete', before: { version: 1 }, details: { reason: 'retired' } },
     ]);
   });
