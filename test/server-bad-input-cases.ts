@@ -333,6 +333,29 @@ export const CASES: Record<string, BadCase[]> = {
     { what: 'id not an eval run id', path: '/api/v1/eval-runs/nope/rows', message: /er_0123456789ab/ },
     { what: 'pageSize 0', path: '/api/v1/eval-runs/er_0123456789ab/rows?pageSize=0', message: /pageSize/ },
   ],
+  // Feedback (apps/server/src/routes/feedback.ts); POST /v1/feedback is covered by test/feedback-api.test.ts.
+  'POST /api/v1/feedback': [
+    malformed('/api/v1/feedback'),
+    notJson('/api/v1/feedback'),
+    {
+      what: 'target missing',
+      path: '/api/v1/feedback',
+      body: { rating: { scale: 'thumbs', value: 1 } },
+      message: /body\.target/,
+    },
+    {
+      what: 'label not a level',
+      path: '/api/v1/feedback',
+      body: { target: { kind: 'inference', requestId: 'r1' }, labels: { correctness: 0.3 } },
+      message: /correctness/,
+    },
+  ],
+  'GET /api/v1/feedback': [
+    { what: 'unknown source', path: '/api/v1/feedback?source=robots', message: /query\.source/ },
+  ],
+  'GET /api/v1/feedback/stats': [
+    { what: 'source missing', path: '/api/v1/feedback/stats?model=dev.support.docs_qa', message: /query\.source/ },
+  ],
   'GET /api/v1/endpoints': [
     { what: 'pageSize not a number', path: '/api/v1/endpoints?pageSize=x', message: /pageSize/ },
   ],

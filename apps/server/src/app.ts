@@ -20,6 +20,7 @@ import { API_BASE } from './routes/api-base.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerEvalRunRoutes } from './routes/eval-runs.ts';
 import { registerPromotionRoutes } from './routes/promotions.ts';
+import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
 import { registerServingRoutes, type ServingOptions } from './serving/register-serving-routes.ts';
@@ -88,6 +89,8 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   registerOpsRoutes(app, ctx);
   registerDocsRoutes(app);
   registerRegistryRoutes(app, ctx);
+  // /v1/feedback and /api/v1/feedback: before serving, whose /v1/* middleware would claim /v1/feedback.
+  registerFeedbackRoutes(app, ctx);
   // /v1/*, /serving-endpoints/* and the endpoint/inference API: owned by apps/server/src/serving/.
   const runtime = registerServingRoutes(app, ctx, serving);
   // /api/v1/eval-runs: runs execute on serving's chain host (one cache of loaded chains).

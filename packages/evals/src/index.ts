@@ -48,6 +48,7 @@ export {
   feedbackInputSchema,
   feedbackTargetSchema,
   type Rating,
+  ratingSchema,
   requestIdSchema,
   targetKey,
 } from './feedback/feedback-schemas.ts';
