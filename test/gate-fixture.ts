@@ -38,7 +38,13 @@ export type GateFixture = {
   admin: Principal;
   ctx: { store: MetadataStore; actor: Principal; requestId: string };
   host: ChainHost;
-  registerVersion(k: number, description?: string): Promise<number>;
+  /** A version with retriever k; `llm: 'terse'` answers with one extracted sentence (a damaged answer step). */
+  registerVersion(
+    k: number,
+    description?: string,
+    llm?: 'extractive' | 'terse',
+    mode?: 'vector' | 'fts' | 'hybrid',
+  ): Promise<number>;
   /** Syncs `gates: { dev.qs.docs_qa: { <alias>: policy } }` into the store. */
   gate(alias: string, policy: Partial<GatePolicy>): Promise<void>;
   /** loadDataset and runMissing as the CLI wires them (runEval through the chain host). */
@@ -65,7 +71,12 @@ export async function startGateFixture(backend: 'sqlite' | 'postgres' = 'sqlite'
   const ctx = { store, actor: admin, requestId: 'gate-fixture' };
   await initWorkspace(ctx);
   await createSchema({ ...ctx, catalog: 'dev', schema: { name: 'qs' } });
-  const host = createChainHost({ store, home, providers: {}, actorName: 'system:evals' });
+  const host = createChainHost({
+    store,
+    home,
+    providers: { terse: { type: 'extractive', maxSentences: 1 } },
+    actorName: 'system:evals',
+  });
   let started = 0;
   // The spec's gates: for the model (a sync makes the store equal to it, so earlier aliases stay in).
   const gates: Record<string, GatePolicy> = {};
@@ -74,7 +85,7 @@ export async function startGateFixture(backend: 'sqlite' | 'postgres' = 'sqlite'
     admin,
     ctx,
     host,
-    async registerVersion(k, description) {
+    async registerVersion(k, description, llm = 'extractive', mode = 'hybrid') {
       const v = await createModelVersion({
         ...ctx,
         name: GATE_MODEL,
@@ -85,7 +96,7 @@ export async function startGateFixture(backend: 'sqlite' | 'postgres' = 'sqlite'
             name: 'docs_qa',
             chunker: { strategy: build.chunker.strategy },
             embedder: build.embedder,
-            retriever: { k, mode: 'hybrid', filters: {} },
+            retriever: { k, mode, filters: {} },
             prompt: {
               name: 'rag_answer',
               path: 'prompts/rag-answer.md',
@@ -93,7 +104,7 @@ export async function startGateFixture(backend: 'sqlite' | 'postgres' = 'sqlite'
               template: 'Answer from the context.\n\n{{context}}\n\nQuestion: {{question}}',
               variables: ['context', 'question'],
             },
-            llm: { provider: 'extractive', model: 'extractive-v1', params: {} },
+            llm: { provider: llm, model: 'extractive-v1', params: {} },
           },
           index: { name: 'dev.qs.docs', version: build.version },
           signature: { inputs: { question: 'string' }, outputs: { answer: 'string' } },
