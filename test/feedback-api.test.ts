@@ -94,7 +94,10 @@ describe('feedback API', () => {
       rating: { scale: 'thumbs', value: 0 },
     });
     expect(await stolen.json()).toMatchObject({
-      error: { code: 'not_found', message: (await unknown.json()).error.message.replace('nope', id.slice(9)) },
+      error: {
+        code: 'not_found',
+        message: ((await unknown.json()) as { error: { message: string } }).error.message.replace('nope', id.slice(9)),
+      },
     });
   });
 
@@ -129,7 +132,7 @@ describe('feedback API', () => {
       labels: { correctness: 0.7 },
     });
     expect(bad.status).toBe(400);
-    expect((await bad.json()).error.message).toMatch(/correctness/);
+    expect(((await bad.json()) as { error: { message: string } }).error.message).toMatch(/correctness/);
     const list = (await (
       await call(reviewer, 'GET', `/api/v1/feedback?model=${EVAL_MODEL}&source=reviewer`)
     ).json()) as {

@@ -57,6 +57,10 @@ export const COMMAND_GROUPS: Record<string, CommandGroup> = {
     description: 'move an alias through its promotion gate: evidence, decision table, audited move',
     load: async () => (await import('./commands/promote.ts')).registerPromoteCommands,
   },
+  feedback: {
+    description: 'human feedback: list, stats per version and arm (with intervals), export as eval rows',
+    load: async () => (await import('./commands/feedback.ts')).registerFeedbackCommands,
+  },
   inference: {
     description: 'the inference table: one row per served request (admin)',
     load: async () => (await import('./commands/inference.ts')).registerInferenceCommands,

@@ -7,6 +7,7 @@ import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { createProgress } from '../progress.ts';
+import { renderCalibration } from './calibration-render.ts';
 import { registerEvalPromptfooCommand } from './eval-promptfoo.ts';
 import { renderComparison, renderDataset, renderDatasets, renderRun, renderRunList } from './eval-render.ts';
 import { addHomeOption, parseFlags, type RegistryCli, resolvePath, resolveSpec, withRegistry } from './registry-cli.ts';
@@ -37,6 +38,11 @@ const resumeFlags = common.extend({
 const listFlags = common.extend({ model: z.string().min(1).optional(), pageSize: int(1, 1000).optional() });
 const showFlags = common.extend({ rows: z.boolean().optional() });
 const compareFlags = common.extend({ top: int(1, 100).default(5) });
+const calibrationFlags = common.extend({
+  judge: z.string().min(1).max(100).optional(),
+  criterion: z.string().min(1).max(100).optional(),
+  minItems: int(2, 100_000).default(30),
+});
 
 /** `--datasets-dir`, else `evals/` in the project root (beside ragops.yaml), else ./evals. */
 function datasetsDir(flag: string | undefined): string {
@@ -243,6 +249,29 @@ export function registerEvalCommands(group: Command): void {
         const { compareEvalRuns } = await evals();
         const cmp = await withEvals(command, (cli) => compareEvalRuns({ ...cli, a, b, top: f.top }));
         printResult(command.optsWithGlobals<GlobalOptions>(), cmp, renderComparison);
+      }),
+    );
+
+  cmd(
+    group,
+    'calibration',
+    "judges' agreement with reviewers' labels (κ / weighted κ, 95% interval, n); stored for the gate",
+  )
+    .option('--judge <name>', 'only this judge')
+    .option('--criterion <name>', 'only this criterion')
+    .option('--min-items <n>', 'fewer labelled items: uncalibrated', '30')
+    .action(
+      action(async (raw: unknown, command: Command) => {
+        const f = parseFlags(calibrationFlags, raw);
+        const { judgeCalibration } = await evals();
+        const rows = await withEvals(command, (cli) =>
+          judgeCalibration(cli, {
+            ...(f.judge && { judge: f.judge }),
+            ...(f.criterion && { criterion: f.criterion }),
+            minItems: f.minItems,
+          }),
+        );
+        printResult(command.optsWithGlobals<GlobalOptions>(), { calibrations: rows }, renderCalibration);
       }),
     );
 
