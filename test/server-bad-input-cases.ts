@@ -356,6 +356,27 @@ export const CASES: Record<string, BadCase[]> = {
   'GET /api/v1/feedback/stats': [
     { what: 'source missing', path: '/api/v1/feedback/stats?model=dev.support.docs_qa', message: /query\.source/ },
   ],
+  'GET /api/v1/models/:name/promotions': [
+    { what: 'one-part model name', path: '/api/v1/models/docs_qa/promotions', message: /name/ },
+    { what: 'pageSize not a number', path: `${M}/promotions?pageSize=x`, message: /pageSize/ },
+  ],
+  'POST /api/v1/models/:name/promotions': [
+    malformed(`${M}/promotions`),
+    notJson(`${M}/promotions`),
+    { what: 'version missing', path: `${M}/promotions`, body: { alias: 'champion' }, message: /body\.version/ },
+    {
+      what: 'version not positive',
+      path: `${M}/promotions`,
+      body: { version: 0, alias: 'champion' },
+      message: /body\.version/,
+    },
+    {
+      what: 'unknown field',
+      path: `${M}/promotions`,
+      body: { version: 1, alias: 'champion', colour: 1 },
+      message: /colour/,
+    },
+  ],
   'GET /api/v1/endpoints': [
     { what: 'pageSize not a number', path: '/api/v1/endpoints?pageSize=x', message: /pageSize/ },
   ],

@@ -123,9 +123,10 @@ describe('createChunker', () => {
         return `# title\n${chars.join('')}`;
       };
       // Against prose of the same length: measured 1-6× (the splitter's last resort works per
-      // character); tokenizing the long word whole (quadratic) measured 70-100×.
-      const { ms, chunks } = await fastest(word, 2);
-      expect(ms / baseline).toBeLessThan(25);
+      // character), 25× once on a loaded machine; tokenizing the long word whole (quadratic) measured
+      // 70-100×. The bound sits between the two.
+      const { ms, chunks } = await fastest(word, 3);
+      expect(ms / baseline).toBeLessThan(45);
       for (const c of chunks) expect(countTokens(c.text)).toBeLessThanOrEqual(100);
       expect(chunks.map((c) => c.text).join('')).toContain(word(1).slice(5000, 5010));
     }
