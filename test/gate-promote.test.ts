@@ -4,7 +4,7 @@
 // block, a gated alias refuses a plain move, --force is an audited override, concurrent promotes
 // leave one winner and no lost move.
 import { deleteAlias, getLineage, listAudit, resolveModelUri, setAlias } from '@ragops/core';
-import { forceAliasMove, listGateDecisions, promote } from '@ragops/evals';
+import { forceAliasMove, listGateDecisions, promote, storedGateEvidence } from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GATE_MODEL, type GateFixture, startGateFixture } from './gate-fixture.ts';
 
@@ -117,6 +117,18 @@ for (const [backend, enabled] of backends) {
         humanEvidence: async () => ({ available: true, count: 8, approval: { mean: 0.875, low: 0.6, high: 1, n: 8 } }),
       });
       expect(wired.outcome).toBe('passed');
+      // Wired to the feedback module's tables (as the CLI and REST are): no reviewer label yet → blocked on the count.
+      const stored = await promote({
+        ...f.ctx,
+        ...f.options(),
+        ...storedGateEvidence(f.ctx),
+        modelUri: `models:/${GATE_MODEL}/${good}`,
+        alias: 'reviewed',
+      });
+      expect(stored.outcome).toBe('blocked');
+      const labels = stored.criteria.find((c) => c.criterion === 'reviewer labels');
+      expect(labels?.verdict).not.toBe('unavailable');
+      expect(labels?.verdict).not.toBe('pass');
     }, 240_000);
 
     it('refuses a plain move or delete of a gated alias, naming the gate; --force records an override', async () => {

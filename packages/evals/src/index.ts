@@ -102,6 +102,8 @@ export {
   regressionVerdict,
   sampleSd,
 } from './gate/regression-rule.ts';
+/** The gate's human evidence and judge calibration, read from the feedback module's tables. */
+export { storedGateEvidence } from './gate/stored-gate-evidence.ts';
 export { syncGates } from './gate/sync-gates.ts';
 /** Judges by name or group (`heuristics`, `retrieval`, `offline`); unknown names are refused. */
 export {

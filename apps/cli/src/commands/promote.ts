@@ -89,6 +89,7 @@ export function registerPromoteCommands(command: Command): void {
           createEvalRun,
           runEval,
           StoreVerdictCache,
+          storedGateEvidence,
         } = await evals();
         const { root, env, stderr } = cliContext();
         const dir = f.datasetsDir ? resolvePath(f.datasetsDir) : join(root.dir ?? root.cwd, 'evals');
@@ -123,6 +124,8 @@ export function registerPromoteCommands(command: Command): void {
             }
             return promote({
               ...cli,
+              // Reviewer labels on the candidate and the stored judge calibrations (feedback module).
+              ...storedGateEvidence(cli),
               modelUri,
               alias: f.to,
               loadDataset,

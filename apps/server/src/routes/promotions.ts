@@ -1,6 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { aliasNameProblem, formatModelUri, parseThreeLevelName } from '@ragops/core';
-import { evalDatasetPath, listGateDecisions, loadEvalDataset, promote } from '@ragops/evals';
+import { evalDatasetPath, listGateDecisions, loadEvalDataset, promote, storedGateEvidence } from '@ragops/evals';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
 import { modelNameParams } from './models.ts';
@@ -76,8 +76,11 @@ export function registerPromotionRoutes(app: RagopsApp, ctx: AppContext, options
   app.openapi(create, async (c) => {
     const { name } = c.req.valid('param');
     const body = c.req.valid('json');
+    const service = serviceContext(c, ctx);
     const decision = await promote({
-      ...serviceContext(c, ctx),
+      ...service,
+      // Reviewer labels on the candidate and the stored judge calibrations (feedback module).
+      ...storedGateEvidence(service),
       modelUri: formatModelUri({ name: parseThreeLevelName(name), ref: { version: body.version } }),
       alias: body.alias,
       ...(body.reason !== undefined && { reason: body.reason }),
