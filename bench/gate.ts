@@ -13,7 +13,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { regressionErrorRates, regressionVerdict, sampleSd } from '@ragops/evals';
+import { regressionErrorRates, regressionVerdict, sampleSd, seededRandom } from '@ragops/evals';
 import { z } from 'zod';
 
 const args = z
@@ -26,17 +26,7 @@ const args = z
 const MARGIN = 0.01;
 const CONFIDENCE = 0.95;
 
-/** mulberry32, as the package's seeded generator. */
-function rng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+const rng = seededRandom;
 const gauss = (r: () => number) => Math.sqrt(-2 * Math.log(1 - r())) * Math.cos(2 * Math.PI * r());
 
 type Scenario = { name: string; sigma: number | 'binary'; drop: number };

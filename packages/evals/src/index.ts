@@ -219,6 +219,8 @@ export {
   type MeanInterval,
   pairedBootstrapDiff,
 } from './stats/bootstrap.ts';
+/** The seeded uniform generator behind every resampling (benches reuse it). */
+export { seededRandom } from './stats/seeded-random.ts';
 /** The evals module's store migrations, and every module's sets for apps opening a store. */
 export { evalsMigrationSet } from './store/evals-migrations.ts';
 export { allMigrationSets } from './store/migration-sets.ts';

@@ -44,7 +44,7 @@ function metricOf(run: EvalRun, metric: string): { value: number | null; interva
 
 /** An LLM judge counts only when calibrated; heuristics and retrieval metrics are algorithms and always count. */
 function uncounted(judge: RunJudge | undefined, lookup: JudgeCalibrationLookup): string | undefined {
-  if (!judge || judge.kind !== 'llm') return undefined;
+  if (judge?.kind !== 'llm') return undefined;
   const c = lookup(judge);
   if (!c)
     return `judge ${judge.name} (${judge.model ?? 'no model'}, prompt ${judge.version.slice(0, 12)}) has no calibration against reviewer labels`;

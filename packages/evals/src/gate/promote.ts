@@ -19,7 +19,7 @@ import type { RunJudge } from '../runs/eval-run-schemas.ts';
 import type { EvalContext } from '../runs/eval-run-service.ts';
 import { evaluateGate, type HumanEvidence, type JudgeCalibrationLookup } from './evaluate-gate.ts';
 import type { DecisionOutcome, GateCriterion, GateDecision } from './gate-decision.ts';
-import { insertDecision, selectDecision, updateDecisionMove } from './gate-decision-store.ts';
+import { insertDecision, updateDecisionMove } from './gate-decision-store.ts';
 import { collectEvidence } from './gate-evidence.ts';
 
 /** The lineage relation from a model version to a promotion decision about it. */
