@@ -46,8 +46,13 @@ function runChild(args: string[], child = CHILD): Promise<{ versions: number[] }
  * The one contract every MetadataStore backend passes (STYLE §7). `freshUrl` returns the URL of a
  * new, empty database each time it is called; the suite and its child processes open it.
  */
-export function describeMetadataStoreContract(name: string, freshUrl: () => Promise<string>): void {
-  describe(`MetadataStore contract: ${name}`, () => {
+export function describeMetadataStoreContract(
+  name: string,
+  freshUrl: () => Promise<string>,
+  options: { skip?: boolean } = {},
+): void {
+  // Skipped, the real contract tests are listed as skipped (no placeholder test standing in for them).
+  (options.skip ? describe.skip : describe)(`MetadataStore contract: ${name}`, () => {
     const fx = {} as ContractFixture;
     let counter = 0;
 
