@@ -1,11 +1,8 @@
 // /api/v1/eval-runs in-process (app.request), over a real store with the evals tables and a real index.
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { createLifecycle, type Lifecycle } from '../apps/server/src/lifecycle.ts';
-import { createServerLogger } from '../apps/server/src/logger.ts';
+import type { Lifecycle } from '../apps/server/src/lifecycle.ts';
+import { createEvalApp } from './eval-app.ts';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
 
 describe('eval runs API', () => {
@@ -20,25 +17,7 @@ describe('eval runs API', () => {
     f = await startEvalFixture();
     await f.registerVersion();
     await f.writeDataset('qa', 5);
-    const config = {
-      ...loadConfig({ RAGOPS_HOME: f.home, RAGOPS_METADATA_URL: f.metadataUrl, RAGOPS_LOG_LEVEL: 'warn' }),
-      evalsDir: f.datasetsDir,
-    };
-    lifecycle = createLifecycle();
-    const serving = {
-      providers: {},
-      prices: {},
-      aliasStalenessMs: 50,
-      inference: { queueMax: 1000, batchSize: 100, flushMs: 10, content: 'full' as const, contentSampleRate: 1 },
-    };
-    const sink = new Writable({ write: (_c, _e, done) => done() });
-    app = createApp({
-      store: f.store,
-      config,
-      logger: createServerLogger(config, sink),
-      lifecycle,
-      serving: { config: serving },
-    });
+    ({ app, lifecycle } = createEvalApp(f));
     admin = (await f.principal('api_admin_like', ['EXECUTE', 'READ'])).token;
     reader = (await f.principal('api_reader', ['READ'])).token;
     nobody = (await f.principal('api_nobody', [])).token;

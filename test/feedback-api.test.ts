@@ -2,14 +2,11 @@
 // chat completion is rated by the id it returned; another user's id is a 404; reviewers label and
 // read stats; the routes are in /openapi.json; /v1/feedback errors take the ragops shape and write
 // no inference row.
-import { Writable } from 'node:stream';
 import { createEndpoint, queryInferenceRows } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { createLifecycle, type Lifecycle } from '../apps/server/src/lifecycle.ts';
-import { createServerLogger } from '../apps/server/src/logger.ts';
+import type { Lifecycle } from '../apps/server/src/lifecycle.ts';
+import { createEvalApp } from './eval-app.ts';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
 
 describe('feedback API', () => {
@@ -28,22 +25,7 @@ describe('feedback API', () => {
       name: 'docs',
       config: { served: [{ model: `models:/${EVAL_MODEL}/1`, traffic: 100 }] },
     });
-    const config = loadConfig({ RAGOPS_HOME: f.home, RAGOPS_METADATA_URL: f.metadataUrl, RAGOPS_LOG_LEVEL: 'warn' });
-    lifecycle = createLifecycle();
-    const serving = {
-      providers: {},
-      prices: {},
-      aliasStalenessMs: 50,
-      inference: { queueMax: 1000, batchSize: 100, flushMs: 10, content: 'full' as const, contentSampleRate: 1 },
-    };
-    const sink = new Writable({ write: (_c, _e, done) => done() });
-    app = createApp({
-      store: f.store,
-      config,
-      logger: createServerLogger(config, sink),
-      lifecycle,
-      serving: { config: serving },
-    });
+    ({ app, lifecycle } = createEvalApp(f));
     alice = (await f.principal('alice', ['EXECUTE'])).token;
     bob = (await f.principal('bob', ['EXECUTE'])).token;
     reviewer = (await f.principal('rev', ['READ'])).token;

@@ -1,15 +1,12 @@
 // The gate over REST in-process (app.request): PUT …/aliases/… refuses a gated alias (409 naming the
 // gate), force + reason is an override (MANAGE), POST …/promotions decides on stored runs, GET lists.
-import { Writable } from 'node:stream';
 import { gatePolicySchema, setAlias } from '@ragops/core';
 import { createEvalRun, createJudges, loadEvalDataset, runEval, syncGates } from '@ragops/evals';
 import { createChainHost } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
-import { loadConfig } from '../apps/server/src/config.ts';
-import { createLifecycle, type Lifecycle } from '../apps/server/src/lifecycle.ts';
-import { createServerLogger } from '../apps/server/src/logger.ts';
+import type { Lifecycle } from '../apps/server/src/lifecycle.ts';
+import { createEvalApp } from './eval-app.ts';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
 
 describe('promotions API', () => {
@@ -33,25 +30,7 @@ describe('promotions API', () => {
     await setAlias({ ...f.adminCtx, name: EVAL_MODEL, alias: 'champion', version: 1 });
     const policy = gatePolicySchema.parse({ datasets: ['qa'], noRegression: { metrics: ['token_f1'] } });
     await syncGates({ ...f.adminCtx, gates: { [EVAL_MODEL]: { champion: policy } }, source: 'ragops.yaml' });
-    const config = {
-      ...loadConfig({ RAGOPS_HOME: f.home, RAGOPS_METADATA_URL: f.metadataUrl, RAGOPS_LOG_LEVEL: 'warn' }),
-      evalsDir: f.datasetsDir,
-    };
-    lifecycle = createLifecycle();
-    const serving = {
-      providers: {},
-      prices: {},
-      aliasStalenessMs: 50,
-      inference: { queueMax: 1000, batchSize: 100, flushMs: 10, content: 'full' as const, contentSampleRate: 1 },
-    };
-    const sink = new Writable({ write: (_c, _e, done) => done() });
-    app = createApp({
-      store: f.store,
-      config,
-      logger: createServerLogger(config, sink),
-      lifecycle,
-      serving: { config: serving },
-    });
+    ({ app, lifecycle } = createEvalApp(f));
     manager = (await f.principal('gate_manager', ['READ', 'MANAGE'])).token;
     reader = (await f.principal('gate_reader', ['READ'])).token;
   }, 120_000);
