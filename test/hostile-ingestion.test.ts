@@ -146,7 +146,9 @@ describe('hostile ingestion', () => {
       `big.jsonl:2: skipped, ${96 * 1024 * 1024 + 23} bytes is over the 1048576-byte limit`,
       'large.md: skipped, 3145728 bytes is over the 1048576-byte limit',
     ]);
-    // Reading the 96 MB file whole costs ≥ 96 MB (bytes) plus its string; streaming, a few chunks.
-    expect(peak).toBeLessThan(48 * 1024 * 1024);
+    // Reading the 96 MB file whole costs ≥ 96 MB (bytes) plus a 96 MB string: ≥ 192 MB. Streaming holds
+    // a few chunks, but RSS is the whole worker's (GC timing, other allocations): measured 20–49 MB
+    // growth, so the bound sits well between the two.
+    expect(peak).toBeLessThan(96 * 1024 * 1024);
   }, 120_000);
 });
