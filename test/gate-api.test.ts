@@ -15,6 +15,7 @@ describe('promotions API', () => {
   let lifecycle: Lifecycle;
   let manager: string;
   let reader: string;
+  let nobody: string;
 
   beforeAll(async () => {
     f = await startEvalFixture();
@@ -33,6 +34,7 @@ describe('promotions API', () => {
     ({ app, lifecycle } = createEvalApp(f));
     manager = (await f.principal('gate_manager', ['READ', 'MANAGE'])).token;
     reader = (await f.principal('gate_reader', ['READ'])).token;
+    nobody = (await f.principal('gate_nobody', [])).token;
   }, 120_000);
   afterAll(async () => {
     await lifecycle?.shutdown();
@@ -71,5 +73,8 @@ describe('promotions API', () => {
     expect(log.status).toBe(200);
     const items = ((await log.json()) as { items: { outcome: string }[] }).items;
     expect(items.map((i) => i.outcome)).toEqual(['passed', 'override']);
+    // A principal that may not read the model learns nothing of it: neither its decisions nor that it exists.
+    expect((await call(nobody, 'GET', '/promotions')).status).toBe(404);
+    expect((await call(nobody, 'POST', '/promotions', { version: 1, alias: 'champion' })).status).toBe(404);
   });
 });
