@@ -2,13 +2,13 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-// Dependencies point one way: apps → evals/monitoring → rag → core (DESIGN.md, STYLE.md §1).
+// Dependencies point one way: apps → monitoring → evals → rag → core (DESIGN.md, STYLE.md §1).
 // A dozen lines of import scanning instead of dependency-cruiser: we only need this one rule.
 const ALLOWED: Record<string, readonly string[]> = {
   'packages/core': [],
   'packages/rag': ['@ragops/core'],
   'packages/evals': ['@ragops/core', '@ragops/rag'],
-  'packages/monitoring': ['@ragops/core', '@ragops/rag'],
+  'packages/monitoring': ['@ragops/core', '@ragops/rag', '@ragops/evals'],
   'apps/server': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
   'apps/cli': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
 };
