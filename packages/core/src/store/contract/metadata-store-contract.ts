@@ -89,6 +89,24 @@ export function describeMetadataStoreContract(
       }
     });
 
+    it('opens a migrated database without writing: it opens while another connection holds the write lock', async () => {
+      const { openMetadataStore } = await import('../open-metadata-store.ts');
+      const { PG_MIGRATION_LOCK } = await import('../migrate.ts');
+      // SQLite: this transaction holds BEGIN IMMEDIATE's write lock; PostgreSQL: also the migrators'
+      // advisory lock. An open that took the write path would wait on it (15 s busy timeout, or forever).
+      await fx.store.transaction(async (tx) => {
+        if (tx.dialect === 'postgres') await tx.get('SELECT pg_advisory_xact_lock(?) AS locked', [PG_MIGRATION_LOCK]);
+        const opening = openMetadataStore(fx.url);
+        const outcome = await Promise.race([
+          opening.then((s) => ({ store: s })),
+          new Promise<{ store?: undefined }>((resolve) => setTimeout(() => resolve({}), 10_000)),
+        ]);
+        // Closed whatever happens, so a failed assertion leaves no open pool behind.
+        void opening.then((s) => s.close()).catch(() => {});
+        expect(outcome.store, 'a second open waited for the write lock').toBeDefined();
+      });
+    }, 30_000);
+
     it('lets several processes open one fresh database at once, applying each migration exactly once', async () => {
       const url = await freshUrl();
       const opened = await Promise.all([1, 2, 3].map(() => runChild([url], OPEN_CHILD)));
