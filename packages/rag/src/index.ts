@@ -75,6 +75,8 @@ export {
   type HostAnswerRequest,
 } from './host/chain-host.ts';
 export { type ChainFailure, type ChainFailureCode, type ChainOutcome, chainFailureOf } from './host/chain-outcome.ts';
+/** Chunks by id from a pinned index version (review pages, exports); the caller checks READ on the index. */
+export { getChunks, type IndexRef, MAX_CHUNK_IDS } from './index/read-chunks.ts';
 /** The VectorIndex interface (LanceDB implementation: `@ragops/rag/lancedb`). */
 export type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from './index/vector-index.ts';
 /** Retry/timeout settings and the record of a failed attempt. */

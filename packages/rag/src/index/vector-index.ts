@@ -66,6 +66,8 @@ export interface VectorIndex {
   countRows(filter?: SearchFilter): Promise<number>;
   searchVector(vector: Float32Array | readonly number[], options: VectorSearchOptions): Promise<IndexHit[]>;
   searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]>;
+  /** The chunks with these ids in the version checked out (score 0; unknown ids are absent), in no order. */
+  getChunks(chunkIds: readonly string[]): Promise<IndexHit[]>;
   /** Current table version (0 when there is no table). */
   version(): Promise<number>;
   listVersions(): Promise<TableVersion[]>;

@@ -13,7 +13,7 @@ import type {
   VectorSearchOptions,
 } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
-import { arrow, checkChunkSchema, HIT_COLUMNS, hitsFromArrow, rowsToArrow } from './chunk-arrow.ts';
+import { arrow, checkChunkSchema, HIT_COLUMNS, hitAt, hitColumns, hitsFromArrow, rowsToArrow } from './chunk-arrow.ts';
 import { ResidentChunks } from './resident-chunks.ts';
 import { quoteSql, toSqlFilter } from './sql-filter.ts';
 
@@ -177,6 +177,19 @@ class LanceVectorIndex implements VectorIndex {
       if (hit) hits.push(hit);
     }
     return hits;
+  }
+
+  async getChunks(chunkIds: readonly string[]): Promise<IndexHit[]> {
+    if (!this.#table || chunkIds.length === 0) return [];
+    // A scalar filter over one column; callers bound the list (read-chunks.ts), so one IN predicate.
+    const result = await this.#table
+      .query()
+      .where(`chunk_id IN (${chunkIds.map(quoteSql).join(', ')})`)
+      .select([...HIT_COLUMNS])
+      .toArrow();
+    if (result.numRows === 0) return []; // an empty result may come without columns
+    const columns = hitColumns(result);
+    return Array.from({ length: result.numRows }, (_, i) => hitAt(columns, i, 0));
   }
 
   async version(): Promise<number> {
