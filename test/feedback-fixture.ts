@@ -40,6 +40,7 @@ export async function startFeedbackFixture(backend: 'sqlite' | 'postgres', rows 
         requestId,
         ts: new Date().toISOString(),
         endpoint: 'docs',
+        source: 'http',
         servedEntity: 'champion',
         trafficArm: 'live',
         assignment: 'single',

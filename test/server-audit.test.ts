@@ -24,6 +24,7 @@ function auditInferenceRow(): InferenceRow {
     requestId: 'audit-served-1',
     ts: new Date().toISOString(),
     endpoint: 'docs',
+    source: 'http',
     servedEntity: 'champion',
     trafficArm: 'live',
     assignment: 'single',

@@ -232,10 +232,20 @@ export {
 } from './serving/endpoint-service.ts';
 /** The inference table: one typed row per served request. */
 export {
+  INFERENCE_SOURCES,
   type InferenceRow,
+  type InferenceSource,
   inferenceRowSchema,
   type StoredInferenceRow,
 } from './serving/inference-row.ts';
+/** The monitoring refresher's reader: inference rows' typed columns in (ts, seq) pages. */
+export {
+  type InferenceMetricRow,
+  type InferenceScan,
+  inferenceScanSchema,
+  inferenceTimesOf,
+  scanInferenceRows,
+} from './serving/inference-scan.ts';
 /** Batched inserts into and filtered reads of the inference table. */
 export {
   type InferenceQuery,
@@ -252,6 +262,24 @@ export { gatePolicySchema, gatesSpecSchema, metricBoundSchema, RUN_METRICS } fro
 /** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';
 export { getChainSpec, loadRagopsSpec, parseRagopsSpec } from './spec/load-ragops-spec.ts';
+/** ragops.yaml `monitoring:`: metric-table slices, custom metrics (allow-listed columns), refresh schedule. */
+export type {
+  ColumnCondition,
+  CustomMetric,
+  MonitorCategoricalColumn,
+  MonitorColumn,
+  MonitoringSpec,
+  MonitorNumericColumn,
+  RowFilter,
+  SliceSpec,
+} from './spec/monitoring-spec.ts';
+export {
+  BUILTIN_RATIO_TERMS,
+  MONITOR_CATEGORICAL_COLUMNS,
+  MONITOR_COLUMNS,
+  MONITOR_NUMERIC_COLUMNS,
+  monitoringSpecSchema,
+} from './spec/monitoring-spec.ts';
 /** A template's `system:` and `user:` parts (a template without role lines is all user part). */
 export type { PromptSections } from './spec/prompt-sections.ts';
 export { splitPromptSections } from './spec/prompt-sections.ts';

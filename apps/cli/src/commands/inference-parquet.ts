@@ -12,6 +12,7 @@ const COLUMNS: Column[] = [
   { name: 'request_id', type: 'STRING', value: (r) => r.requestId },
   { name: 'ts', type: 'TIMESTAMP', value: (r) => new Date(r.ts) },
   { name: 'endpoint', type: 'STRING', value: (r) => r.endpoint },
+  { name: 'source', type: 'STRING', value: (r) => r.source },
   { name: 'served_entity', type: 'STRING', value: (r) => r.servedEntity },
   { name: 'traffic_arm', type: 'STRING', value: (r) => r.trafficArm },
   { name: 'assignment', type: 'STRING', value: (r) => r.assignment },

@@ -16,6 +16,7 @@ const row = (i: number): InferenceRow => ({
   requestId: `r${i}`,
   ts: new Date().toISOString(),
   endpoint: 'e',
+  source: 'http',
   servedEntity: null,
   trafficArm: 'live',
   assignment: null,

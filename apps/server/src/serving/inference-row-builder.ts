@@ -58,6 +58,7 @@ export function buildInferenceRow(
     requestId: o.requestId,
     ts: o.startedAt.toISOString(),
     endpoint: o.endpoint,
+    source: 'http',
     servedEntity: o.servedEntity ?? null,
     trafficArm: o.trafficArm,
     assignment: o.assignment ?? null,

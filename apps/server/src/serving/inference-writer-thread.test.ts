@@ -18,6 +18,7 @@ const row = (i: number): InferenceRow =>
     requestId: `t${i}`,
     ts: new Date().toISOString(),
     endpoint: 'e',
+    source: 'http',
     trafficArm: 'live',
     status: 'ok',
     httpStatus: 200,

@@ -4,6 +4,13 @@ import { z } from 'zod';
 export const retrievedChunkLogSchema = z.object({ chunkId: z.string(), documentId: z.string(), score: z.number() });
 
 /**
+ * How a request reached the chain host: `http` (the server's serving routes), `in-process` (a
+ * library call such as @ragops/langchain's retriever-backed chat model) or `batch` (batch inference).
+ */
+export const INFERENCE_SOURCES = ['http', 'in-process', 'batch'] as const;
+export type InferenceSource = (typeof INFERENCE_SOURCES)[number];
+
+/**
  * One row of the inference table: one served request (or its shadow copy). Typed columns, so
  * monitoring can filter and aggregate in SQL; only messages and retrieved chunks are JSON text.
  */
@@ -11,7 +18,13 @@ export const inferenceRowSchema = z.object({
   requestId: z.string(),
   /** ISO-8601 UTC time the request arrived. */
   ts: z.string(),
+  /**
+   * The serving endpoint's name; in-process rows have no endpoint and use `in-process:<model name>`
+   * (e.g. `in-process:dev.qs.docs_qa`), so per-endpoint monitoring keeps them apart from served traffic.
+   */
   endpoint: z.string(),
+  /** How the request came in (INFERENCE_SOURCES); rows older than the column read `http`. */
+  source: z.enum(INFERENCE_SOURCES),
   /** The arm's entity name (e.g. `champion`, `v3`); null when the request failed before assignment. */
   servedEntity: z.string().nullable(),
   /** `live` (answered the caller) or `shadow` (logged only). */
@@ -63,6 +76,7 @@ export const INFERENCE_COLUMNS = [
   ['request_id', 'requestId'],
   ['ts', 'ts'],
   ['endpoint', 'endpoint'],
+  ['source', 'source'],
   ['served_entity', 'servedEntity'],
   ['traffic_arm', 'trafficArm'],
   ['assignment', 'assignment'],

@@ -2,9 +2,9 @@ import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.ts';
 import { filterTextSchema } from '../names/filter-text.ts';
 import type { SqlExecutor, SqlRow, SqlValue } from '../store/metadata-store.ts';
-import { INFERENCE_COLUMNS, type InferenceRow, type StoredInferenceRow } from './inference-row.ts';
+import { INFERENCE_COLUMNS, INFERENCE_SOURCES, type InferenceRow, type StoredInferenceRow } from './inference-row.ts';
 
-// 34 columns × 400 rows stays under SQLite's 32 766 bound variables (and PostgreSQL's 65 535).
+// 35 columns × 400 rows stays under SQLite's 32 766 bound variables (and PostgreSQL's 65 535).
 const ROWS_PER_STATEMENT = 400;
 const COLUMN_LIST = INFERENCE_COLUMNS.map(([column]) => column).join(', ');
 const ROW_PLACEHOLDERS = `(${INFERENCE_COLUMNS.map(() => '?').join(', ')})`;
@@ -39,6 +39,7 @@ export const inferenceQuerySchema = z.strictObject({
   since: z.iso.datetime({ offset: true }).optional(),
   until: z.iso.datetime({ offset: true }).optional(),
   status: z.enum(['ok', 'error']).optional(),
+  source: z.enum(INFERENCE_SOURCES).optional(),
   trafficArm: z.enum(['live', 'shadow']).optional(),
   modelVersion: z.number().int().positive().optional(),
   requestId: filterTextSchema(200).optional(),
@@ -59,6 +60,7 @@ function fromSql(row: SqlRow): StoredInferenceRow {
     requestId: String(row.request_id),
     ts: String(row.ts),
     endpoint: String(row.endpoint),
+    source: String(row.source) as StoredInferenceRow['source'],
     servedEntity: str(row.served_entity),
     trafficArm: String(row.traffic_arm) as StoredInferenceRow['trafficArm'],
     assignment: str(row.assignment) as StoredInferenceRow['assignment'],
@@ -110,6 +112,7 @@ export async function queryInferenceRows(db: SqlExecutor, query: InferenceQuery 
   if (q.since !== undefined) add('ts >= ?', new Date(q.since).toISOString());
   if (q.until !== undefined) add('ts < ?', new Date(q.until).toISOString());
   if (q.status !== undefined) add('status = ?', q.status);
+  if (q.source !== undefined) add('source = ?', q.source);
   if (q.trafficArm !== undefined) add('traffic_arm = ?', q.trafficArm);
   if (q.modelVersion !== undefined) add('model_version = ?', q.modelVersion);
   if (q.requestId !== undefined) add('request_id = ?', q.requestId);

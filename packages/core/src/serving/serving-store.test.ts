@@ -37,6 +37,7 @@ const row = (i: number, over: Partial<InferenceRow> = {}): InferenceRow => ({
   requestId: `req-${i}`,
   ts: new Date(Date.UTC(2026, 10, 29, 0, 0, i)).toISOString(),
   endpoint: i % 2 ? 'a' : 'b',
+  source: 'http',
   servedEntity: 'champion',
   trafficArm: 'live',
   assignment: 'random',
@@ -177,5 +178,25 @@ describe.each(backends)('serving store (%s)', (backend) => {
     expect(newest.map((r) => r.requestId)).toEqual(['req-949', 'req-948']);
     const window = await queryInferenceRows(store, { since: rows[10]!.ts, until: rows[20]!.ts, limit: 100 });
     expect(window).toHaveLength(10);
+  });
+
+  it('reads rows written without a source (before serving migration 4) as http, and filters by source', async () => {
+    await store.run(
+      `INSERT INTO inference_rows (request_id, ts, endpoint, traffic_arm, status, http_status, latency_total_ms, stream)
+       VALUES ('old-row', '2026-11-01T00:00:00.000Z', 'legacy', 'live', 'ok', 200, 1.5, 0)`,
+    );
+    await store.transaction((tx) =>
+      insertInferenceRows(tx, [
+        row(5000, { requestId: 'lc-row', endpoint: 'in-process:dev.s.m', source: 'in-process' }),
+      ]),
+    );
+    expect(await queryInferenceRows(store, { requestId: 'old-row' })).toEqual([
+      expect.objectContaining({ endpoint: 'legacy', source: 'http' }),
+    ]);
+    const inProcess = await queryInferenceRows(store, { source: 'in-process', limit: 10_000 });
+    expect(inProcess.map((r) => r.requestId)).toEqual(['lc-row']);
+    const http = await queryInferenceRows(store, { source: 'http', limit: 10_000 });
+    expect(http.map((r) => r.requestId)).toContain('old-row');
+    expect(http.map((r) => r.requestId)).not.toContain('lc-row');
   });
 });

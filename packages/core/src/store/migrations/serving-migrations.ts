@@ -101,5 +101,12 @@ ON CONFLICT DO NOTHING;`,
         postgres: 'ALTER TABLE inference_rows ADD COLUMN llm_fallback_from TEXT;',
       },
     },
+    {
+      version: 4,
+      name: 'inference rows record their source',
+      // How the request came in: `http` (the server), `in-process` (@ragops/langchain) or `batch`.
+      // Every row written before this version came through the server, hence the default.
+      sql: "ALTER TABLE inference_rows ADD COLUMN source TEXT NOT NULL DEFAULT 'http';",
+    },
   ],
 };
