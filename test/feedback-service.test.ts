@@ -195,6 +195,8 @@ describe.each(testBackends())('feedback services (%s)', (backend) => {
       judgeModel: null,
     });
     expect(tf1!.interval).toEqual({ low: 1, high: 1 });
+    // Ordinal criterion: Spearman's ρ of the same pairs next to weighted κ, stored with it.
+    expect(tf1!.spearman).toEqual({ value: 1, interval: { low: 1, high: 1 } });
     const strict = await judgeCalibration(f.adminCtx, { judge: 'rouge_l' });
     expect(strict[0]).toMatchObject({ n: 12, calibrated: false, reason: 'only 12 labelled items (need ≥ 30)' });
     const stored = await readJudgeCalibrations(f.store, { criterion: 'correctness' });
@@ -202,6 +204,7 @@ describe.each(testBackends())('feedback services (%s)', (backend) => {
       ['rouge_l', false],
       ['token_f1', true],
     ]);
+    expect(stored[1]!.spearman).toEqual(tf1!.spearman);
     // Disagreeing reviewers: κ drops below the bar.
     for (const row of rows) {
       const label = row.scores.token_f1!.score! >= 0.75 ? 0 : 1;

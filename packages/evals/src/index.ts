@@ -62,14 +62,15 @@ export {
   type FeedbackStatsQuery,
   feedbackStats,
 } from './feedback/feedback-stats.ts';
-/** The review queue: a seeded stratified sample to label, without judge verdicts. */
+/** One item to review (question, answer, cited passages) by its target; passage texts through a lookup. */
 export {
+  getReviewItem,
   type PassageLookup,
   type ReviewItem,
   type ReviewPassage,
-  type ReviewQueueQuery,
-  reviewQueue,
-} from './feedback/review-queue.ts';
+} from './feedback/review-item.ts';
+/** The review queue: a seeded stratified sample to label, without judge verdicts. */
+export { type ReviewQueueQuery, reviewQueue } from './feedback/review-queue.ts';
 /** Judge verdicts on an item, shown to a reviewer only after labelling it. */
 export { type ReviewVerdict, reviewVerdicts } from './feedback/review-verdicts.ts';
 /** Wilson score interval of a proportion. */

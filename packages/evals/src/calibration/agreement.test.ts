@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, quadraticWeightedKappa } from './agreement.ts';
+import { cohenKappa, quadraticWeightedKappa, spearmanRho } from './agreement.ts';
 
 /** Expands a contingency table (rows: rater A's category, columns: rater B's) into paired ratings. */
 function fromTable(table: number[][]): [number[], number[]] {
@@ -84,5 +84,26 @@ describe('quadraticWeightedKappa', () => {
     const b = [1, 3, 3, 5, 5, 4, 4, 1];
     const scaled = (v: number[]) => v.map((x) => (x - 1) / 4);
     expect(quadraticWeightedKappa(scaled(a), scaled(b))).toBeCloseTo(quadraticWeightedKappa(a, b), 12);
+  });
+});
+
+describe('spearmanRho', () => {
+  it('matches the worked example of Wikipedia’s “Spearman’s rank correlation coefficient” (IQ vs hours of TV): ρ = −29/165', () => {
+    // https://en.wikipedia.org/wiki/Spearman%27s_rank_correlation_coefficient#Example (no ties: Σd² = 194)
+    const iq = [106, 100, 86, 101, 99, 103, 97, 113, 112, 110];
+    const tv = [7, 27, 2, 50, 28, 29, 20, 12, 6, 17];
+    expect(spearmanRho(iq, tv)).toBeCloseTo(-29 / 165, 12);
+    expect(spearmanRho(iq, tv).toFixed(4)).toBe('-0.1758');
+  });
+
+  it('matches scipy.stats.spearmanr’s documented example with ties (0.8207826816681233)', () => {
+    // https://docs.scipy.org/doc/scipy/reference/generated/scipy.stats.spearmanr.html: [1..5] vs [5, 6, 7, 8, 7]
+    expect(spearmanRho([1, 2, 3, 4, 5], [5, 6, 7, 8, 7])).toBeCloseTo(0.8207826816681233, 12);
+  });
+
+  it('is ±1 for monotone relations (any scale), NaN when a rater is constant', () => {
+    expect(spearmanRho([0, 0.25, 0.5, 1], [1, 2, 30, 400])).toBeCloseTo(1, 12);
+    expect(spearmanRho([0, 0.5, 0.5, 1], [1, 0.5, 0.5, 0])).toBeCloseTo(-1, 12);
+    expect(spearmanRho([1, 1, 1], [0, 0.5, 1])).toBeNaN();
   });
 });

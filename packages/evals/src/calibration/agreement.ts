@@ -1,6 +1,7 @@
 // Agreement between two raters (a person and a judge) on the same items. Hand-written: the few npm
-// packages that compute κ are unmaintained one-file modules without weighted κ; the formulas are
-// short and the unit tests check them against published worked examples.
+// packages that compute κ are unmaintained one-file modules without weighted κ, and pulling a
+// statistics library in for a rank correlation of a few hundred pairs is not worth it; the formulas
+// are short and the unit tests check them against published worked examples.
 
 /** Cohen's (1960) κ on nominal categories: (pₒ − pₑ) / (1 − pₑ). Undefined (NaN) when pₑ = 1. */
 export function cohenKappa(a: readonly number[], b: readonly number[]): number {
@@ -35,6 +36,43 @@ export function quadraticWeightedKappa(a: readonly number[], b: readonly number[
   const vb = b.reduce((s, x) => s + (x - mb) ** 2, 0) / n;
   const expected = n * (va + vb + (ma - mb) ** 2);
   return 1 - observed / expected;
+}
+
+/**
+ * Spearman's ρ: Pearson's correlation of the two raters' ranks, tied values getting the mean of the
+ * ranks they span (the usual tie correction, as scipy.stats.spearmanr). Ordinal labels tie a lot (3
+ * or 5 levels), so the d² shortcut 1 − 6Σd²/(n(n²−1)), exact only without ties, is not used.
+ * Undefined (NaN) when either rater gives one constant value.
+ */
+export function spearmanRho(a: readonly number[], b: readonly number[]): number {
+  check(a, b);
+  const ra = ranks(a);
+  const rb = ranks(b);
+  const n = a.length;
+  const mean = (n + 1) / 2; // ranks 1…n average (n + 1) / 2, ties or not
+  let cov = 0;
+  let va = 0;
+  let vb = 0;
+  for (let i = 0; i < n; i++) {
+    cov += (ra[i]! - mean) * (rb[i]! - mean);
+    va += (ra[i]! - mean) ** 2;
+    vb += (rb[i]! - mean) ** 2;
+  }
+  return cov / Math.sqrt(va * vb);
+}
+
+/** 1-based ranks, ties sharing the mean of their ranks. */
+function ranks(v: readonly number[]): number[] {
+  const order = v.map((x, i) => [x, i] as const).sort((p, q) => p[0] - q[0]);
+  const out = new Array<number>(v.length);
+  for (let start = 0; start < order.length; ) {
+    let end = start;
+    while (end + 1 < order.length && order[end + 1]![0] === order[start]![0]) end++;
+    const rank = (start + end) / 2 + 1;
+    for (let k = start; k <= end; k++) out[order[k]![1]] = rank;
+    start = end + 1;
+  }
+  return out;
 }
 
 function check(a: readonly number[], b: readonly number[]): void {

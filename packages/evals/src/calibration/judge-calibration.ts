@@ -7,7 +7,7 @@ import type { EvalRun } from '../runs/eval-run-schemas.ts';
 import { getEvalRun } from '../runs/eval-run-service.ts';
 import { seededRandom } from '../stats/seeded-random.ts';
 import { findRunRow } from '../store/eval-run-store.ts';
-import { cohenKappa, quadraticWeightedKappa } from './agreement.ts';
+import { cohenKappa, quadraticWeightedKappa, spearmanRho } from './agreement.ts';
 import { storeCalibrations } from './calibration-store.ts';
 
 /** Agreement of one judge (prompt hash or algorithm version × judge model) with reviewers on one criterion. */
@@ -24,6 +24,11 @@ export type JudgeCalibration = {
   value: number | null;
   /** 95% percentile bootstrap over items (seeded); null when too few items or undefined. */
   interval: { low: number; high: number } | null;
+  /**
+   * Ordinal criteria: Spearman's ρ of the same pairs, with its bootstrap interval (same resamples),
+   * shown next to weighted κ; it does not decide `calibrated`. Null for categorical criteria.
+   */
+  spearman: { value: number | null; interval: { low: number; high: number } | null } | null;
   calibrated: boolean;
   reason: string;
   computedAt: string;
@@ -51,7 +56,7 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function bootstrapKappa(
+function bootstrapInterval(
   pairs: readonly [number, number][],
   statistic: (a: number[], b: number[]) => number,
   o: { resamples: number; seed: number },
@@ -73,6 +78,21 @@ function bootstrapKappa(
   if (values.length < o.resamples / 2) return null;
   values.sort((x, y) => x - y);
   return { low: quantile(values, 0.025), high: quantile(values, 0.975) };
+}
+
+/** Spearman's ρ with its interval, for ordinal criteria (weighted κ); null for categorical ones. */
+function spearmanOf(
+  statistic: JudgeCalibration['statistic'],
+  pairs: readonly [number, number][],
+  o: { resamples: number; seed: number },
+): JudgeCalibration['spearman'] {
+  if (statistic !== 'weighted_kappa') return null;
+  const rho = spearmanRho(
+    pairs.map((p) => p[0]),
+    pairs.map((p) => p[1]),
+  );
+  const value = Number.isFinite(rho) ? rho : null;
+  return { value, interval: value === null || pairs.length < 2 ? null : bootstrapInterval(pairs, spearmanRho, o) };
 }
 
 /**
@@ -108,7 +128,7 @@ export async function judgeCalibration(
   const groups = new Map<
     string,
     {
-      meta: Omit<JudgeCalibration, 'n' | 'value' | 'interval' | 'calibrated' | 'reason' | 'computedAt'>;
+      meta: Omit<JudgeCalibration, 'n' | 'value' | 'interval' | 'spearman' | 'calibrated' | 'reason' | 'computedAt'>;
       pairs: [number, number][];
     }
   >();
@@ -155,7 +175,7 @@ export async function judgeCalibration(
       pairs.map((p) => p[1]),
     );
     const value = Number.isFinite(k) ? k : null;
-    const interval = value === null || pairs.length < 2 ? null : bootstrapKappa(pairs, statistic, o);
+    const interval = value === null || pairs.length < 2 ? null : bootstrapInterval(pairs, statistic, o);
     const name = meta.statistic === 'kappa' ? 'κ' : 'weighted κ';
     let reason: string;
     if (pairs.length < o.minItems) reason = `only ${pairs.length} labelled items (need ≥ ${o.minItems})`;
@@ -163,7 +183,16 @@ export async function judgeCalibration(
     else if (value < o.minAgreement) reason = `${name} = ${value.toFixed(2)} is below ${o.minAgreement}`;
     else reason = `${name} = ${value.toFixed(2)} ≥ ${o.minAgreement} on ${pairs.length} items`;
     const calibrated = pairs.length >= o.minItems && value !== null && value >= o.minAgreement;
-    return { ...meta, n: pairs.length, value, interval, calibrated, reason, computedAt };
+    return {
+      ...meta,
+      n: pairs.length,
+      value,
+      interval,
+      spearman: spearmanOf(meta.statistic, pairs, o),
+      calibrated,
+      reason,
+      computedAt,
+    };
   });
   results.sort((a, b) => a.judge.localeCompare(b.judge) || a.criterion.localeCompare(b.criterion));
   if (ctx.actor.isAdmin && results.length > 0) {

@@ -6,8 +6,7 @@ import { type Feedback, targetKey } from './feedback-schemas.ts';
 import type { FeedbackContext } from './feedback-service.ts';
 import { selectFeedback } from './feedback-store.ts';
 import { inferenceQuestion, resolveReviewItem } from './feedback-target.ts';
-import type { PassageLookup, ReviewItem } from './review-queue.ts';
-import { withTexts } from './review-queue.ts';
+import { type PassageLookup, type ReviewItem, withTexts } from './review-item.ts';
 
 const exportOptionsSchema = z.strictObject({
   format: z.enum(['eval', 'openai-chat']).default('eval'),

@@ -122,5 +122,12 @@ export const evalsMigrationSet: MigrationSet = {
   migrations: [
     { version: 1, name: 'eval runs, rows and verdict cache', sql },
     { version: 2, name: 'feedback, its revisions and judge calibrations', sql: feedback },
+    {
+      version: 3,
+      name: "Spearman's rho next to weighted kappa in judge calibrations",
+      sql: `ALTER TABLE judge_calibrations ADD COLUMN spearman DOUBLE PRECISION;
+ALTER TABLE judge_calibrations ADD COLUMN spearman_low DOUBLE PRECISION;
+ALTER TABLE judge_calibrations ADD COLUMN spearman_high DOUBLE PRECISION;`,
+    },
   ],
 };
