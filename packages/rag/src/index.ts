@@ -143,6 +143,12 @@ export {
   registerChain,
   registryPinTag,
 } from './registry/register-chain.ts';
+/** Parses a reply's `retry-after-ms` / `Retry-After` (seconds or HTTP date) into milliseconds. */
+export { parseRetryAfterMs } from './retry/retry-after.ts';
+/** The one retry policy (and its defaults) for LLM calls, streams and embeddings. */
+export { RETRY_DEFAULTS, type RetryPolicy, retryDelayMs } from './retry/retry-policy.ts';
+/** The one retry loop for provider calls: Retry-After or jittered backoff, capped, abort-aware. */
+export { type WithRetriesOptions, withRetries } from './retry/with-retries.ts';
 /** Convex combination of min-max normalised scores: the default hybrid fusion (RETRIEVAL_DEFAULTS.hybrid). */
 export { convexFusion, type ScoredList } from './search/convex-fusion.ts';
 /** What a fusion returns: the item, its fused score and its rank in each list. */

@@ -8,6 +8,8 @@ export class ProviderCallError extends RagopsError {
   readonly provider: string;
   readonly statusCode: number | undefined;
   readonly isRetryable: boolean;
+  /** How long the provider asked us to wait before retrying (its Retry-After), when it said. */
+  readonly retryAfterMs: number | undefined;
 
   constructor(input: {
     provider: string;
@@ -15,6 +17,7 @@ export class ProviderCallError extends RagopsError {
     statusCode?: number;
     cause?: unknown;
     isRetryable?: boolean;
+    retryAfterMs?: number;
   }) {
     super('provider_error', `${input.provider}: ${input.message}`, {
       cause: input.cause,
@@ -23,6 +26,7 @@ export class ProviderCallError extends RagopsError {
     this.provider = input.provider;
     this.statusCode = input.statusCode;
     this.isRetryable = input.isRetryable ?? isRetryableStatus(input.statusCode);
+    this.retryAfterMs = input.retryAfterMs;
   }
 
   static override isInstance(error: unknown): error is ProviderCallError {

@@ -1,18 +1,14 @@
 import { ProviderCallError } from '@ragops/core';
+import type { RetryPolicy } from '../retry/retry-policy.ts';
+import { withRetries } from '../retry/with-retries.ts';
 import type { Embedder } from './embedder.ts';
 
-export type EmbedManyOptions = {
+export type EmbedManyOptions = RetryPolicy & {
   embedder: Embedder;
   values: readonly string[];
   abortSignal?: AbortSignal;
-  /** Retries per batch after the first try, for retryable ProviderCallErrors only. Default 4. */
-  maxRetries?: number;
-  /** First backoff; doubles each retry, with full jitter. Default 500 ms. */
-  initialBackoffMs?: number;
   /** Called after each batch with the number of values embedded so far. */
   onProgress?: (done: number, total: number) => void;
-  /** Waits between retries; injectable so tests need not sleep. */
-  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
 };
 
 export type EmbedManyResult = {
@@ -23,8 +19,9 @@ export type EmbedManyResult = {
 
 /**
  * Embeds any number of values: splits them into `embedder.maxBatchSize` batches (providers never
- * batch themselves), retries retryable provider failures with jittered exponential backoff, stops
- * on abort. Throws the last ProviderCallError when retries run out.
+ * batch themselves), retries each batch's retryable provider failures (`withRetries`: Retry-After
+ * or jittered backoff, RETRY_DEFAULTS unless overridden), stops on abort. Throws the last
+ * ProviderCallError when retries run out; a refused connection so fails within ~1 s by default.
  * @example
  * const { embeddings } = await embedMany({ embedder: new HashEmbedder(), values: ['a', 'b'] });
  */
@@ -36,10 +33,10 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
   let tokens: number | undefined;
   for (let start = 0; start < values.length; start += batchSize) {
     const batch = values.slice(start, start + batchSize);
-    const result = await withRetries(
-      () => embedder.doEmbed({ values: batch, abortSignal: options.abortSignal }),
-      options,
-    );
+    const result = await withRetries(() => embedder.doEmbed({ values: batch, abortSignal: options.abortSignal }), {
+      policy: options,
+      abortSignal: options.abortSignal,
+    });
     if (result.embeddings.length !== batch.length) {
       throw new ProviderCallError({
         provider: embedder.provider,
@@ -62,37 +59,4 @@ export async function embedMany(options: EmbedManyOptions): Promise<EmbedManyRes
     options.onProgress?.(embeddings.length, values.length);
   }
   return { embeddings, usage: tokens === undefined ? undefined : { tokens }, warnings };
-}
-
-async function withRetries<T>(call: () => Promise<T>, options: EmbedManyOptions): Promise<T> {
-  const maxRetries = options.maxRetries ?? 4;
-  const initial = options.initialBackoffMs ?? 500;
-  const sleep = options.sleep ?? abortableSleep;
-  for (let attempt = 0; ; attempt++) {
-    options.abortSignal?.throwIfAborted();
-    try {
-      return await call();
-    } catch (error) {
-      if (!(ProviderCallError.isInstance(error) && error.isRetryable) || attempt >= maxRetries) throw error;
-      if (options.abortSignal?.aborted) throw error;
-      // Full jitter (AWS architecture blog): spreads retries of many clients hit by the same 429.
-      await sleep(Math.random() * initial * 2 ** attempt, options.abortSignal);
-    }
-  }
-}
-
-/** setTimeout that rejects with the signal's reason when aborted. */
-export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }

@@ -59,14 +59,14 @@ describe('openai-compatible embedder over HTTP (loopback OpenAI-protocol server)
 
   it('retries 429 and 500 answers, then succeeds', async () => {
     server.faults.push({ kind: 'status', status: 429, times: 2 }, { kind: 'status', status: 500 });
-    const r = await embedMany({ embedder: compatible(), values: ['retry me'], initialBackoffMs: 5 });
+    const r = await embedMany({ embedder: compatible(), values: ['retry me'], initialDelayMs: 5, maxRetries: 3 });
     expect(r.embeddings).toHaveLength(1);
     expect(server.requests).toHaveLength(4);
   });
 
   it('retries a reset connection', async () => {
     server.faults.push({ kind: 'reset' });
-    const r = await embedMany({ embedder: compatible(), values: ['after reset'], initialBackoffMs: 5 });
+    const r = await embedMany({ embedder: compatible(), values: ['after reset'], initialDelayMs: 5 });
     expect(r.embeddings).toHaveLength(1);
   });
 
@@ -75,7 +75,7 @@ describe('openai-compatible embedder over HTTP (loopback OpenAI-protocol server)
       { provider: 'openai-compatible', model: 'm', dimensions: 8, baseURL: server.baseURL, apiKeyEnv: 'EMBED_KEY' },
       { env: { EMBED_KEY: 'wrong' } },
     );
-    await expect(embedMany({ embedder, values: ['x'], initialBackoffMs: 5 })).rejects.toMatchObject({
+    await expect(embedMany({ embedder, values: ['x'], initialDelayMs: 5 })).rejects.toMatchObject({
       code: 'provider_error',
       statusCode: 401,
       isRetryable: false,

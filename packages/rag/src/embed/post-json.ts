@@ -1,4 +1,5 @@
 import { ProviderCallError } from '@ragops/core';
+import { parseRetryAfterMs } from '../retry/retry-after.ts';
 
 /** What an OpenAI-protocol provider needs to make a call. */
 export type OpenAICompatibleConfig = {
@@ -52,6 +53,7 @@ export async function postJson(
       provider: config.provider,
       message: `POST ${url} answered ${response.status}: ${text.slice(0, 500)}`,
       statusCode: response.status,
+      retryAfterMs: parseRetryAfterMs(response.headers),
     });
   }
   try {

@@ -1,16 +1,10 @@
 import { ProviderCallError, RagopsError } from '@ragops/core';
+import type { RetryPolicy } from '../retry/retry-policy.ts';
 
 /** Retry, timeout and fallback settings shared by `generate()` and `stream()`. */
-export type CallPolicy = {
+export type CallPolicy = RetryPolicy & {
   /** Per attempt; for streams, the longest wait for the first part and between parts. Default 60 000. */
   timeoutMs?: number;
-  /** Retries per model on retryable failures (429, 5xx, network, timeout). Default 2. */
-  maxRetries?: number;
-  /** Backoff before retry k: min(maxDelayMs, initialDelayMs·2^k), times a jitter in [0.5, 1). */
-  initialDelayMs?: number;
-  maxDelayMs?: number;
-  /** Jitter source, injectable for tests. Default Math.random. */
-  random?: () => number;
 };
 
 /** A failed attempt, kept for logs and the inference table. */
@@ -21,30 +15,6 @@ export type AttemptFailure = {
   statusCode: number | undefined;
   retryable: boolean;
 };
-
-export function backoffMs(policy: CallPolicy, retry: number): number {
-  const base = Math.min(policy.maxDelayMs ?? 4_000, (policy.initialDelayMs ?? 250) * 2 ** retry);
-  return base * (0.5 + 0.5 * (policy.random ?? Math.random)());
-}
-
-/** Sleeps, but wakes (rejecting with the abort reason) when the caller aborts. */
-export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) {
-      reject(signal.reason);
-      return;
-    }
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 /**
  * One attempt's abort plumbing: the caller's signal plus a restartable timeout. `translate` turns

@@ -1,13 +1,5 @@
-import {
-  Attempt,
-  type AttemptFailure,
-  backoffMs,
-  type CallPolicy,
-  classify,
-  describeFailure,
-  exhausted,
-  sleep,
-} from './call-policy.ts';
+import { withRetries } from '../retry/with-retries.ts';
+import { Attempt, type AttemptFailure, type CallPolicy, classify, describeFailure, exhausted } from './call-policy.ts';
 import type { FinishReason, GenerateRequest, LanguageModel } from './language-model.ts';
 import { costOf, type PriceTable } from './price-table.ts';
 import { resolveUsage, type Usage } from './usage.ts';
@@ -34,7 +26,7 @@ export type GenerateOutput = {
 };
 
 /**
- * Calls a language model with retries (jittered exponential backoff on retryable failures),
+ * Calls a language model with retries (`withRetries`: Retry-After or jittered backoff on retryable failures),
  * a per-attempt timeout, a fallback chain, abort, and server-side token counting + cost.
  * Throws the caller's abort reason when `abortSignal` fires, else the last ProviderCallError.
  * @example
@@ -46,51 +38,61 @@ export async function generate(options: GenerateOptions): Promise<GenerateOutput
   const failures: AttemptFailure[] = [];
   let last: unknown;
   for (const model of models) {
-    for (let retry = 0; ; retry++) {
-      const attempt = new Attempt({
-        caller: options.abortSignal,
-        timeoutMs: policy.timeoutMs,
-        provider: model.provider,
+    try {
+      const output = await withRetries(() => attemptGenerate(model, request, policy, options), {
+        policy,
+        abortSignal: options.abortSignal,
+        onFailure: (error) => {
+          if (classify(error) !== 'throw') failures.push(describeFailure(model.provider, model.modelId, error));
+        },
       });
-      try {
-        const result = await model.doGenerate({ ...request, abortSignal: attempt.signal });
-        const usage = resolveUsage(result.usage, request.messages, result.text);
-        return {
-          text: result.text,
-          finishReason: result.finishReason,
-          usage,
-          costUsd: costOf({ prices: options.prices, provider: model.provider, modelId: model.modelId, ...usage }),
-          provider: model.provider,
-          modelId: model.modelId,
-          warnings: result.warnings,
-          failures,
-        };
-      } catch (raw) {
-        const error = attempt.translate(raw);
-        const action = classify(error);
-        if (action === 'throw') throw error;
-        failures.push(describeFailure(model.provider, model.modelId, error));
-        last = error;
-        if (action === 'fallback' || retry >= policy.maxRetries) break;
-        await sleep(backoffMs(policy, retry), options.abortSignal);
-      } finally {
-        attempt.dispose();
-      }
+      return { ...output, failures };
+    } catch (error) {
+      if (options.abortSignal?.aborted || classify(error) === 'throw') throw error;
+      last = error;
     }
   }
   throw exhausted(models.length, last);
 }
 
+async function attemptGenerate(
+  model: LanguageModel,
+  request: GenerateRequest,
+  policy: ReturnType<typeof split>['policy'],
+  options: GenerateOptions,
+): Promise<GenerateOutput> {
+  const attempt = new Attempt({ caller: options.abortSignal, timeoutMs: policy.timeoutMs, provider: model.provider });
+  try {
+    const result = await model.doGenerate({ ...request, abortSignal: attempt.signal });
+    const usage = resolveUsage(result.usage, request.messages, result.text);
+    return {
+      text: result.text,
+      finishReason: result.finishReason,
+      usage,
+      costUsd: costOf({ prices: options.prices, provider: model.provider, modelId: model.modelId, ...usage }),
+      provider: model.provider,
+      modelId: model.modelId,
+      warnings: result.warnings,
+      failures: [],
+    };
+  } catch (raw) {
+    throw attempt.translate(raw);
+  } finally {
+    attempt.dispose();
+  }
+}
+
 /** Separates the provider request from the runtime's own options. */
 export function split(options: GenerateOptions): {
   request: GenerateRequest;
-  policy: Required<Pick<CallPolicy, 'timeoutMs' | 'maxRetries'>> & CallPolicy;
+  policy: Required<Pick<CallPolicy, 'timeoutMs'>> & CallPolicy;
 } {
-  const { model, prices, timeoutMs, maxRetries, initialDelayMs, maxDelayMs, random, ...request } = options;
+  const { model, prices, timeoutMs, maxRetries, initialDelayMs, maxDelayMs, maxRetryAfterMs, random, ...request } =
+    options;
   void model;
   void prices;
   return {
     request,
-    policy: { timeoutMs: timeoutMs ?? 60_000, maxRetries: maxRetries ?? 2, initialDelayMs, maxDelayMs, random },
+    policy: { timeoutMs: timeoutMs ?? 60_000, maxRetries, initialDelayMs, maxDelayMs, maxRetryAfterMs, random },
   };
 }

@@ -20,7 +20,7 @@ import { readBody, sendError, sendJson, waitOrClose } from './openai-protocol-ht
 
 /** One injected fault. `times` (default 1) requests are affected; `path` limits it to one route. */
 export type OpenAIProtocolFault = (
-  | { kind: 'status'; status: number; message?: string }
+  | { kind: 'status'; status: number; message?: string; headers?: Record<string, string> }
   | { kind: 'delay'; ms: number }
   | { kind: 'reset' }
   | { kind: 'cut-stream'; afterChunks: number }
@@ -53,6 +53,9 @@ export type RecordedRequest = {
   body: unknown;
   /** Set when the client went away during an injected delay (its call was cancelled). */
   clientClosed?: boolean;
+  /** When the server read the request: `performance.now()` (for gaps) and `Date.now()` (for HTTP dates). */
+  receivedAtMs: number;
+  receivedAtEpochMs: number;
 };
 
 export type FaultQueue = {
@@ -123,7 +126,14 @@ export async function startOpenAIProtocolServer(
         badJson = true;
       }
     }
-    const recorded: RecordedRequest = { method: req.method ?? 'GET', path, headers: req.headers, body };
+    const recorded: RecordedRequest = {
+      method: req.method ?? 'GET',
+      path,
+      headers: req.headers,
+      body,
+      receivedAtMs: performance.now(),
+      receivedAtEpochMs: Date.now(),
+    };
     requests.push(recorded);
 
     const fault = takeFault(path);
@@ -132,7 +142,7 @@ export async function startOpenAIProtocolServer(
       return;
     }
     if (fault?.kind === 'status') {
-      sendError(res, fault.status, fault.message ?? `injected status ${fault.status}`);
+      sendError(res, fault.status, fault.message ?? `injected status ${fault.status}`, null, fault.headers);
       return;
     }
     if (fault?.kind === 'delay') {

@@ -1,6 +1,7 @@
 import { ProviderCallError } from '@ragops/core';
 import { APIError } from 'openai';
 import { z } from 'zod';
+import { parseRetryAfterMs } from '../../retry/retry-after.ts';
 import type { GenerateRequest } from '../language-model.ts';
 
 /** What an OpenAI-protocol server accepts beyond `model` and `messages`; `true` unless probed otherwise. */
@@ -106,7 +107,13 @@ export function toProviderError(provider: string, error: unknown, abortSignal: A
   if (abortSignal?.aborted) return abortSignal.reason;
   if (ProviderCallError.isInstance(error)) return error;
   if (error instanceof APIError) {
-    return new ProviderCallError({ provider, message: error.message, statusCode: error.status, cause: error });
+    return new ProviderCallError({
+      provider,
+      message: error.message,
+      statusCode: error.status,
+      cause: error,
+      retryAfterMs: parseRetryAfterMs(error.headers),
+    });
   }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderCallError({ provider, message: `call failed: ${message}`, cause: error });
