@@ -1,8 +1,11 @@
 import type { MigrationSet } from '@ragops/core';
 
-// Drift results, online judge verdicts and alert state. JSON columns are TEXT; DOUBLE PRECISION is
-// REAL in SQLite. Metric tables (brief F) append their own versions to this set.
-const driftAlertsJudging = `
+// Drift results, the online-judging ledger (every judge call, scored or failed, with its cost; the
+// scores themselves go to the metric tables' monitor_judge_scores) and its tailing cursor, alert
+// state and history. A set of its own (module `monitoring_ops`), as the gate's is beside evals', so
+// the metric tables and these evolve without editing each other's migrations. JSON columns are
+// TEXT; DOUBLE PRECISION is REAL in SQLite.
+const driftJudgingAlerts = `
 CREATE TABLE monitoring_drift (
   id TEXT PRIMARY KEY,
   endpoint TEXT NOT NULL,
@@ -24,9 +27,8 @@ CREATE TABLE monitoring_drift (
   computed_at TEXT NOT NULL
 );
 CREATE INDEX monitoring_drift_window ON monitoring_drift (endpoint, current_end);
-CREATE TABLE monitoring_online_judgments (
+CREATE TABLE monitoring_judging_ledger (
   request_id TEXT NOT NULL,
-  inference_seq INTEGER NOT NULL,
   judge TEXT NOT NULL,
   judge_kind TEXT NOT NULL,
   judge_version TEXT NOT NULL,
@@ -34,16 +36,16 @@ CREATE TABLE monitoring_online_judgments (
   served_entity TEXT,
   model_name TEXT,
   model_version INTEGER,
-  ts TEXT NOT NULL,
+  request_ts TEXT NOT NULL,
   score DOUBLE PRECISION,
   error TEXT,
   cost_usd DOUBLE PRECISION NOT NULL,
   judged_at TEXT NOT NULL,
-  PRIMARY KEY (inference_seq, judge)
+  PRIMARY KEY (request_id, judge)
 );
-CREATE INDEX monitoring_online_judgments_ts ON monitoring_online_judgments (endpoint, ts);
-CREATE TABLE monitoring_online_judging_cursor (
-  endpoint TEXT PRIMARY KEY,
+CREATE INDEX monitoring_judging_ledger_judged_at ON monitoring_judging_ledger (judged_at);
+CREATE TABLE monitoring_judging_cursor (
+  name TEXT PRIMARY KEY,
   last_seq INTEGER NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -63,7 +65,7 @@ CREATE TABLE monitoring_alert_events (
   series TEXT NOT NULL,
   state TEXT NOT NULL,
   value DOUBLE PRECISION,
-  threshold TEXT NOT NULL,
+  condition TEXT NOT NULL,
   message TEXT NOT NULL,
   delivery TEXT NOT NULL,
   attempts INTEGER NOT NULL,
@@ -73,11 +75,11 @@ CREATE TABLE monitoring_alert_events (
 CREATE INDEX monitoring_alert_events_rule ON monitoring_alert_events (rule, created_at);`;
 
 /**
- * The `monitoring` module's tables: drift results, online judgments (+ the tailing cursor), alert
- * state and history. Apps open the store with it after evals' sets.
+ * The `monitoring_ops` module's tables: drift results, the online-judging ledger and cursor, alert
+ * state and events. Opened after the `monitoring` set (its judge-score table is written alongside).
  */
-export const monitoringMigrationSet: MigrationSet = {
-  module: 'monitoring',
-  dependsOn: ['serving'],
-  migrations: [{ version: 1, name: 'drift, online judgments, alerts', sql: driftAlertsJudging }],
+export const monitoringOpsMigrationSet: MigrationSet = {
+  module: 'monitoring_ops',
+  dependsOn: ['monitoring'],
+  migrations: [{ version: 1, name: 'drift results, online-judging ledger, alerts', sql: driftJudgingAlerts }],
 };
