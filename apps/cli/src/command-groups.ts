@@ -57,6 +57,10 @@ export const COMMAND_GROUPS: Record<string, CommandGroup> = {
     description: 'move an alias through its promotion gate: evidence, decision table, audited move',
     load: async () => (await import('./commands/promote.ts')).registerPromoteCommands,
   },
+  pipeline: {
+    description: 'rebuild → register → evaluate → promote through the gates, idempotent (the job cron or CI runs)',
+    load: async () => (await import('./commands/pipeline.ts')).registerPipelineCommands,
+  },
   feedback: {
     description: 'human feedback: list, stats per version and arm (with intervals), export as eval rows',
     load: async () => (await import('./commands/feedback.ts')).registerFeedbackCommands,

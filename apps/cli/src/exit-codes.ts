@@ -12,3 +12,9 @@ export const EXIT_CODE_BY_ERROR: Record<ErrorCode, 1 | 2> = {
   provider_error: 1,
   internal: 1,
 };
+
+/**
+ * The command ran and a promotion gate said no (`promote`, `pipeline run`): not a failure of the
+ * command, so a scheduler can tell "the evidence blocked it" from "it broke".
+ */
+export const EXIT_GATE_BLOCKED = 3;

@@ -54,6 +54,8 @@ export {
 } from './feedback/feedback-schemas.ts';
 /** Human feedback: submitted (idempotent per item × author, every revision kept, audited), listed, its history. */
 export { type FeedbackContext, feedbackHistory, listFeedback, submitFeedback } from './feedback/feedback-service.ts';
+/** Feedback on served requests as the metric tables count it (no authorization: the refresher reads all). */
+export { type FeedbackSignal, inferenceFeedbackSignals } from './feedback/feedback-signals.ts';
 /** Aggregates of ONE feedback source per model version × endpoint × arm: approval (Wilson 95%), label means. */
 export {
   type FeedbackAggregate,
@@ -93,7 +95,13 @@ export {
 } from './gate/gate-decision.ts';
 export { getGateDecision, listGateDecisions } from './gate/gate-decisions.ts';
 export { gateMigrationSet } from './gate/gate-migrations.ts';
-export { forceAliasMove, GATE_DECISION_LINK, type PromoteOptions, promote } from './gate/promote.ts';
+export {
+  findAliasHolder,
+  forceAliasMove,
+  GATE_DECISION_LINK,
+  type PromoteOptions,
+  promote,
+} from './gate/promote.ts';
 /** The promotion gate's no-regression test and its error rates for a sample size (bench:gate). */
 export {
   normalCdf,
@@ -152,6 +160,18 @@ export {
 } from './judges/repeat-verdicts.ts';
 /** Retrieval metrics as judges: recall@k, precision@k, MRR@k, nDCG@k (shared with bench:retrieval). */
 export { createRetrievalJudge, RETRIEVAL_METRICS, type RetrievalMetric } from './judges/retrieval-judges.ts';
+/** `ragops pipeline run`: rebuild → register (or copy) → evaluate → challenger → champion, each step idempotent. */
+export { findCopyOf, findVersionByContent, versionContentKey } from './pipeline/find-version.ts';
+export { CATALOG_ORDER, type PipelineOptions } from './pipeline/pipeline-options.ts';
+export {
+  PIPELINE_STEPS,
+  type PipelineOutcome,
+  type PipelineReport,
+  type PipelineStep,
+  type PipelineStepName,
+  type PipelineStepStatus,
+} from './pipeline/pipeline-report.ts';
+export { runPipeline } from './pipeline/run-pipeline.ts';
 /**
  * The promptfoo bridge: promptfoo as a library with the model version (through the chain host) as
  * its provider, results stored as an eval run; promptfoo itself is imported only when a run starts.

@@ -139,8 +139,11 @@ export { indexBuildLineage } from './registry/index-build-lineage.ts';
 /** Register a ragops.yaml chain as a model version (validated, index pinned, packaged). */
 export {
   assertBuildMatches,
+  type PackagedChain,
+  packageChain,
   type RegisterChainOptions,
   registerChain,
+  registerPackagedChain,
   registryPinTag,
 } from './registry/register-chain.ts';
 /** Parses a reply's `retry-after-ms` / `Retry-After` (seconds or HTTP date) into milliseconds. */

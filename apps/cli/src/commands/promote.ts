@@ -5,6 +5,7 @@ import type { GateDecision } from '@ragops/evals';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { cliContext } from '../cli-context.ts';
+import { EXIT_GATE_BLOCKED } from '../exit-codes.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import {
@@ -136,10 +137,9 @@ export function registerPromoteCommands(command: Command): void {
           { migrationSets: await allMigrationSets() },
         );
         printResult(globals, decision, renderDecision);
-        // Blocked (or lost to a concurrent promote): not an error of usage, but the alias did not move.
-        if (decision.outcome === 'blocked' || (!decision.moved && decision.note?.startsWith('not moved'))) {
-          cliContext().exitCode = 1;
-        }
+        // Blocked: the command worked and the evidence said no (exit 3). Lost to a concurrent promote: 1.
+        if (decision.outcome === 'blocked') cliContext().exitCode = EXIT_GATE_BLOCKED;
+        else if (!decision.moved && decision.note?.startsWith('not moved')) cliContext().exitCode = 1;
       }),
     );
 }

@@ -37,7 +37,12 @@ export type PromoteOptions = {
   judgeCalibration?: (judges: readonly RunJudge[]) => Promise<JudgeCalibrationLookup>;
 };
 
-async function holderOf(ctx: EvalContext, model: string, alias: string): Promise<ModelVersion | null> {
+/** The version `alias` of `model` points at, or null when the alias is not set. */
+export async function findAliasHolder(
+  ctx: Omit<EvalContext, 'requestId'>,
+  model: string,
+  alias: string,
+): Promise<ModelVersion | null> {
   try {
     return await resolveModelUri({ store: ctx.store, actor: ctx.actor, uri: `models:/${model}@${alias}` });
   } catch (error) {
@@ -119,7 +124,7 @@ export async function promote(
   ctx: EvalContext & PromoteOptions & { modelUri: string; alias: string; reason?: string },
 ): Promise<GateDecision> {
   const v = await resolveModelUri({ store: ctx.store, actor: ctx.actor, uri: ctx.modelUri, privilege: 'MANAGE' });
-  const holder = await holderOf(ctx, v.fullName, ctx.alias);
+  const holder = await findAliasHolder(ctx, v.fullName, ctx.alias);
   const gate = await findAliasGate(ctx.store, v.fullName, ctx.alias);
   const base = {
     model: v.fullName,
@@ -184,7 +189,7 @@ export async function forceAliasMove(
     uri: formatModelUri({ name: parseThreeLevelName(ctx.name), ref: { version: ctx.version } }),
     privilege: 'MANAGE',
   });
-  const holder = await holderOf(ctx, v.fullName, ctx.alias);
+  const holder = await findAliasHolder(ctx, v.fullName, ctx.alias);
   const gate = await findAliasGate(ctx.store, v.fullName, ctx.alias);
   return decideAndMove(ctx, {
     model: v.fullName,

@@ -44,6 +44,12 @@ export type BuildIndexOptions = {
   embedder?: EmbedderConfig;
   /** Re-chunk and re-embed everything; required to change the embedder or chunker of an index. */
   full?: boolean;
+  /**
+   * When the source's documents hash the same as the last build's manifest, write nothing and return
+   * that build with `unchanged: true` (a build otherwise always makes a new table version). The
+   * pipeline uses it so an unchanged corpus pins the same index version and registers nothing new.
+   */
+  onlyIfChanged?: boolean;
   maxFileBytes?: number;
   /** Environment values for API keys (packages never read process.env). */
   env?: Readonly<Record<string, string | undefined>>;
@@ -55,7 +61,7 @@ export type BuildIndexOptions = {
 };
 
 /** The build record, and its build number (1, 2, 3, …; `version` is the Lance table version). */
-export type BuildIndexResult = IndexBuild & { build: number };
+export type BuildIndexResult = IndexBuild & { build: number; unchanged?: true };
 
 /**
  * Builds or incrementally updates an index from a source, holding the index lock: load → hash →
@@ -126,6 +132,14 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
     throw new InvalidInputError(
       `Source "${options.source}" has no loadable documents.${warnings.length ? `\n${warnings.join('\n')}` : ''}`,
     );
+  }
+
+  if (options.onlyIfChanged && last && !options.full) {
+    const same = diffManifest(last.manifest, loaded.documents);
+    if (same.added.length + same.changed.length + same.removed.length === 0) {
+      const builds = await listBuildVersions(options.home, paths.name);
+      return { ...last, build: builds.indexOf(last.version) + 1, unchanged: true };
+    }
   }
 
   const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');

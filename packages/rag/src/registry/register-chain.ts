@@ -49,15 +49,24 @@ export type RegisterChainOptions = ServiceContext & {
   env?: Readonly<Record<string, string | undefined>>;
 };
 
+/** A chain packaged for registration: the package, and the pin its index version needs before the version exists. */
+export type PackagedChain = {
+  package: ModelVersionPackage;
+  indexName: string;
+  /** The chain's description in the spec: the default version description. */
+  description: string | undefined;
+  pin: () => Promise<void>;
+};
+
 /**
- * Registers a chain from ragops.yaml as the next version of a model: validates the spec and the
- * prompt file, checks chunker and embedder match the index build, resolves the index to its current
- * version (or `indexVersion`), refuses LLM providers the configuration does not name, pins it with a Lance tag (before registering, so cleanup never races
- * the registration), packages everything and creates the version.
- * @example await registerChain({ store, actor, requestId, home: '.ragops', specPath: 'ragops.yaml', chain: 'docs_qa', model: 'dev.quickstart.docs_qa' })
+ * Packages a chain from ragops.yaml without registering it: validates the spec and the prompt file,
+ * checks chunker and embedder match the index build, resolves the index to its current version (or
+ * `indexVersion`) and refuses LLM providers the configuration does not name. The pipeline compares
+ * the package with registered versions before registering (one registration per content).
  */
-export async function registerChain(options: RegisterChainOptions): Promise<ModelVersion> {
-  const target = parseThreeLevelName(options.model);
+export async function packageChain(
+  options: Omit<RegisterChainOptions, 'model' | 'description' | 'tags' | 'createSchemaIfMissing'>,
+): Promise<PackagedChain> {
   const loaded = await loadRagopsSpec(options.specPath);
   const { chain, index, indexName } = getChainSpec(loaded, options.chain);
   // A provider the server would not know fails on the first request: refuse it here instead. The
@@ -79,14 +88,6 @@ export async function registerChain(options: RegisterChainOptions): Promise<Mode
 
   const build = await resolveBuild(options.home, indexName, options.indexVersion);
   assertBuildMatches({ chainName: options.chain, build, chunker, embedder });
-
-  if (options.createSchemaIfMissing) {
-    const schemaRow = await options.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
-      target.catalog,
-      target.schema,
-    ]);
-    if (!schemaRow) await createSchema({ ...options, catalog: target.catalog, schema: { name: target.schema } });
-  }
 
   const tag = registryPinTag(build.version);
   const gitCommit = (await codeGitCommit()) ?? undefined;
@@ -129,14 +130,51 @@ export async function registerChain(options: RegisterChainOptions): Promise<Mode
       createdAt: new Date().toISOString(),
     },
   };
+  return {
+    package: pkg,
+    indexName,
+    description: chain.description,
+    pin: () => pinIndexVersion(options.home, indexName, build.version, tag),
+  };
+}
+
+/**
+ * Registers a chain from ragops.yaml as the next version of a model (packaged by `packageChain`),
+ * pinning its index version with a Lance tag before registering, so cleanup never races the
+ * registration.
+ * @example await registerChain({ store, actor, requestId, home: '.ragops', specPath: 'ragops.yaml', chain: 'docs_qa', model: 'dev.quickstart.docs_qa' })
+ */
+export async function registerChain(options: RegisterChainOptions): Promise<ModelVersion> {
+  const packaged = await packageChain(options);
+  return registerPackagedChain({ ...options, packaged });
+}
+
+/** Creates the version of a packaged chain (the schema first when asked), pinning its index version. */
+export async function registerPackagedChain(
+  options: ServiceContext & {
+    model: string;
+    packaged: PackagedChain;
+    description?: string;
+    tags?: Tags;
+    createSchemaIfMissing?: boolean;
+  },
+): Promise<ModelVersion> {
+  const target = parseThreeLevelName(options.model);
+  if (options.createSchemaIfMissing) {
+    const schemaRow = await options.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
+      target.catalog,
+      target.schema,
+    ]);
+    if (!schemaRow) await createSchema({ ...options, catalog: target.catalog, schema: { name: target.schema } });
+  }
   return createModelVersion({
     ...options,
     name: options.model,
-    package: pkg,
-    description: options.description ?? chain.description,
+    package: options.packaged.package,
+    description: options.description ?? options.packaged.description,
     tags: options.tags,
     // Pinned before the version exists, so a compaction never races the registration.
-    prepare: () => pinIndexVersion(options.home, indexName, build.version, tag),
+    prepare: options.packaged.pin,
   });
 }
 
