@@ -64,6 +64,13 @@ export {
   type FeedbackStatsQuery,
   feedbackStats,
 } from './feedback/feedback-stats.ts';
+/** Feedback over time: per source × model version × endpoint, per UTC day, approval with a Wilson interval. */
+export {
+  type FeedbackDay,
+  type FeedbackSeries,
+  type FeedbackTimelineQuery,
+  feedbackTimeline,
+} from './feedback/feedback-timeline.ts';
 /** One item to review (question, answer, cited passages) by its target; passage texts through a lookup. */
 export {
   getReviewItem,

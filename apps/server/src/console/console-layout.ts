@@ -24,6 +24,9 @@ export function layout(options: LayoutOptions): Fragment {
       : html`<nav>
           <a href="/console/models">Models</a>
           <a href="/console/eval-runs">Eval runs</a>
+          <a href="/console/review">Review</a>
+          <a href="/console/feedback">Feedback</a>
+          <a href="/console/calibrations">Calibrations</a>
           <span class="who">${options.principal}</span>
           <form method="post" action="/console/sign-out" class="inline">
             ${csrfField(options.csrf ?? '')}<button type="submit">Sign out</button>

@@ -5,12 +5,15 @@ import { csrf } from 'hono/csrf';
 import { secureHeaders } from 'hono/secure-headers';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { mapError } from '../errors/error-response.ts';
+import { registerCalibrationPages } from './calibration-pages.ts';
 import { registerConsoleAssets } from './console-assets.ts';
 import { type ConsoleEnv, requireSession } from './console-auth.ts';
 import { messagePage } from './console-layout.ts';
 import { createSessionSealer } from './console-session.ts';
 import { registerEvalRunPages } from './eval-run-pages.ts';
+import { registerFeedbackPages } from './feedback-pages.ts';
 import { registerModelPages } from './model-pages.ts';
+import { registerReviewPages } from './review-pages.ts';
 import { registerSignIn } from './sign-in-page.ts';
 
 const rootRoute = createRoute({
@@ -78,6 +81,9 @@ export function registerConsoleRoutes(app: RagopsApp, ctx: AppContext): void {
   ui.get('/', (c) => c.redirect('/console/models', 303));
   registerModelPages(ui, ctx);
   registerEvalRunPages(ui, ctx);
+  registerReviewPages(ui, ctx);
+  registerFeedbackPages(ui, ctx);
+  registerCalibrationPages(ui, ctx);
   app.route('/console', ui);
 
   app.openAPIRegistry.registerPath(rootRoute);
