@@ -9,6 +9,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   'packages/rag': ['@ragops/core'],
   'packages/evals': ['@ragops/core', '@ragops/rag'],
   'packages/monitoring': ['@ragops/core', '@ragops/rag', '@ragops/evals'],
+  // LangChain interop: beside evals, over rag. No app imports it, so LangChain's types stay out of
+  // the server's and the CLI's code (the apps' lists below do not name it).
+  'packages/langchain': ['@ragops/core', '@ragops/rag'],
   'apps/server': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
   'apps/cli': ['@ragops/core', '@ragops/rag', '@ragops/evals', '@ragops/monitoring'],
 };
