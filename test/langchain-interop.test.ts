@@ -28,6 +28,7 @@ const backends = process.env.RAGOPS_TEST_POSTGRES_URL ? (['sqlite', 'postgres'] 
 // A second index over this repo's docs/ (dozens of chunks), so that k: 4 is a real selection.
 const HANDBOOK_INDEX = 'dev.qs.handbook';
 const HANDBOOK_MODEL = 'dev.qs.handbook_qa';
+const MODEL_URI = `models:/${MODEL}@champion`;
 const QUESTION = 'Which model version does the champion alias mark?';
 const HANDBOOK_QUESTIONS = ['How are index versions pinned by a model version?', 'What does the promotion gate check?'];
 
@@ -89,8 +90,17 @@ describe.each(backends)('LangChain interop (%s)', (backend) => {
 
   const retriever = (principal: Principal, source: ConstructorParameters<typeof RagopsRetriever>[0]['source']) =>
     new RagopsRetriever({ store: f.store, home: f.home, principal, source });
-  const chatModel = (principal: Principal, modelUri = `models:/${MODEL}@champion`) =>
+  const chatModel = (principal: Principal, modelUri = MODEL_URI) =>
     new RagopsChatModel({ host, store: f.store, principal, modelUri });
+  // A stopped stream writes its row when LangChain's stream reader cancels the generator, after `break`.
+  const inProcessRow = async (requestId: string): Promise<StoredInferenceRow | undefined> => {
+    for (let attempt = 0; attempt < 500; attempt++) {
+      const [row] = await queryInferenceRows(f.store, { source: 'in-process', requestId });
+      if (row) return row;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    return undefined;
+  };
   const cliQuery = (args: string[]) => runJson<CliHits>(['index', 'query', ...args], f.home);
 
   it('returns, inside an LCEL pipe, the top-k of `ragops index query` on the pinned version', async () => {
@@ -274,6 +284,36 @@ describe.each(backends)('LangChain interop (%s)', (backend) => {
       status: 'error',
       errorCode: 'not_found',
       modelVersion: null,
+    });
+    // A consumer that stops after the first chunk: an `aborted` row with the text it had.
+    let cutId = '';
+    let cutText = '';
+    for await (const chunk of await model.stream(QUESTION)) {
+      cutId = chunk.id ?? '';
+      cutText = chunk.text;
+      break;
+    }
+    expect(cutText.length).toBeGreaterThan(0);
+    expect(await inProcessRow(cutId)).toMatchObject({
+      status: 'error',
+      errorCode: 'aborted',
+      stream: true,
+      answer: cutText,
+    });
+    // content: 'none' keeps the typed columns only.
+    const quiet = new RagopsChatModel({
+      host,
+      store: f.store,
+      principal: principals.runner,
+      modelUri: MODEL_URI,
+      content: 'none',
+    });
+    const q = await quiet.invoke(QUESTION);
+    expect(await inProcessRow(getRagopsMetadata(q).requestId)).toMatchObject({
+      status: 'ok',
+      answer: null,
+      requestMessages: null,
+      modelVersion: 1,
     });
     // The served request of the earlier test is an http row on its endpoint.
     const http = await queryInferenceRows(f.store, { source: 'http', endpoint: 'docs-qa', limit: 1000 });
