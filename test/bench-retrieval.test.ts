@@ -55,30 +55,32 @@ afterAll(async () => {
 const bench = (args: string[]) => run(process.execPath, [BENCH, ...args], { cwd: dir });
 
 describe('bench:retrieval', () => {
-  it('prints per-mode metrics as JSON and writes the same JSON file', async () => {
+  it('prints per-mode metrics at k = 1, 3, 5, 10 as JSON, with the default against plain BM25, and writes the same JSON file', async () => {
     const out = join(dir, 'result.json');
     const { stdout } = await bench([
       '--corpus',
       join(dir, 'corpus.jsonl'),
       '--questions',
       join(dir, 'questions.jsonl'),
-      '--k',
-      '1',
       '--json',
       '--out',
       out,
     ]);
     const result = JSON.parse(stdout);
     expect(JSON.parse(await readFile(out, 'utf8'))).toEqual(result);
-    expect(result).toMatchObject({ questions: 3, k: 1, build: { documents: 4 } });
-    expect(Object.keys(result.modes)).toEqual(['vector', 'fts', 'hybrid']);
+    expect(result.ks).toEqual([1, 3, 5, 10]);
+    expect(result.sets).toHaveLength(1);
+    const [set] = result.sets;
+    expect(set).toMatchObject({ questions: 3, build: { documents: 4 } });
+    expect(Object.keys(set.modes)).toEqual(['vector', 'fts', 'hybrid']);
     // Each question names its document's distinctive words: every mode finds it first.
     for (const mode of ['vector', 'fts', 'hybrid']) {
-      expect(result.modes[mode]).toMatchObject({ recall: 1, precision: 1, mrr: 1 });
-      expect(result.modes[mode].halves.even.recall).toBe(1);
+      expect(set.modes[mode].atK[0]).toMatchObject({ k: 1, recall: 1, precision: 1, mrr: 1 });
+      expect(set.modes[mode].atK[3]).toMatchObject({ k: 10, recall: 1, mrr: 1 });
     }
-    expect(result.references[0].name).toMatch(/bm25/);
-    expect(result.references).toHaveLength(1); // published figures only for anthropic-docs
+    expect(set.bm25WholeDocuments.atK[0]).toMatchObject({ k: 1, recall: 1 });
+    // Equal on every question: the paired difference and its interval are 0, over 3 questions.
+    expect(set.defaultMinusBm25['recall@5']).toEqual({ mean: 0, low: 0, high: 0, n: 3 });
   }, 60_000);
 
   it('prints a table without --json, for the modes asked', async () => {
@@ -92,8 +94,8 @@ describe('bench:retrieval', () => {
       '--out',
       join(dir, 'r2.json'),
     ]);
-    expect(stdout).toMatch(/recall@3\s+precision@3\s+MRR@3/);
-    expect(stdout).toMatch(/^fts\s+1\.000\s+0\.333\s+1\.000/m);
+    expect(stdout).toMatch(/R@1\s+R@3\s+R@5\s+R@10\s+MRR@1\s+MRR@3\s+MRR@5\s+MRR@10/);
+    expect(stdout).toMatch(/^fts\s+1\.000\s+1\.000\s+1\.000\s+1\.000\s+1\.000/m);
     expect(stdout).not.toMatch(/^hybrid/m);
   }, 60_000);
 
@@ -117,27 +119,36 @@ describe('bench:retrieval', () => {
     expect(noGold).toMatchObject({ code: 2 });
     expect((noGold as { stderr: string }).stderr).toMatch(/bad-questions\.jsonl:1.*reference_doc_ids/s);
 
-    const usage = await bench(['--k', 'zero']).catch((e: { code: number }) => e);
+    const usage = await bench(['--mode', 'nearest']).catch((e: { code: number }) => e);
     expect(usage).toMatchObject({ code: 2 });
+
+    const unknownSet = await bench(['--sets', 'no-such-set']).catch((e: { code: number; stderr: string }) => e);
+    expect(unknownSet).toMatchObject({ code: 2 });
+    expect((unknownSet as { stderr: string }).stderr).toMatch(/--sets: unknown no-such-set; present: repo-sample/);
 
     const half = await bench(['--corpus', join(dir, 'corpus.jsonl')]).catch((e: { code: number; stderr: string }) => e);
     expect(half).toMatchObject({ code: 2 });
     expect((half as { stderr: string }).stderr).toMatch(/give both --corpus and --questions, or neither/);
   }, 60_000);
 
-  it("runs as documented with no flags, on the repo's sample (docs/ and evals/docs-qa.jsonl)", async () => {
+  it("runs on the repo's sample (docs/ and evals/docs-qa.jsonl) by name", async () => {
     const root = resolve(import.meta.dirname, '..');
     const out = join(dir, 'sample.json');
-    const { stdout, stderr } = await bench(['--json', '--mode', 'fts', '--out', out]);
-    expect(stderr).toMatch(/the repo's sample/);
-    const result = JSON.parse(stdout);
+    const { stdout, stderr } = await bench(['--sets', 'repo-sample', '--json', '--mode', 'fts', '--out', out]);
+    expect(stderr).toMatch(/^repo-sample: /m);
+    const [result] = JSON.parse(stdout).sets;
     const questions = (await readFile(join(root, 'evals/docs-qa.jsonl'), 'utf8'))
       .trim()
       .split('\n')
       .filter((l) => 'reference_doc_ids' in JSON.parse(l)).length;
     const docs = (await readdir(join(root, 'docs'))).filter((f) => f.endsWith('.md')).length;
-    expect(result).toMatchObject({ questions, questionsWithUnknownGoldIds: 0, build: { documents: docs } });
+    expect(result).toMatchObject({
+      set: 'repo-sample',
+      questions,
+      questionsWithUnknownGoldIds: 0,
+      build: { documents: docs },
+    });
     // The sample's questions are about the docs: full-text retrieval finds most of their documents.
-    expect(result.modes.fts.recall).toBeGreaterThan(0.5);
+    expect(result.modes.fts.atK[1].recall).toBeGreaterThan(0.5);
   }, 60_000);
 });
