@@ -36,14 +36,12 @@ export function registerCalibrationPages(ui: Hono<ConsoleEnv>, ctx: AppContext):
         <td>${r.judgeModel ?? '–'}</td>
         <td>${r.criterion}</td>
         <td>${r.statistic === 'kappa' ? 'κ' : 'weighted κ'}</td>
-        <td class="num">${num(r.value, 2)}</td>
-        <td class="num">${interval(r.interval)}</td>
-        <td class="num">${r.spearman ? num(r.spearman.value, 2) : '–'}</td>
-        <td class="num">${interval(r.spearman?.interval)}</td>
+        <td class="num">${num(r.value, 2)} ${interval(r.interval)}</td>
+        <td class="num">${r.spearman ? `${num(r.spearman.value, 2)} ${interval(r.spearman.interval)}` : '–'}</td>
         <td class="num">${r.n}</td>
         <td>${r.calibrated ? html`<span class="ok">calibrated</span>` : html`<span class="error">uncalibrated</span>`}</td>
         <td>${r.reason}</td>
-        <td>${r.computedAt}</td>
+        <td title="${r.computedAt}">${r.computedAt.slice(0, 10)}</td>
       </tr>`,
     );
     return c.html(
@@ -58,12 +56,12 @@ export function registerCalibrationPages(ui: Hono<ConsoleEnv>, ctx: AppContext):
           ${
             body.length === 0
               ? html`<p class="muted">No stored calibrations yet: <code>ragops eval calibration</code> computes and stores them.</p>`
-              : html`<table>
-                <thead><tr><th>Judge</th><th>Version</th><th>Judge model</th><th>Criterion</th><th>Statistic</th><th class="num">Value</th>
-                  <th class="num">95% interval</th><th class="num">Spearman ρ</th><th class="num">ρ 95% interval</th><th class="num">n</th>
+              : html`<div class="scroll"><table>
+                <thead><tr><th>Judge</th><th>Version</th><th>Judge model</th><th>Criterion</th><th>Statistic</th><th class="num">Value [95%]</th>
+                  <th class="num">Spearman ρ [95%]</th><th class="num">n</th>
                   <th>Status</th><th>Why</th><th>Computed</th></tr></thead>
                 <tbody>${body}</tbody>
-              </table>`
+              </table></div>`
           }`,
       }),
     );

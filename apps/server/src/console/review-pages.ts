@@ -176,6 +176,7 @@ export function registerReviewPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void
       const value = form[`label.${name}`];
       if (typeof value === 'string' && value !== '') labels[name] = Number(value);
     }
+    const rating = typeof form.rating === 'string' && form.rating !== '' ? Number(form.rating) : undefined;
     const text = (v: unknown) => (typeof v === 'string' && v.trim() !== '' ? v : undefined);
     const comment = text(form.comment);
     const correctedAnswer = text(form.correctedAnswer);
@@ -183,6 +184,7 @@ export function registerReviewPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void
       source: 'reviewer',
       input: {
         target,
+        ...(rating !== undefined && { rating: { scale: 'thumbs' as const, value: rating as 0 | 1 } }),
         ...(Object.keys(labels).length > 0 && { labels }),
         ...(comment && { comment }),
         ...(correctedAnswer && { correctedAnswer }),

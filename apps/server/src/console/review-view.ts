@@ -77,6 +77,12 @@ export function labelForm(options: {
       ${levels}
     </fieldset>`;
   });
+  // Overall approval (the reviewer's thumbs, counted in feedback over time): the last group, same keys.
+  const overall = html`<fieldset class="criterion" data-criterion="overall">
+    <span class="name"><strong>overall</strong><br><span class="keys">would you approve this answer?</span></span>
+    <input type="radio" id="rating-0" name="rating" value="0"><label for="rating-0" title="key 1">1 · reject</label>
+    <input type="radio" id="rating-1" name="rating" value="1"><label for="rating-1" title="key 2">2 · approve</label>
+  </fieldset>`;
   return html`<form method="post" action="/console/review" class="review card">
     ${csrfField(options.csrf)}
     <input type="hidden" name="target" value="${options.targetKey}">
@@ -84,6 +90,7 @@ export function labelForm(options: {
     <h2>Your labels</h2>
     <p class="keys">Keys: 1–5 pick a level of the outlined criterion (then the next is outlined), j/k or ↓/↑ move, Enter submits, s skips. Leave a criterion empty to not label it.</p>
     ${criteria}
+    ${overall}
     <label>Comment <textarea name="comment" rows="2" maxlength="4000"></textarea></label>
     <label>Corrected answer <textarea name="correctedAnswer" rows="3" maxlength="64000"></textarea></label>
     <p>
@@ -112,6 +119,7 @@ export function verdictsView(mine: Feedback, verdicts: readonly ReviewVerdict[])
   return html`<section class="card verdicts">
     <h2>Your labels and the judges' verdicts</h2>
     <p>Your labels: ${labelled.length === 0 ? html`<span class="muted">none</span>` : labelled.map(([c, v]) => html`<span class="tag">${c} ${v}</span>`)}
+      ${mine.approved === null ? '' : html` · overall: <strong>${mine.approved ? 'approve' : 'reject'}</strong>`}
       ${mine.comment ? html` · comment: <q>${mine.comment}</q>` : ''} · revision ${mine.revision}</p>
     ${
       rows.length === 0
