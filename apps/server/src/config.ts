@@ -33,6 +33,9 @@ const configSchema = z
     // Key of the console's session cookies (≥ 32 chars); replicas must share it. Unset: a random key
     // per process, so console sessions end when the server restarts.
     RAGOPS_CONSOLE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // The spec whose `gates:` the server syncs at startup (and whose `providers:` serving reads);
+    // unset: ./ragops.yaml when it exists.
+    RAGOPS_SPEC: z.string().min(1).optional(),
   })
   .transform((env) => {
     const home = path.resolve(env.RAGOPS_HOME);
@@ -48,6 +51,7 @@ const configSchema = z
       shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
       evalsDir: path.resolve(env.RAGOPS_EVALS_DIR),
       consoleSecret: env.RAGOPS_CONSOLE_SECRET,
+      specPath: env.RAGOPS_SPEC === undefined ? undefined : path.resolve(env.RAGOPS_SPEC),
     };
   });
 

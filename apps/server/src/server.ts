@@ -9,6 +9,7 @@ import type { RagopsApp } from './app-context.ts';
 import type { ServerConfig } from './config.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
+import { syncSpecGates } from './registry/sync-spec-gates.ts';
 
 /** A listening ragops server. */
 export type RunningServer = {
@@ -35,6 +36,7 @@ export async function startServer(config: ServerConfig, logger = createServerLog
   let server: Server;
   let address: AddressInfo;
   try {
+    await syncSpecGates({ store, specPath: config.specPath, logger });
     app = createApp({ store, config, logger, lifecycle });
     ({ server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
