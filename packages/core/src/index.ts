@@ -242,6 +242,7 @@ export {
 export {
   type InferenceMetricRow,
   type InferenceScan,
+  earliestInferenceTime,
   inferenceScanSchema,
   inferenceTimesOf,
   scanInferenceRows,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { threeLevelNameSchema } from '../names/three-level-name.ts';
 import { llmConfigSchema, retrieverConfigSchema } from '../registry/model-version-package.ts';
 import { gatesSpecSchema } from './gate-policy.ts';
+import { monitoringSpecSchema } from './monitoring-spec.ts';
 import { providersSpecSchema } from './provider-settings.ts';
 
 /**
@@ -55,5 +56,7 @@ export const ragopsSpecSchema = z.looseObject({
   providers: providersSpecSchema.optional(),
   /** Promotion gates per model and alias (docs/promotion.md): an alias with a gate moves only through it. */
   gates: gatesSpecSchema.optional(),
+  /** Metric-table slices, custom metrics and the refresh schedule (docs/monitoring.md). */
+  monitoring: monitoringSpecSchema.optional(),
 });
 export type RagopsSpec = z.infer<typeof ragopsSpecSchema>;

@@ -1,0 +1,65 @@
+import type { Logger, MetadataStore, MonitoringSpec } from '@ragops/core';
+import { type RefreshReport, refreshMetrics } from './refresh-metrics.ts';
+
+/** A running interval refresher; `stop()` clears the timer and waits for a refresh in progress. */
+export type MetricRefresher = {
+  /** Refreshes finished since start (busy leases included). */
+  readonly runs: number;
+  readonly lastReport: RefreshReport | undefined;
+  stop(): Promise<void>;
+};
+
+/**
+ * Refreshes the metric tables every `intervalSeconds` of `spec.refresh` on a timer, never on a
+ * request's path: one run at a time in this process (a tick during a run is skipped) and across
+ * replicas (the lease: a replica that finds it held reports `busy`). A failed run is logged and the
+ * next tick tries again. The timer is unref'd, so it never holds the process open.
+ * @example const refresher = startMetricRefresher({ store, spec, logger }); onShutdown(() => refresher.stop())
+ */
+export function startMetricRefresher(args: {
+  store: MetadataStore;
+  spec: MonitoringSpec;
+  logger: Logger;
+  onReport?: (report: RefreshReport) => void;
+}): MetricRefresher {
+  const intervalMs = args.spec.refresh.intervalSeconds * 1000;
+  let running: Promise<void> | undefined;
+  let stopped = false;
+  let runs = 0;
+  let lastReport: RefreshReport | undefined;
+  const tick = () => {
+    if (running || stopped) return;
+    running = refreshMetrics({ store: args.store, spec: args.spec })
+      .then((report) => {
+        runs++;
+        lastReport = report;
+        args.onReport?.(report);
+        if (report.status === 'refreshed') {
+          args.logger.info('metrics refreshed', {
+            rowsRead: report.rowsRead,
+            metricRows: report.metricRows,
+            durationMs: Math.round(report.durationMs),
+          });
+        } else args.logger.debug('metrics refresh skipped: lease held', { heldBy: report.heldBy });
+      })
+      .catch((error: unknown) => args.logger.error('metrics refresh failed', { err: error }))
+      .finally(() => {
+        running = undefined;
+      });
+  };
+  const timer = intervalMs > 0 ? setInterval(tick, intervalMs) : undefined;
+  timer?.unref();
+  return {
+    get runs() {
+      return runs;
+    },
+    get lastReport() {
+      return lastReport;
+    },
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      await running;
+    },
+  };
+}
