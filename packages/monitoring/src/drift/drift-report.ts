@@ -1,0 +1,43 @@
+import {
+  endpointAccessDenial,
+  findEndpoint,
+  type MetadataStore,
+  NotFoundError,
+  type Principal,
+  parseInput,
+} from '@ragops/core';
+import { z } from 'zod';
+import { DRIFT_METRICS, type DriftResult } from './drift-config.ts';
+import { selectDriftResults } from './drift-store.ts';
+
+const driftReportQuerySchema = z.strictObject({
+  endpoint: z.string().min(1).max(100),
+  /** Only results whose current window ends after this ISO time. */
+  since: z.iso.datetime({ offset: true }).optional(),
+  metric: z.enum(DRIFT_METRICS).optional(),
+  limit: z.number().int().min(1).max(1000).default(200),
+});
+export type DriftReportQuery = z.input<typeof driftReportQuerySchema>;
+
+/**
+ * The stored drift results of an endpoint, newest window first, for `ragops monitor drift`, REST
+ * and the dashboard. Needs READ on every model the endpoint serves (as the metric tables do):
+ * an unknown endpoint is NotFoundError, a denied one PermissionDeniedError naming what is missing.
+ * @example const rows = await driftReport({ store, actor }, { endpoint: 'docs', metric: 'query_mmd' })
+ */
+export async function driftReport(
+  ctx: { store: MetadataStore; actor: Principal },
+  query: DriftReportQuery,
+): Promise<DriftResult[]> {
+  const q = parseInput(driftReportQuerySchema, query, 'drift report');
+  const endpoint = await findEndpoint(ctx.store, q.endpoint);
+  if (!endpoint) throw new NotFoundError(`endpoint "${q.endpoint}" not found`);
+  const denial = await endpointAccessDenial({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' });
+  if (denial) throw denial;
+  return selectDriftResults(ctx.store, {
+    endpoint: q.endpoint,
+    limit: q.limit,
+    ...(q.since !== undefined && { since: new Date(q.since).toISOString() }),
+    ...(q.metric !== undefined && { metric: q.metric }),
+  });
+}

@@ -1,0 +1,123 @@
+import { NotFoundError, PermissionDeniedError } from '@ragops/core';
+import { seededRandom } from '@ragops/evals';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { computeDrift } from '../packages/monitoring/src/drift/compute-drift.ts';
+import type { DriftResult } from '../packages/monitoring/src/drift/drift-config.ts';
+import { driftReport } from '../packages/monitoring/src/drift/drift-report.ts';
+import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
+
+const CORPUS_TOPICS = [
+  'table versions in Lance',
+  'old Lance versions staying readable',
+  'the champion alias',
+  'which model version serves production traffic',
+  'splitting endpoint traffic between versions',
+  'traffic percentages of served models',
+  'reviewers rating answers',
+  'approval rates gating promotion',
+];
+const OFF_TOPICS = [
+  'baking sourdough bread',
+  'pruning tomato plants',
+  'tuning a bicycle derailleur',
+  'brewing green tea',
+  'knitting a wool scarf',
+  'repotting an orchid',
+];
+const FORMS = ['How does {t} work?', 'What about {t}?', 'Explain {t}, please.', 'Where do I read about {t}?'];
+
+const hour = (h: number) => new Date(Date.UTC(2026, 10, 1, h)).toISOString();
+const window = (h: number) => ({ start: hour(h), end: hour(h + 1) });
+
+function traffic(f: MonitoringOpsFixture, h: number, seed: number, shifted: boolean) {
+  const random = seededRandom(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(random() * xs.length)]!;
+  return Array.from({ length: 80 }, (_, i) => {
+    const topics = shifted ? OFF_TOPICS : CORPUS_TOPICS;
+    const question = pick(FORMS).replace('{t}', pick(topics));
+    const empty = shifted && random() < 0.3;
+    const score = Math.min(1, Math.max(0, (shifted ? 0.3 : 0.6) + 0.1 * (random() + random() + random() - 1.5)));
+    return f.row({
+      ts: new Date(Date.parse(hour(h)) + i * 40_000).toISOString(),
+      requestMessages: [{ role: 'user', content: question }],
+      retrieved: empty ? [] : [{ chunkId: 'c', documentId: 'lance.md', score }],
+    });
+  });
+}
+
+const verdicts = (results: DriftResult[], comparison: string) =>
+  Object.fromEntries(results.filter((r) => r.comparison === comparison).map((r) => [r.metric, r.verdict]));
+
+const backends = ['sqlite', ...(process.env.RAGOPS_TEST_POSTGRES_URL ? ['postgres' as const] : [])] as const;
+
+describe.each(backends)('drift on %s', (backend) => {
+  let f: MonitoringOpsFixture;
+  const config = { baseline: window(0), alpha: 0.01 };
+
+  beforeAll(async () => {
+    f = await startMonitoringOpsFixture(backend);
+    await f.createEndpoint('docs', { served: [{ model: `models:/${MODEL}/1`, traffic: 100 }] });
+    // Hours 0–2: the same traffic resampled; hour 3: off-topic questions, lower scores, some empty retrievals.
+    await f.insertRows([...traffic(f, 0, 1, false), ...traffic(f, 1, 2, false), ...traffic(f, 2, 3, false)]);
+    await f.insertRows(traffic(f, 3, 4, true));
+  });
+  afterAll(() => f?.close());
+
+  it('stays quiet on resampled traffic, against the baseline and the previous window', async () => {
+    const results = await computeDrift({ store: f.store, home: f.home, endpoint: 'docs', current: window(2), config });
+    expect(results).toHaveLength(12);
+    for (const r of results) {
+      expect(r.n).toEqual({ current: 80, reference: 80 });
+      expect(r.verdict).toBe('stable');
+      expect(r.threshold).toBe(0.01);
+      expect(r.pValue).toBeGreaterThan(0);
+    }
+  });
+
+  it('detects off-topic questions, lower scores and empty retrievals on every metric', async () => {
+    const results = await computeDrift({ store: f.store, home: f.home, endpoint: 'docs', current: window(3), config });
+    for (const comparison of ['baseline', 'previous']) {
+      expect(verdicts(results, comparison)).toEqual({
+        query_centroid_distance: 'drift',
+        query_mmd: 'drift',
+        topic_distance: 'drift',
+        retrieval_score_psi: 'drift',
+        retrieval_score_ks: 'drift',
+        no_relevant_share: 'drift',
+      });
+    }
+    const topic = results.find((r) => r.metric === 'topic_distance' && r.comparison === 'previous')!;
+    expect(Number(topic.detail.currentDistance)).toBeGreaterThan(Number(topic.detail.referenceDistance));
+    const ks = results.find((r) => r.metric === 'retrieval_score_ks')!;
+    // Empty retrievals have no top score: 80 − empty on the current side.
+    expect(ks.n.current).toBeLessThan(80);
+  });
+
+  it('stores one row per key (recomputing replaces) and reports to readers of the endpoint only', async () => {
+    await computeDrift({ store: f.store, home: f.home, endpoint: 'docs', current: window(3), config });
+    const report = await driftReport({ store: f.store, actor: f.admin }, { endpoint: 'docs' });
+    expect(report).toHaveLength(24);
+    expect(report[0]?.current).toEqual(window(3));
+    const mmd = await driftReport({ store: f.store, actor: f.admin }, { endpoint: 'docs', metric: 'query_mmd' });
+    expect(mmd.map((r) => r.verdict).sort()).toEqual(['drift', 'drift', 'stable', 'stable']);
+    await expect(driftReport({ store: f.store, actor: f.outsider }, { endpoint: 'docs' })).rejects.toThrow(
+      PermissionDeniedError,
+    );
+    await expect(driftReport({ store: f.store, actor: f.admin }, { endpoint: 'nope' })).rejects.toThrow(NotFoundError);
+    await expect(
+      driftReport({ store: f.store, actor: f.admin }, { endpoint: 'docs', metric: 'bogus' as never }),
+    ).rejects.toThrow(/metric/);
+  });
+
+  it('a window with too few requests is insufficient, not stable', async () => {
+    const results = await computeDrift({
+      store: f.store,
+      home: f.home,
+      endpoint: 'docs',
+      current: window(3),
+      config: { ...config, minPerSide: 100 },
+    });
+    expect(new Set(results.map((r) => r.verdict))).toEqual(new Set(['insufficient']));
+    expect(results.every((r) => r.pValue === null && r.threshold === null)).toBe(true);
+  });
+});
