@@ -47,6 +47,7 @@ describe.skipIf(!chromiumAvailable())('review console in headless Chromium', () 
   let browser: Browser;
   const requested: string[] = [];
   const pageErrors: string[] = [];
+  let shots = 0;
 
   beforeAll(async () => {
     const { chromium } = await import('playwright-core');
@@ -99,16 +100,10 @@ describe.skipIf(!chromiumAvailable())('review console in headless Chromium', () 
     expect(png.subarray(1, 4).toString()).toBe('PNG');
     // To look at the pages: RAGOPS_SCREENSHOT_DIR=/tmp/shots npx vitest run test/console-review-browser.test.ts
     const dir = process.env.RAGOPS_SCREENSHOT_DIR;
-    if (dir)
-      await writeFile(
-        join(
-          dir,
-          `${String(heading)
-            .replace(/[^\w-]+/g, '_')
-            .slice(0, 60)}.png`,
-        ),
-        png,
-      );
+    const name = `${++shots}-${String(heading)
+      .replace(/[^\w-]+/g, '_')
+      .slice(0, 60)}.png`;
+    if (dir) await writeFile(join(dir, name), png);
     const probe = await browser.newPage();
     const varied = (await probe.evaluate(`(${DECODE_SCRIPT})('${png.toString('base64')}')`)) as {
       width: number;

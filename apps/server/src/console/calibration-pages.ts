@@ -14,8 +14,9 @@ const calibrationQuery = z.strictObject({
   criterion: z.preprocess(blank, z.string().min(1).max(100).optional()),
 });
 
-const interval = (i: { low: number; high: number } | null | undefined) =>
-  i ? `[${num(i.low, 2)}, ${num(i.high, 2)}]` : '–';
+// Two decimals, and no "-0.00" for a bootstrap bound a rounding error below zero.
+const two = (x: number | null) => (x === null ? 'undefined' : num(Math.abs(x) < 0.005 ? 0 : x, 2));
+const interval = (i: { low: number; high: number } | null | undefined) => (i ? ` [${two(i.low)}, ${two(i.high)}]` : '');
 
 /**
  * /console/calibrations: the stored judge calibrations, the ones the promotion gate reads (computed
@@ -36,8 +37,8 @@ export function registerCalibrationPages(ui: Hono<ConsoleEnv>, ctx: AppContext):
         <td>${r.judgeModel ?? '–'}</td>
         <td>${r.criterion}</td>
         <td>${r.statistic === 'kappa' ? 'κ' : 'weighted κ'}</td>
-        <td class="num">${num(r.value, 2)} ${interval(r.interval)}</td>
-        <td class="num">${r.spearman ? `${num(r.spearman.value, 2)} ${interval(r.spearman.interval)}` : '–'}</td>
+        <td class="num">${two(r.value)}${interval(r.interval)}</td>
+        <td class="num">${r.spearman ? `${two(r.spearman.value)}${interval(r.spearman.interval)}` : '–'}</td>
         <td class="num">${r.n}</td>
         <td>${r.calibrated ? html`<span class="ok">calibrated</span>` : html`<span class="error">uncalibrated</span>`}</td>
         <td>${r.reason}</td>
