@@ -1,4 +1,4 @@
-import { RagopsError } from '@ragops/core';
+import { formatModelUri, parseThreeLevelName, RagopsError } from '@ragops/core';
 import {
   type ChainHost,
   type ChainVersion,
@@ -55,22 +55,26 @@ export function inBandError(error: unknown): PromptfooResponse {
  * retrieved passages (what `context-faithfulness`, `context-recall`, `context-relevance` read) and
  * `metadata.ragops` what an eval run stores. A failed chain call is promptfoo's `{ error }`.
  * @example
- * const provider = chainProvider({ host, version: await host.resolveVersion('models:/dev.qs.docs_qa@champion') });
+ * const provider = chainProvider({ host, target: { modelUri: 'models:/dev.qs.docs_qa@champion' } });
  */
 export function chainProvider(input: {
   host: ChainHost;
-  version: ChainVersion;
+  /** A resolved version (a bridge run pins one), or a model URI whose alias each call follows. */
+  target: { version: ChainVersion } | { modelUri: string };
   timeoutMs?: number;
   abortSignal?: AbortSignal;
 }): PromptfooProvider {
-  const { host, version } = input;
-  const uri = `ragops:models:/${version.modelName}/${version.version}`;
+  const { host, target } = input;
+  const uri =
+    'version' in target
+      ? `ragops:${formatModelUri({ name: parseThreeLevelName(target.version.modelName), ref: { version: target.version.version } })}`
+      : `ragops:${target.modelUri}`;
   return {
     id: () => uri,
     label: uri,
     async callApi(prompt) {
       const outcome = await host.answer({
-        version,
+        ...target,
         question: prompt,
         timeoutMs: input.timeoutMs ?? 60_000,
         ...(input.abortSignal && { abortSignal: input.abortSignal }),

@@ -120,7 +120,12 @@ export async function runPromptfooEval(o: PromptfooEvalOptions): Promise<EvalRun
         ...(o.config.description && { description: o.config.description }),
         prompts: o.config.prompts ?? ['{{question}}'],
         providers: [
-          chainProvider({ host: o.host, version, ...(o.timeoutMs && { timeoutMs: o.timeoutMs }), ...signal }),
+          chainProvider({
+            host: o.host,
+            target: { version },
+            ...(o.timeoutMs && { timeoutMs: o.timeoutMs }),
+            ...signal,
+          }),
         ],
         defaultTest: {
           assert: (o.config.defaultTest?.assert ?? []).map(withContext),
