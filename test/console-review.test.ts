@@ -1,0 +1,131 @@
+// The review, feedback-over-time and calibration pages in process (app.request) on SQLite and
+// PostgreSQL: a label posted as a plain form (no script) lands in the store and redirects to the
+// next item with the verdicts of this one; bad input is a 400 page naming what and where, with
+// nothing written; pages of a model the principal may not READ are 404s.
+import { listFeedback } from '@ragops/evals';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ConsoleFixture, startConsoleFixture } from './console-fixture.ts';
+import { EVAL_MODEL } from './eval-fixture.ts';
+import { testBackends } from './server-fixture.ts';
+
+const ORIGIN = 'http://localhost';
+const FORM = { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded' };
+
+/** Signs in through the form as a browser does; returns the session cookie and the session's CSRF token. */
+async function session(f: ConsoleFixture, token: string): Promise<{ cookie: string; csrf: string }> {
+  const page = await f.app.request('/console/sign-in');
+  const pre = page.headers.get('set-cookie')!.split(';')[0]!;
+  const preCsrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await f.app.request('/console/sign-in', {
+    method: 'POST',
+    headers: { ...FORM, cookie: pre },
+    body: new URLSearchParams({ token, _csrf: preCsrf }),
+  });
+  const cookie = res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('ragops_console='))!
+    .split(';')[0]!;
+  const models = await (await f.app.request('/console/models', { headers: { cookie } })).text();
+  return { cookie, csrf: /name="_csrf" value="([^"]+)"/.exec(models)![1]! };
+}
+
+for (const backend of testBackends()) {
+  describe(`console review pages (${backend})`, () => {
+    let f: ConsoleFixture;
+    let reader: { cookie: string; csrf: string };
+    let outsider: { cookie: string; csrf: string };
+    const get = (s: { cookie: string }, path: string) => f.app.request(path, { headers: { cookie: s.cookie } });
+    const post = (s: { cookie: string; csrf: string }, fields: Record<string, string>) =>
+      f.app.request('/console/review', {
+        method: 'POST',
+        headers: { ...FORM, cookie: s.cookie },
+        body: new URLSearchParams({ _csrf: s.csrf, ...fields }),
+      });
+
+    beforeAll(async () => {
+      f = await startConsoleFixture(backend, { rows: 3 });
+      reader = await session(f, f.reader.token);
+      outsider = await session(f, f.outsider.token);
+    }, 120_000);
+    afterAll(async () => f?.close());
+
+    it('labels through a plain form post: 303 to the next item with done + 1 and this item’s verdicts', async () => {
+      const queue = await (await get(reader, '/console/review?size=3&seed=3')).text();
+      expect(queue).toContain('Item 1 of 3');
+      const key = /name="target" value="([^"]+)"/.exec(queue)![1]!;
+      expect(queue).not.toContain('judge-score');
+      const res = await post(reader, {
+        target: key,
+        action: 'submit',
+        'label.correctness': '1',
+        rating: '1',
+        comment: '<b>fine</b>',
+        size: '3',
+        seed: '3',
+      });
+      expect(res.status).toBe(303);
+      const next = res.headers.get('location')!;
+      expect(next).toMatch(/^\/console\/review\?/);
+      expect(new URL(next, ORIGIN).searchParams.get('done')).toBe('1');
+      const after = await (await get(reader, next)).text();
+      expect(after).toContain('Item 2 of 3');
+      expect(after).toContain('judge-score');
+      expect(after).toContain('&lt;b&gt;fine&lt;/b&gt;');
+      const stored = await listFeedback(f.eval.adminCtx, { source: 'reviewer', author: f.reader.name });
+      expect(stored.items.map((fb) => [fb.labels, fb.approved, fb.comment])).toEqual([
+        [{ correctness: 1 }, true, '<b>fine</b>'],
+      ]);
+    });
+
+    it('answers bad input with a 400 page naming it, writing nothing', async () => {
+      const before = (await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length;
+      const key = `eval_row:${f.run.id}:q002`;
+      const cases: [Promise<Response>, RegExp][] = [
+        [get(reader, '/console/review?size=abc'), /size/],
+        [get(reader, '/console/review?size=101'), /size/],
+        [get(reader, '/console/review?colour=red'), /colour/],
+        [get(reader, '/console/review?source=files'), /source/],
+        [get(reader, '/console/review/items/nonsense'), /is not an item/],
+        [get(reader, `/console/review/items/${encodeURIComponent('eval_row:er_12:q1')}`), /is not an item/],
+        [
+          post(reader, { target: key, action: 'submit', 'label.correctness': '0.3' }),
+          /correctness.*one of 0, 0\.5, 1/s,
+        ],
+        [post(reader, { target: key, action: 'submit', rating: '7' }), /rating/],
+        [post(reader, { target: key, action: 'submit' }), /give a rating, labels, a comment or a corrected answer/],
+        [post(reader, { target: 'inference:../x', action: 'submit', rating: '1' }), /requestId|request id/],
+        [get(reader, '/console/feedback?model=dev.qs.docs_qa&days=0'), /days/],
+        [get(reader, '/console/calibrations?judge='.concat('x'.repeat(101))), /judge/],
+      ];
+      for (const [res, message] of cases) {
+        const r = await res;
+        const body = await r.text();
+        expect(r.status, body.slice(0, 300)).toBe(400);
+        expect(body).toMatch(message);
+      }
+      expect((await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length).toBe(before);
+    });
+
+    it('a principal without READ: an empty queue, 404 for the item and the feedback page of the model', async () => {
+      const queue = await (await get(outsider, '/console/review')).text();
+      expect(queue).toContain('Queue done');
+      expect(queue).not.toContain(f.run.id);
+      const item = await get(outsider, `/console/review/items/${encodeURIComponent(`eval_row:${f.run.id}:q001`)}`);
+      expect(item.status).toBe(404);
+      expect(await item.text()).not.toContain('What does');
+      const label = await post(outsider, { target: `eval_row:${f.run.id}:q001`, action: 'submit', rating: '1' });
+      expect(label.status).toBe(404);
+      const feedback = await get(outsider, `/console/feedback?model=${EVAL_MODEL}`);
+      expect(feedback.status).toBe(404);
+      expect(await (await get(outsider, '/console/feedback')).text()).not.toContain(EVAL_MODEL);
+    });
+
+    it('feedback over time counts the reviewer label of today, apart from end users', async () => {
+      const page = await (await get(reader, `/console/feedback?model=${EVAL_MODEL}`)).text();
+      expect(page).toContain('No end users feedback in these 30 days.');
+      expect(page).toMatch(/data-source="reviewer" data-version="1"/);
+      expect(page).toContain(`<td>${new Date().toISOString().slice(0, 10)}</td>`);
+      expect(page).toContain('<svg class="chart"');
+    });
+  });
+}
