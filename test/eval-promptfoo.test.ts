@@ -4,14 +4,11 @@
 // `eval compare` reads; not one connection to a host outside loopback is attempted (counted at
 // net.Socket.connect and dns.lookup in this process); the CLI's command table does not load promptfoo.
 import { execFileSync } from 'node:child_process';
-import dns from 'node:dns';
 import { existsSync } from 'node:fs';
-import net from 'node:net';
 import { join } from 'node:path';
 import {
   compareEvalRuns,
   guardOutboundFetch,
-  isLoopbackHost,
   listEvalRunRows,
   loadEvalDataset,
   type PromptfooConfig,
@@ -21,6 +18,7 @@ import { type ChainHost, createChainHost, createLanguageModelResolver } from '@r
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '@ragops/rag/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
+import { countOutsideAttempts } from './outside-connections.ts';
 
 const CONFIG: PromptfooConfig = {
   prompts: ['{{question}}'],
@@ -40,32 +38,6 @@ function judgeAnswer(messages: readonly { content?: unknown }[]): string {
   if (/final verdict for each statement/i.test(text)) return 'Final verdict for each statement in order: Yes.';
   if (/rubric/i.test(text)) return JSON.stringify({ reason: 'grounded in passage [1]', pass: true, score: 1 });
   return 'The answer restates the passage.';
-}
-
-/** Connection attempts this process makes, at the socket and at DNS, to hosts outside loopback. */
-function countOutsideAttempts() {
-  const outside: string[] = [];
-  const connect = net.Socket.prototype.connect;
-  const lookup = dns.lookup;
-  net.Socket.prototype.connect = function (this: net.Socket, ...args: unknown[]) {
-    const o = (typeof args[0] === 'object' && args[0] !== null ? args[0] : { host: args[1] }) as {
-      host?: string;
-      path?: string;
-    };
-    if (!o.path && o.host && !isLoopbackHost(o.host)) outside.push(`connect ${o.host}`);
-    return (connect as (...a: unknown[]) => net.Socket).apply(this, args);
-  } as typeof connect;
-  dns.lookup = ((host: string, ...rest: unknown[]) => {
-    if (!isLoopbackHost(host)) outside.push(`lookup ${host}`);
-    return (lookup as (...a: unknown[]) => void).call(dns, host, ...rest);
-  }) as typeof dns.lookup;
-  return {
-    outside,
-    restore() {
-      net.Socket.prototype.connect = connect;
-      dns.lookup = lookup;
-    },
-  };
 }
 
 const backends = [
