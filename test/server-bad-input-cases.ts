@@ -356,6 +356,12 @@ export const CASES: Record<string, BadCase[]> = {
   'GET /api/v1/feedback/stats': [
     { what: 'source missing', path: '/api/v1/feedback/stats?model=dev.support.docs_qa', message: /query\.source/ },
   ],
+  'GET /api/v1/monitoring/endpoints/:name/metrics': [
+    { what: 'unknown window', path: '/api/v1/monitoring/endpoints/qa/metrics?window=2h', message: /window/ },
+    { what: 'limit above 5000', path: '/api/v1/monitoring/endpoints/qa/metrics?limit=5001', message: /limit/ },
+    { what: 'slice not a name', path: '/api/v1/monitoring/endpoints/qa/metrics?slice=a%3Bb', message: /slice/ },
+    { what: 'unknown parameter', path: '/api/v1/monitoring/endpoints/qa/metrics?colour=red', message: /colour/ },
+  ],
   'GET /api/v1/models/:name/promotions': [
     { what: 'one-part model name', path: '/api/v1/models/docs_qa/promotions', message: /name/ },
     { what: 'pageSize not a number', path: `${M}/promotions?pageSize=x`, message: /pageSize/ },

@@ -12,7 +12,7 @@ import {
   type Principal,
   readPrincipal,
 } from '@ragops/core';
-import { allMigrationSets } from '@ragops/evals';
+import { ragopsMigrationSets } from '@ragops/monitoring';
 import { buildIndex, type IndexBuild } from '@ragops/rag';
 import { createApp } from '../apps/server/src/app.ts';
 import type { RagopsApp } from '../apps/server/src/app-context.ts';
@@ -68,7 +68,7 @@ export async function createTestServer(
   }
   const config = loadConfig({ RAGOPS_HOME: home, RAGOPS_METADATA_URL: metadataUrl, RAGOPS_LOG_LEVEL: 'debug', ...env });
   // As server.ts opens it: with the migrations other packages contribute (evals).
-  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await allMigrationSets() });
+  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await ragopsMigrationSets() });
   let text = '';
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({

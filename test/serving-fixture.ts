@@ -27,7 +27,7 @@ import {
   type StoredInferenceRow,
   setAlias,
 } from '@ragops/core';
-import { allMigrationSets } from '@ragops/evals';
+import { ragopsMigrationSets } from '@ragops/monitoring';
 import { buildIndex, closeIndexReaders, type LlmProviders } from '@ragops/rag';
 import { createApp } from '../apps/server/src/app.ts';
 import { loadConfig } from '../apps/server/src/config.ts';
@@ -104,7 +104,7 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
     RAGOPS_LOG_LEVEL: options.logLevel ?? 'warn',
   });
   // Every module's migrations, as server.ts opens the store (the feedback routes read evals' tables).
-  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await allMigrationSets() });
+  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await ragopsMigrationSets() });
   const admin = await readPrincipal(store, LOCAL_ADMIN_PRINCIPAL);
   const { token: adminToken } = await createToken({ ...adminCtx(store, admin), token: {} });
   await initWorkspace(adminCtx(store, admin));

@@ -20,6 +20,7 @@ import { API_BASE } from './routes/api-base.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
 import { registerEvalRunRoutes } from './routes/eval-runs.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
+import { registerMonitoringRoutes } from './routes/monitoring.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerPromotionRoutes } from './routes/promotions.ts';
 import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
@@ -97,6 +98,8 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   registerEvalRunRoutes(app, ctx, { host: runtime.host, datasetsDir: options.config.evalsDir });
   // /api/v1/models/{name}/promotions: the promotion gate on stored eval runs.
   registerPromotionRoutes(app, ctx, { datasetsDir: options.config.evalsDir });
+  // /api/v1/monitoring/*: the metric tables (refreshed by the server's schedule, see server.ts).
+  registerMonitoringRoutes(app, ctx);
   // /console/* (web pages behind a session cookie) and GET /, which leads there.
   registerConsoleRoutes(app, ctx);
   return app;

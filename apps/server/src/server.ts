@@ -3,12 +3,13 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { ConfigError, openMetadataStore } from '@ragops/core';
-import { allMigrationSets } from '@ragops/evals';
+import { ragopsMigrationSets } from '@ragops/monitoring';
 import { createApp } from './app.ts';
 import type { RagopsApp } from './app-context.ts';
 import type { ServerConfig } from './config.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
+import { serverMonitoringSpec, startServerMetricRefresher } from './monitoring-refresh.ts';
 import { syncSpecGates } from './registry/sync-spec-gates.ts';
 
 /** A listening ragops server. */
@@ -29,8 +30,8 @@ export type RunningServer = {
 /** Opens the store, builds the app and listens on `config.host:config.port` (port 0 = any free port). */
 export async function startServer(config: ServerConfig, logger = createServerLogger(config)): Promise<RunningServer> {
   await mkdir(config.home, { recursive: true });
-  // The evals module contributes its own tables (eval runs, verdict cache).
-  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await allMigrationSets() });
+  // The evals and monitoring modules contribute their own tables (eval runs, feedback, metric tables, …).
+  const store = await openMetadataStore(config.metadataUrl, { migrationSets: await ragopsMigrationSets() });
   const lifecycle = createLifecycle();
   let app: ReturnType<typeof createApp>;
   let server: Server;
@@ -38,6 +39,9 @@ export async function startServer(config: ServerConfig, logger = createServerLog
   try {
     await syncSpecGates({ store, specPath: config.specPath, logger });
     app = createApp({ store, config, logger, lifecycle });
+    // After the app (a bad spec fails startup like a bad serving setting); stopped by close() before the store closes.
+    const refresher = startServerMetricRefresher({ store, spec: await serverMonitoringSpec(config.specPath), logger });
+    lifecycle.onShutdown(() => refresher.stop());
     ({ server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
         resolve({ server: s as Server, address: info }),
