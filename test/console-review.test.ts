@@ -77,6 +77,24 @@ for (const backend of testBackends()) {
       ]);
     });
 
+    it('labels from the item page: 303 back to it, which then shows the labels beside the verdicts', async () => {
+      // A row the first test's queue did not hand to this reviewer (its order depends on the run id).
+      const done = await listFeedback(f.eval.adminCtx, { source: 'reviewer', author: f.reader.name });
+      const labelled = done.items.map((fb) => (fb.target as { rowId: string }).rowId);
+      const key = `eval_row:${f.run.id}:${['q001', 'q002', 'q003'].find((r) => !labelled.includes(r))}`;
+      const path = `/console/review/items/${encodeURIComponent(key)}`;
+      const before = await (await get(reader, path)).text();
+      expect(before).toContain('Judge verdicts are shown once you labelled this item');
+      expect(before).not.toContain('judge-score');
+      const res = await post(reader, { target: key, action: 'submit', 'label.groundedness': '0.5', from: 'item' });
+      expect(res.status).toBe(303);
+      expect(res.headers.get('location')).toBe(path);
+      const after = await (await get(reader, path)).text();
+      expect(after).toContain('judge-score');
+      expect(after).toContain('groundedness 0.5');
+      expect(after).not.toContain('<form method="post" action="/console/review" class="review');
+    });
+
     it('answers bad input with a 400 page naming it, writing nothing', async () => {
       const before = (await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length;
       const key = `eval_row:${f.run.id}:q002`;
