@@ -98,7 +98,7 @@ for (const backend of testBackends()) {
     it('answers bad input with a 400 page naming it, writing nothing', async () => {
       const before = (await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length;
       const key = `eval_row:${f.run.id}:q002`;
-      const cases: [Promise<Response>, RegExp][] = [
+      const cases: [Response | Promise<Response>, RegExp][] = [
         [get(reader, '/console/review?size=abc'), /size/],
         [get(reader, '/console/review?size=101'), /size/],
         [get(reader, '/console/review?colour=red'), /colour/],
