@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../apps/server/src/config.ts';
 import { type RunningServer, startServer } from '../apps/server/src/server.ts';
+import { runCli } from './index-cli-helpers.ts';
 import { MODEL, type ServingFixture, startServingFixture } from './serving-fixture.ts';
 
 let f: ServingFixture;
@@ -41,8 +42,50 @@ const get = (base: string, path: string, token = f.adminToken) =>
 
 type Table = { points: { requestCount: number; errorRate: { mean: number; n: number } | null; windowSize: string }[] };
 
+const total = (t: Table) => t.points.reduce((n, p) => n + p.requestCount, 0);
+
+describe('ragops monitor (in-process CLI on the same store)', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    runCli(args, f.home, { RAGOPS_METADATA_URL: f.metadataUrl, ...env }, { cwd: f.home });
+
+  it('refresh reads the six rows; show prints them per window, --json carries every metric', async () => {
+    const refresh = await cli(['--json', 'monitor', 'refresh']);
+    expect(refresh.code, refresh.stderr).toBe(0);
+    expect(JSON.parse(refresh.stdout)).toMatchObject({ status: 'refreshed', rowsRead: 6 });
+    const show = await cli(['--json', 'monitor', 'show', 'mon', '--window', '1d', '--version', '1', '--since', '7d']);
+    expect(show.code, show.stderr).toBe(0);
+    const table = JSON.parse(show.stdout) as Table;
+    expect(table.points).toMatchObject([{ requestCount: 6, errorRate: { mean: 0, n: 6 } }]);
+    const human = await cli(['monitor', 'show', 'mon', '--window', '1d']);
+    expect(human.stdout).toMatch(/champion\s+all\s+6\s+0\.0% \[0\.0, \d+\.\d\]/);
+  });
+
+  it('bad flags exit 2 naming the flag; a principal without READ is refused; refresh is for admins', async () => {
+    const bad = await cli(['monitor', 'show', 'mon', '--window', '2h']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--window');
+    expect((await cli(['monitor', 'show', 'mon', '--since', 'last tuesday'])).stderr).toContain('--since');
+    const runner = await cli(['monitor', 'show', 'mon'], { RAGOPS_TOKEN: tokens.runner! });
+    expect(runner.code).toBe(2);
+    expect(runner.stderr).toMatch(/READ/);
+    const refresh = await cli(['monitor', 'refresh'], { RAGOPS_TOKEN: tokens.reader! });
+    expect(refresh.code).toBe(2);
+    expect(refresh.stderr).toMatch(/admin/);
+  });
+});
+
 describe('metric tables in a running server', () => {
   it("a replica's schedule refreshes them (every second here, grace 0) and REST returns them", async () => {
+    // Two requests after the CLI's refresh: only the schedule can count them.
+    for (let i = 0; i < 2; i++) {
+      const res = await fetch(`${f.url}/serving-endpoints/mon/invocations`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${f.adminToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ question: 'Where do endpoints split traffic?' }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await f.rows(8);
     const spec = join(f.home, 'ragops.yaml');
     await writeFile(spec, 'version: 1\nmonitoring:\n  refresh: { intervalSeconds: 1, graceSeconds: 0 }\n');
     replica = await startServer(
@@ -60,11 +103,11 @@ describe('metric tables in a running server', () => {
       const res = await get(replica.url, 'mon/metrics?window=1d');
       expect(res.status).toBe(200);
       table = (await res.json()) as Table;
-      if (table.points.reduce((n, p) => n + p.requestCount, 0) >= 6) break;
+      if (total(table) >= 8) break;
       await new Promise((r) => setTimeout(r, 250));
     }
-    expect(table.points).toHaveLength(1);
-    expect(table.points[0]).toMatchObject({ windowSize: '1d', requestCount: 6, errorRate: { mean: 0, n: 6 } });
+    expect(total(table)).toBe(8);
+    expect(table.points.every((p) => p.windowSize === '1d' && p.errorRate?.mean === 0)).toBe(true);
   }, 90_000);
 
   it('READ on the served models reads them; EXECUTE alone is 403, nothing is 404', async () => {

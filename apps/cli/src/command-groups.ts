@@ -65,6 +65,10 @@ export const COMMAND_GROUPS: Record<string, CommandGroup> = {
     description: 'human feedback: list, stats per version and arm (with intervals), export as eval rows',
     load: async () => (await import('./commands/feedback.ts')).registerFeedbackCommands,
   },
+  monitor: {
+    description: 'metric tables per window × endpoint × version × arm × slice: refresh, show',
+    load: async () => (await import('./commands/monitor.ts')).registerMonitorCommands,
+  },
   inference: {
     description: 'the inference table: one row per served request (admin)',
     load: async () => (await import('./commands/inference.ts')).registerInferenceCommands,
