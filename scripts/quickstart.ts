@@ -1,8 +1,11 @@
 // `npm run quickstart`: the main job, offline, on embedded defaults. It runs the same `ragops`
 // commands a user types (so what it shows is what they get), starts the real server, and asks it
-// questions through the official `openai` SDK. Re-runnable: every run registers a new version.
+// questions through the official `openai` SDK, and ends with a docs change going through the pipeline
+// and the promotion gate. Re-runnable: every run registers new versions.
 import { execFile, spawn } from 'node:child_process';
+import { appendFile, cp, mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import OpenAI from 'openai';
@@ -87,9 +90,9 @@ const registered = await ragopsJson<{ uri: string; version: number }>(
   ['models', 'register', MODEL, '--chain', 'docs_qa'],
   (v) => `registered ${v.uri}`,
 );
-process.stdout.write(
-  await ragops(['models', 'alias', 'set', MODEL, 'champion', String(registered.version), '--reason', 'quickstart']),
-);
+
+step('Make it the champion through the gate of ragops.yaml (evaluated on evals/docs-qa.jsonl, offline judges)');
+process.stdout.write(await ragops(['promote', registered.uri, '--to', 'champion', '--run-missing']));
 
 step(`Serve models:/${MODEL}@champion behind the endpoint "${ENDPOINT}"`);
 const endpoints = await ragopsJson<{ items: { name: string }[] }>(
@@ -151,13 +154,24 @@ try {
 step('Every request wrote a row to the inference table');
 process.stdout.write(await ragops(['inference', 'tail', '--lines', '4']));
 
-step('Evaluate the champion on the shipped dataset (evals/docs-qa.jsonl) with the offline judges');
+step('A docs change goes through the pipeline: rebuild → register → evaluate vs the champion → challenger → champion');
 {
-  const evalRun = await ragopsJson<{ id: string }>(
-    ['eval', 'run', `models:/${MODEL}@champion`, '--dataset', 'docs-qa'],
-    (r) => `eval run ${r.id}`,
-  );
-  process.stdout.write(await ragops(['eval', 'show', evalRun.id]));
+  // A copy of the project, so the change stays out of your docs/ (the job cron or CI runs is the same command).
+  const project = await mkdtemp(join(tmpdir(), 'ragops-quickstart-'));
+  try {
+    for (const part of ['ragops.yaml', 'docs', 'prompts', 'evals']) {
+      await cp(join(root, part), join(project, part), { recursive: true });
+    }
+    const changed = join(project, 'docs', 'concepts.md');
+    await appendFile(
+      changed,
+      '\n\nA scheduled pipeline run re-indexes changed documents and promotes through the gate.\n',
+    );
+    process.stdout.write(`# appended a paragraph to ${changed}\n`);
+    process.stdout.write(await ragops(['pipeline', 'run', 'docs_qa', '--spec', join(project, 'ragops.yaml')]));
+  } finally {
+    await rm(project, { recursive: true, force: true });
+  }
 }
 
 step('Next');
@@ -165,8 +179,9 @@ process.stdout.write(
   [
     `State lives in ${home}. Try:`,
     '  npm start                                   # the server on http://127.0.0.1:8787 (OpenAPI at /docs)',
-    `  npx ragops models lineage models:/${MODEL}@champion   # now lists the eval run too`,
+    `  npx ragops models lineage models:/${MODEL}@champion   # eval runs and gate decisions too`,
     '  npx ragops eval list',
+    '  npx ragops pipeline run docs_qa             # the same job on your docs/; run twice, the second makes nothing new',
     `  npx ragops index history ${INDEX}`,
     '  npx ragops audit --since 1h',
     '  npx ragops --help',

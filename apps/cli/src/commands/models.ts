@@ -212,7 +212,7 @@ export function registerModelsCommands(models: Command): void {
         const move = await withRegistry(
           command,
           async (cli) => {
-            await syncProjectGates(cli, undefined);
+            await syncProjectGates(cli, undefined, name);
             if (!f.force) return setAlias({ ...cli, name, alias: aliasName, version: n, reason: f.reason });
             const d = await forceAliasMove({ ...cli, name, alias: aliasName, version: n, reason: f.reason ?? '' });
             return {

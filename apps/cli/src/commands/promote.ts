@@ -1,6 +1,12 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadRagopsSpec, resolveProviderSettings } from '@ragops/core';
+import {
+  formatThreeLevelName,
+  loadRagopsSpec,
+  parseModelUri,
+  parseThreeLevelName,
+  resolveProviderSettings,
+} from '@ragops/core';
 import type { GateDecision } from '@ragops/evals';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -32,17 +38,21 @@ const flags = z.object({
 });
 
 /**
- * Syncs the project spec's `gates:` into the store (ragops.yaml is the source of truth for gates),
- * when there is a spec. Used before any alias move the CLI makes, so a gate edited in the spec holds
- * from the next command on. Returns the spec (undefined without one).
+ * Syncs the project spec's `gates:` of `model` into the store (ragops.yaml is the source of truth for
+ * gates), when there is a spec. Used before any alias move the CLI makes, so a gate edited in the spec
+ * holds from the next command on. Only the model being moved: the others may not be registered yet
+ * (a gate belongs to a model), and moving one alias needs MANAGE on that model alone. Returns the
+ * spec (undefined without one).
  */
-export async function syncProjectGates(cli: RegistryCli, specFlag: string | undefined) {
+export async function syncProjectGates(cli: RegistryCli, specFlag: string | undefined, model: string) {
   const file = resolveSpec(specFlag);
   if (specFlag === undefined && !existsSync(file)) return undefined;
   const loaded = await loadRagopsSpec(file);
-  if (loaded.spec.gates) {
+  const name = formatThreeLevelName(parseThreeLevelName(model));
+  const gates = loaded.spec.gates?.[name];
+  if (gates) {
     const { syncGates } = await evals();
-    await syncGates({ ...cli, gates: loaded.spec.gates, source: loaded.path });
+    await syncGates({ ...cli, gates: { [name]: gates }, source: loaded.path });
   }
   return loaded;
 }
@@ -97,7 +107,7 @@ export function registerPromoteCommands(command: Command): void {
         const decision = await withRegistry(
           cmd,
           async (cli) => {
-            const loaded = await syncProjectGates(cli, f.spec);
+            const loaded = await syncProjectGates(cli, f.spec, formatThreeLevelName(parseModelUri(modelUri).name));
             const loadDataset = (name: string) => loadEvalDataset(evalDatasetPath(dir, name));
             let runMissing: Parameters<typeof promote>[0]['runMissing'];
             if (f.runMissing) {
