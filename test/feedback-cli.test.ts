@@ -88,6 +88,7 @@ describe('ragops feedback', () => {
     ]);
     const human = await cli(['eval', 'calibration']);
     expect(human.stdout).toMatch(/rouge_l .*correctness .*weighted_kappa/);
+    expect(human.stdout.split('\n')[0]).toMatch(/value \[95% CI\] +rho \[95% CI\] +n /); // ρ beside weighted κ
     expect((await cli(['eval', 'calibration', '--min-items', '1'])).code).toBe(2);
   });
 });
