@@ -1,7 +1,7 @@
-import OpenAI from 'openai';
 import type { LanguageModel } from '../language-model.ts';
 import { OpenAIChatLanguageModel } from '../openai/openai-chat-language-model.ts';
 import type { ChatCapabilities } from '../openai/openai-chat-request.ts';
+import { lazyOpenAIClient } from '../openai/openai-sdk.ts';
 import { forgetCapabilities, probeCapabilities, probeStructuredCapabilities } from './probe-capabilities.ts';
 
 export type OpenAICompatibleProviderSettings = {
@@ -23,7 +23,7 @@ export type OpenAICompatibleProviderSettings = {
  */
 export function createOpenAICompatible(settings: OpenAICompatibleProviderSettings): (modelId: string) => LanguageModel {
   const provider = settings.name ?? 'openai-compatible';
-  const client = new OpenAI({
+  const client = lazyOpenAIClient({
     // The SDK insists on a key; without one we strip the header it would build from it.
     apiKey: settings.apiKey ?? 'unused',
     baseURL: settings.baseURL,
@@ -38,14 +38,13 @@ export function createOpenAICompatible(settings: OpenAICompatibleProviderSetting
     new OpenAIChatLanguageModel(modelId, {
       provider,
       client,
-      capabilities: () =>
-        settings.capabilities
-          ? Promise.resolve(settings.capabilities)
-          : probeCapabilities({ provider, baseURL: settings.baseURL, client, modelId }),
-      structuredCapabilities: () =>
+      capabilities: async () =>
+        settings.capabilities ??
+        probeCapabilities({ provider, baseURL: settings.baseURL, client: await client(), modelId }),
+      structuredCapabilities: async () =>
         settings.capabilities?.jsonSchema !== undefined && settings.capabilities.seed !== undefined
-          ? Promise.resolve({ jsonSchema: settings.capabilities.jsonSchema, seed: settings.capabilities.seed })
-          : probeStructuredCapabilities({ provider, baseURL: settings.baseURL, client, modelId }),
+          ? { jsonSchema: settings.capabilities.jsonSchema, seed: settings.capabilities.seed }
+          : probeStructuredCapabilities({ provider, baseURL: settings.baseURL, client: await client(), modelId }),
       maxTokensParam: 'max_tokens',
       ...(settings.capabilities ? {} : { reprobe: () => forgetCapabilities(settings.baseURL) }),
     });

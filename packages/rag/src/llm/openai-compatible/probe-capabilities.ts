@@ -1,7 +1,7 @@
 import type OpenAI from 'openai';
-import { APIError } from 'openai';
 import type { ChatCapabilities, StructuredCapabilities } from '../openai/openai-chat-request.ts';
 import { toProviderError } from '../openai/openai-chat-request.ts';
+import { isOpenAIAPIError } from '../openai/openai-sdk.ts';
 
 // One probe per server (baseURL), shared by every model and chain that talks to it. A failed probe
 // (server down, bad key) is not cached, so the next call probes again.
@@ -89,7 +89,7 @@ async function accepted(provider: string, call: () => Promise<unknown>): Promise
     await call();
     return true;
   } catch (error) {
-    if (error instanceof APIError && (error.status === 400 || error.status === 422)) return false;
+    if (isOpenAIAPIError(error) && (error.status === 400 || error.status === 422)) return false;
     throw toProviderError(provider, error, undefined);
   }
 }
@@ -101,7 +101,7 @@ async function runProbe(input: { provider: string; client: OpenAI; modelId: stri
       await call();
       return true;
     } catch (error) {
-      if (error instanceof APIError && (error.status === 400 || error.status === 422)) return false;
+      if (isOpenAIAPIError(error) && (error.status === 400 || error.status === 422)) return false;
       throw toProviderError(input.provider, error, undefined);
     }
   };

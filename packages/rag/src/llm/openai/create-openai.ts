@@ -1,8 +1,8 @@
 import { ConfigError } from '@ragops/core';
-import OpenAI from 'openai';
 import type { LanguageModel } from '../language-model.ts';
 import { OpenAIChatLanguageModel } from './openai-chat-language-model.ts';
 import { ALL_CAPABILITIES } from './openai-chat-request.ts';
+import { lazyOpenAIClient } from './openai-sdk.ts';
 
 export type OpenAIProviderSettings = {
   /** Required; the app reads it from its config (packages never read process.env). */
@@ -24,7 +24,7 @@ export function createOpenAI(settings: OpenAIProviderSettings): (modelId: string
       'The openai provider needs an API key. Pass it as `apiKey` (the server reads OPENAI_API_KEY into its config).',
     );
   }
-  const client = new OpenAI({
+  const client = lazyOpenAIClient({
     apiKey: settings.apiKey,
     baseURL: settings.baseURL ?? 'https://api.openai.com/v1',
     organization: settings.organization ?? null,

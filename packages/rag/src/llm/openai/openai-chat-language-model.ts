@@ -22,7 +22,8 @@ import {
 
 export type OpenAIChatConfig = {
   provider: string;
-  client: OpenAI;
+  /** Built on first call (the SDK loads then: see openai-sdk.ts). */
+  client: () => Promise<OpenAI>;
   /** Resolved before each call; the compatible provider probes the server once per baseURL. */
   capabilities: () => Promise<ChatCapabilities>;
   /** Probed the first time a request asks for a JSON schema or a seed; absent: assume both work. */
@@ -83,7 +84,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     const { body, warnings } = await this.#body(request, false);
     let json: unknown;
     try {
-      json = await this.#config.client.chat.completions.create(
+      json = await (await this.#config.client()).chat.completions.create(
         body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
         { signal: request.abortSignal },
       );
@@ -114,7 +115,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     const { body, warnings } = await this.#body(request, true);
     let sdkStream: AsyncIterable<unknown>;
     try {
-      sdkStream = await this.#config.client.chat.completions.create(
+      sdkStream = await (await this.#config.client()).chat.completions.create(
         body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
         { signal: request.abortSignal },
       );

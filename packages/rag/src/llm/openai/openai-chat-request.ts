@@ -1,8 +1,8 @@
 import { ProviderCallError } from '@ragops/core';
-import { APIError } from 'openai';
 import { z } from 'zod';
 import { parseRetryAfterMs } from '../../retry/retry-after.ts';
 import type { GenerateRequest } from '../language-model.ts';
+import { isOpenAIAPIError } from './openai-sdk.ts';
 
 /** What an OpenAI-protocol server accepts beyond `model` and `messages`; `true` unless probed otherwise. */
 export type ChatCapabilities = {
@@ -106,7 +106,7 @@ export function buildChatBody(input: {
 export function toProviderError(provider: string, error: unknown, abortSignal: AbortSignal | undefined): unknown {
   if (abortSignal?.aborted) return abortSignal.reason;
   if (ProviderCallError.isInstance(error)) return error;
-  if (error instanceof APIError) {
+  if (isOpenAIAPIError(error)) {
     return new ProviderCallError({
       provider,
       message: error.message,
