@@ -52,6 +52,7 @@ CREATE TABLE monitoring_judging_cursor (
 CREATE TABLE monitoring_alert_state (
   rule TEXT NOT NULL,
   series TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
   state TEXT NOT NULL,
   breach_since TEXT,
   value DOUBLE PRECISION,
@@ -63,6 +64,8 @@ CREATE TABLE monitoring_alert_events (
   id TEXT PRIMARY KEY,
   rule TEXT NOT NULL,
   series TEXT NOT NULL,
+  endpoint TEXT NOT NULL,
+  window_start TEXT,
   state TEXT NOT NULL,
   value DOUBLE PRECISION,
   condition TEXT NOT NULL,

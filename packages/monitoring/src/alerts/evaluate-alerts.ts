@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { type Logger, type MetadataStore, parseInput, silentLogger } from '@ragops/core';
+import { type MetricPoint, queryMetrics } from '../metrics/metric-query.ts';
+import { WINDOW_MS } from '../metrics/windows.ts';
+import { type AlertRule, type AlertsConfigInput, alertsConfigSchema, type Webhook } from './alert-config.ts';
+import { alertObservation } from './alert-metrics.ts';
+import {
+  type AlertEvent,
+  insertAlertEvent,
+  selectAlertStates,
+  updateAlertDelivery,
+  upsertAlertState,
+} from './alert-store.ts';
+import { deliverWebhook } from './deliver-webhook.ts';
+import { evaluateAlertRule, type SeriesWindow } from './evaluate-alert-rule.ts';
+
+export type EvaluateAlertsOptions = {
+  store: MetadataStore;
+  /** `monitoring.alerts` of ragops.yaml (webhook secrets resolved by the app). */
+  config: AlertsConfigInput;
+  /** Windows ending after this are still filling and are not judged. Default: now. */
+  now?: Date;
+  logger?: Logger;
+  fetch?: typeof fetch;
+  sleep?: (ms: number) => Promise<void>;
+};
+
+export type AlertsReport = { rules: number; series: number; firing: number; events: AlertEvent[] };
+
+/** A series: one served version × arm of the endpoint's live traffic. */
+const seriesOf = (p: MetricPoint) => `v${p.modelVersion}/${p.servedEntity || '-'}`;
+
+/**
+ * Evaluates every alert rule on the metric tables (call it after each refresh): complete windows
+ * of the rule's size per series, the state machine of evaluateAlertRule, state stored, and each
+ * transition stored as an event, logged (warn when firing, info when resolved) and POSTed to the
+ * rule's webhooks (retried, signed). Deliveries run one after another, so a dead receiver delays
+ * the next evaluation by at most maxAttempts × timeoutMs + backoff per event; it never loses the
+ * event (its row says `failed` with the last error). Throws InvalidInputError for a bad config.
+ */
+export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<AlertsReport> {
+  const config = parseInput(alertsConfigSchema, options.config, 'monitoring.alerts');
+  const logger = options.logger ?? silentLogger;
+  const now = options.now ?? new Date();
+  const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [] };
+  for (const rule of config.rules) {
+    const windowMs = WINDOW_MS[rule.window];
+    // Enough windows for forWindows usable readings plus the previous one, with room for gaps.
+    const span = (rule.forWindows + 1) * 3 * windowMs;
+    const lastCompleteStart = Math.floor(now.getTime() / windowMs) * windowMs - windowMs;
+    const { points } = await queryMetrics(options.store, {
+      endpoint: rule.endpoint,
+      window: rule.window,
+      trafficArm: 'live',
+      since: new Date(lastCompleteStart - span).toISOString(),
+      until: new Date(lastCompleteStart + 1).toISOString(),
+    });
+    const bySeries = new Map<string, SeriesWindow[]>();
+    for (const p of points) {
+      const list = bySeries.get(seriesOf(p)) ?? [];
+      list.push({ windowStart: p.windowStart, observation: alertObservation(p, rule.metric) });
+      bySeries.set(seriesOf(p), list);
+    }
+    const states = new Map((await selectAlertStates(options.store, { rule: rule.name })).map((s) => [s.series, s]));
+    for (const [series, windows] of bySeries) {
+      report.series++;
+      const previous = states.get(series);
+      const evaluation = evaluateAlertRule(rule, windows, previous, windowMs);
+      if (evaluation.state === 'firing') report.firing++;
+      const at = now.toISOString();
+      const event =
+        evaluation.transition && eventOf(rule, series, evaluation.transition, evaluation.value, windows, at);
+      await options.store.transaction(async (tx) => {
+        await upsertAlertState(tx, {
+          rule: rule.name,
+          series,
+          endpoint: rule.endpoint,
+          state: evaluation.state,
+          breachSince: evaluation.breachSince,
+          value: evaluation.value,
+          changedAt: evaluation.transition || !previous ? at : previous.changedAt,
+          evaluatedAt: at,
+        });
+        if (event) await insertAlertEvent(tx, event);
+      });
+      if (!event) continue;
+      report.events.push(event);
+      const fields = { rule: rule.name, endpoint: rule.endpoint, series, metric: rule.metric, value: event.value };
+      if (event.state === 'firing') logger.warn('alert firing', fields);
+      else logger.info('alert resolved', fields);
+      await deliver(options, config.webhooks, rule, event, logger);
+    }
+  }
+  return report;
+}
+
+function eventOf(
+  rule: AlertRule,
+  series: string,
+  state: 'firing' | 'resolved',
+  value: number | null,
+  windows: readonly SeriesWindow[],
+  at: string,
+): AlertEvent {
+  const condition = JSON.stringify(rule.condition);
+  return {
+    id: randomUUID(),
+    rule: rule.name,
+    series,
+    endpoint: rule.endpoint,
+    windowStart: windows.at(-1)?.windowStart ?? null,
+    state,
+    value,
+    condition,
+    message: `${rule.metric} of ${rule.endpoint} (${series}, ${rule.window}) ${state === 'firing' ? 'breaches' : 'no longer breaches'} ${condition} for ${rule.forWindows} window(s): ${value}`,
+    delivery: 'pending',
+    attempts: 0,
+    lastError: null,
+    createdAt: at,
+  };
+}
+
+async function deliver(
+  options: EvaluateAlertsOptions,
+  webhooks: readonly Webhook[],
+  rule: AlertRule,
+  event: AlertEvent,
+  logger: Logger,
+): Promise<void> {
+  const targets = webhooks.filter((w) => rule.webhooks === undefined || rule.webhooks.includes(w.name));
+  let attempts = 0;
+  let lastError: string | null = null;
+  let failed = false;
+  for (const hook of targets) {
+    const result = await deliverWebhook(
+      hook,
+      { deliveryId: event.id, ...event, metric: rule.metric, window: rule.window, condition: rule.condition },
+      { ...(options.fetch && { fetch: options.fetch }), ...(options.sleep && { sleep: options.sleep }) },
+    );
+    attempts += result.attempts;
+    if (!result.delivered) {
+      failed = true;
+      lastError = `${hook.name}: ${result.lastError}`;
+      logger.error('alert webhook failed', {
+        rule: rule.name,
+        webhook: hook.name,
+        attempts: result.attempts,
+        error: result.lastError,
+      });
+    }
+  }
+  const delivery = targets.length === 0 ? 'none' : failed ? 'failed' : 'delivered';
+  Object.assign(event, { delivery, attempts, lastError });
+  await updateAlertDelivery(options.store, event.id, { delivery, attempts, lastError });
+}
