@@ -57,12 +57,12 @@ export const alertsConfigSchema = z
         ctx.addIssue({ code: 'custom', path: ['rules', i, 'name'], message: `two rules are named "${n}"` });
     });
     const hooks = new Set(c.webhooks.map((w) => w.name));
-    c.rules.forEach((r, i) =>
+    c.rules.forEach((r, i) => {
       r.webhooks?.forEach((w, j) => {
         if (!hooks.has(w))
           ctx.addIssue({ code: 'custom', path: ['rules', i, 'webhooks', j], message: `no webhook is named "${w}"` });
-      }),
-    );
+      });
+    });
   });
 export type AlertsConfig = z.output<typeof alertsConfigSchema>;
 export type AlertsConfigInput = z.input<typeof alertsConfigSchema>;

@@ -150,7 +150,7 @@ async function embedQuestions(embedder: Embedder | undefined) {
     const missing = [...new Set(questions.filter((q) => !cache.has(q)))];
     if (missing.length > 0) {
       const { embeddings } = await embedMany({ embedder, values: missing });
-      missing.forEach((q, i) => cache.set(q, embeddings[i]!));
+      for (const [i, q] of missing.entries()) cache.set(q, embeddings[i]!);
     }
     return questions.map((q) => cache.get(q)!);
   };
