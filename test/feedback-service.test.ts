@@ -10,6 +10,7 @@ import {
   exportFeedback,
   feedbackHistory,
   feedbackStats,
+  feedbackTimeline,
   judgeCalibration,
   listFeedback,
   loadEvalDataset,
@@ -141,6 +142,30 @@ describe.each(testBackends())('feedback services (%s)', (backend) => {
     await expect(feedbackStats(f.ctx(outsider), { modelName: EVAL_MODEL, source: 'end_user' })).rejects.toThrow(
       NotFoundError,
     );
+  });
+
+  it('feedback over time: per source × version × endpoint per UTC day, approval with a Wilson interval', async () => {
+    const series = await feedbackTimeline(f.ctx(reviewer), { modelName: EVAL_MODEL, days: 7 });
+    const today = new Date().toISOString().slice(0, 10);
+    // The end users' three ratings (alice 1 → replaced, alice 0, bob 1) and rev1's five-star, apart.
+    expect(
+      series.map((s) => [s.source, s.modelVersion, s.endpoint, s.days.map((d) => [d.day, d.count, d.rated])]),
+    ).toEqual([
+      ['end_user', 1, 'docs', [[today, 3, 3]]],
+      ['reviewer', 1, 'docs', [[today, 1, 1]]],
+    ]);
+    expect(series[0]!.days[0]!.approval).toMatchObject({ mean: 2 / 3, n: 3 });
+    expect(series[0]!.days[0]!.approval!.low).toBeLessThan(2 / 3);
+    // Windows before and after today hold nothing; other endpoints, nothing; no READ: hidden.
+    for (const offsetDays of [-3, 3]) {
+      const now = new Date(Date.now() + offsetDays * 86_400_000);
+      expect(await feedbackTimeline(f.ctx(reviewer), { modelName: EVAL_MODEL, days: 2 }, now)).toEqual([]);
+    }
+    expect(await feedbackTimeline(f.ctx(reviewer), { modelName: EVAL_MODEL, endpoint: 'other' })).toEqual([]);
+    await expect(feedbackTimeline(f.ctx(outsider), { modelName: EVAL_MODEL })).rejects.toThrow(NotFoundError);
+    await expect(feedbackTimeline(f.ctx(reviewer), { modelName: EVAL_MODEL, days: 367 })).rejects.toMatchObject({
+      code: 'invalid_input',
+    });
   });
 
   it('review queue: seeded stratified sample without verdicts, excluding what the reviewer labelled', async () => {

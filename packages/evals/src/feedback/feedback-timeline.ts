@@ -44,9 +44,11 @@ export async function feedbackTimeline(
     privilege: 'READ',
     target: { catalog: n.catalog, schema: n.schema, model: n.name },
   });
-  const since = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() - (q.days - 1)));
-  const where = ['model_name = ?', 'updated_at >= ?'];
-  const params: SqlValue[] = [q.modelName, since.toISOString()];
+  const day = (offset: number) =>
+    new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + offset));
+  // ISO strings of one format compare as times: [first day 00:00, the day after `now` 00:00).
+  const where = ['model_name = ?', 'updated_at >= ?', 'updated_at < ?'];
+  const params: SqlValue[] = [q.modelName, day(-(q.days - 1)).toISOString(), day(1).toISOString()];
   if (q.version !== undefined) {
     where.push('model_version = ?');
     params.push(q.version);
