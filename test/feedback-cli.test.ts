@@ -68,6 +68,8 @@ describe('ragops feedback', () => {
     expect(chat.code, chat.stderr).toBe(0);
     const first = JSON.parse((await readFile(join(f.home, 'ft', 'chat.jsonl'), 'utf8')).split('\n')[0]!);
     expect(first.messages.map((m: { role: string }) => m.role)).toEqual(['system', 'user', 'assistant']);
+    // Passage texts from the pinned index version (the admin may read it), numbered as the answer cites them.
+    expect(first.messages[1].content).toMatch(/^Passages:\n\[1\] # \w+/);
   });
 
   it('eval calibration reports each judge × criterion with n and why it is uncalibrated', async () => {

@@ -71,6 +71,8 @@ export {
   type FeedbackTimelineQuery,
   feedbackTimeline,
 } from './feedback/feedback-timeline.ts';
+/** Passage texts from pinned index versions, READ on the index checked (console pages, export). */
+export { indexPassageLookup } from './feedback/index-passages.ts';
 /** One item to review (question, answer, cited passages) by its target; passage texts through a lookup. */
 export {
   getReviewItem,

@@ -156,9 +156,13 @@ export function registerFeedbackCommands(group: Command): void {
         const f = parseFlags(exportFlags, raw);
         const path = await exportPath(f.to);
         if (existsSync(path) && !f.force) throw new ConflictError(`${f.to} exists: pass --force to overwrite it`);
-        const { exportFeedback } = await evals();
+        const { exportFeedback, indexPassageLookup } = await evals();
         const out = await withEvals(command, (cli) =>
-          exportFeedback(cli, { format: f.format, ...(f.model && { modelName: f.model }) }),
+          exportFeedback(
+            cli,
+            { format: f.format, ...(f.model && { modelName: f.model }) },
+            { passages: indexPassageLookup(cli) },
+          ),
         );
         // Written whole after the export succeeded: a failure leaves no half-written file.
         await writeFile(path, out.lines.length ? `${out.lines.join('\n')}\n` : '');

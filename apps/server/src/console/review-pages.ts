@@ -6,6 +6,7 @@ import {
   feedbackHistory,
   feedbackTargetSchema,
   getReviewItem,
+  indexPassageLookup,
   reviewQueue,
   reviewVerdicts,
   submitFeedback,
@@ -18,7 +19,6 @@ import type { AppContext } from '../app-context.ts';
 import type { ConsoleEnv } from './console-auth.ts';
 import { type Fragment, layout } from './console-layout.ts';
 import { actAs, chrome, readAs } from './page-query.ts';
-import { passageLookup } from './review-passages.ts';
 import { hiddenFields, itemView, labelForm, verdictsView } from './review-view.ts';
 
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -114,8 +114,13 @@ function filterForm(s: QueueState): Fragment {
   </form>`;
 }
 
+/** Passage texts as the signed-in principal may read them (READ on the index). */
+const lookupFor = (ctx: AppContext) => (c: Context<ConsoleEnv>) =>
+  indexPassageLookup({ store: ctx.store, actor: c.get('principal'), home: ctx.config.home });
+
 /** /console/review (the queue), POST /console/review (label or skip), /console/review/items/:key. */
 export function registerReviewPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void {
+  const passages = lookupFor(ctx);
   ui.get('/review', async (c) => {
     const s = parseInput(queueStateSchema.strict(), c.req.query(), 'query');
     const read = readAs(c, ctx);
@@ -136,8 +141,7 @@ export function registerReviewPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void
           })
         : [];
     const first = queue[0];
-    const item =
-      first && (await getReviewItem(read, first.target, { passages: passageLookup(ctx, c.get('principal')) }));
+    const item = first && (await getReviewItem(read, first.target, { passages: passages(c) }));
     const passed = s.done + s.skipped.length;
     const state = hiddenFields(Object.fromEntries(new URLSearchParams(stateQuery({ ...s, last: undefined }))));
     const last = s.last ? await afterLabelling(c, ctx, parseTargetKey(s.last)) : '';
@@ -197,7 +201,7 @@ export function registerReviewPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void
   ui.get('/review/items/:key', async (c) => {
     const key = c.req.param('key');
     const target = parseTargetKey(key);
-    const item = await getReviewItem(readAs(c, ctx), target, { passages: passageLookup(ctx, c.get('principal')) });
+    const item = await getReviewItem(readAs(c, ctx), target, { passages: passages(c) });
     const mine = await myLabels(c, ctx, target);
     return c.html(
       layout({

@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { NotFoundError, parseInput } from '@ragops/core';
 import { z } from 'zod';
 import { type EvalRow, evalRowSchema } from '../datasets/eval-row.ts';
+import type { EvalRun } from '../runs/eval-run-schemas.ts';
 import { type Feedback, targetKey } from './feedback-schemas.ts';
 import type { FeedbackContext } from './feedback-service.ts';
 import { selectFeedback } from './feedback-store.ts';
-import { inferenceQuestion, resolveReviewItem } from './feedback-target.ts';
-import { type PassageLookup, type ReviewItem, withTexts } from './review-item.ts';
+import { resolveReviewItem } from './feedback-target.ts';
+import { evalRowItem, inferenceItem, type PassageLookup, type ReviewItem, runIndex, withTexts } from './review-item.ts';
 
 const exportOptionsSchema = z.strictObject({
   format: z.enum(['eval', 'openai-chat']).default('eval'),
@@ -49,6 +50,12 @@ export async function exportFeedback(
   const done = new Set<string>();
   const skipped: FeedbackExport['skipped'] = [];
   const picked: { fb: Feedback; item: ReviewItem; reference: string; tags: string[] }[] = [];
+  // The index version each run's model version pins (for passage texts), looked up once per run.
+  const indexes = new Map<string, Promise<ReviewItem['index']>>();
+  const indexOf = (run: EvalRun) => {
+    if (!indexes.has(run.id)) indexes.set(run.id, runIndex(ctx, run));
+    return indexes.get(run.id)!;
+  };
   for (const fb of all) {
     const key = targetKey(fb.target);
     if (done.has(key)) continue;
@@ -61,39 +68,19 @@ export async function exportFeedback(
       done.add(key);
       continue;
     }
-    const question = resolved.kind === 'inference' ? inferenceQuestion(resolved.row) : resolved.row.question;
-    const answer = resolved.row.answer;
-    if (!question || answer === null) {
+    const item =
+      resolved.kind === 'inference'
+        ? inferenceItem(resolved.row)
+        : evalRowItem(resolved.run, resolved.row, await indexOf(resolved.run));
+    if (!item) {
       skipped.push({ target: key, reason: 'question or answer was not logged' });
       done.add(key);
       continue;
     }
-    const reference = referenceOf(fb, answer);
+    const reference = referenceOf(fb, item.answer);
     if (reference === undefined) continue; // a later (older) reviewer may have corrected or approved it
     done.add(key);
-    const retrieved =
-      resolved.kind === 'inference'
-        ? (resolved.row.retrieved ?? []).map((c, i) => ({ n: i + 1, ...c }))
-        : resolved.row.retrieved.map(({ n, chunkId, documentId, score }) => ({ n, chunkId, documentId, score }));
-    const index =
-      resolved.kind === 'inference' && resolved.row.indexName !== null && resolved.row.indexVersion !== null
-        ? { name: resolved.row.indexName, version: resolved.row.indexVersion }
-        : null;
-    picked.push({
-      fb,
-      reference,
-      tags: resolved.kind === 'eval_row' ? resolved.row.tags : [],
-      item: {
-        target: fb.target,
-        stratum: { ...resolved.owner, tag: null },
-        question,
-        answer,
-        passages: retrieved,
-        citations: [],
-        reviewers: 0,
-        index,
-      },
-    });
+    picked.push({ fb, reference, tags: resolved.kind === 'eval_row' ? resolved.row.tags : [], item });
   }
   for (const key of all.map((fb) => targetKey(fb.target))) {
     if (!done.has(key)) {
