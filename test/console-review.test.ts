@@ -2,10 +2,15 @@
 // PostgreSQL: a label posted as a plain form (no script) lands in the store and redirects to the
 // next item with the verdicts of this one; bad input is a 400 page naming what and where, with
 // nothing written; pages of a model the principal may not READ are 404s.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { insertInferenceRows } from '@ragops/core';
 import { listFeedback } from '@ragops/evals';
+import { buildIndex, getChunks } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleFixture, startConsoleFixture } from './console-fixture.ts';
 import { EVAL_MODEL } from './eval-fixture.ts';
+import { inferenceRow } from './feedback-fixture.ts';
 import { testBackends } from './server-fixture.ts';
 
 const ORIGIN = 'http://localhost';
@@ -136,6 +141,30 @@ for (const backend of testBackends()) {
       const feedback = await get(outsider, `/console/feedback?model=${EVAL_MODEL}`);
       expect(feedback.status).toBe(404);
       expect(await (await get(outsider, '/console/feedback')).text()).not.toContain(EVAL_MODEL);
+    });
+
+    it('shows passage ids without texts where the principal may read the model but not the index', async () => {
+      // An index in a schema the reader has no grant on (dev.hidden is not even in the registry).
+      const docs = join(f.eval.home, 'hidden-docs');
+      await mkdir(docs, { recursive: true });
+      await writeFile(join(docs, 'secret.md'), '# Secret\n\nThe vault code is 4711.\n');
+      const build = await buildIndex({ home: f.eval.home, name: 'dev.hidden.kb', source: docs });
+      const requestId = `req-hidden-${backend}`;
+      const row = inferenceRow(requestId, 'someone', {
+        indexName: 'dev.hidden.kb',
+        indexVersion: build.version,
+        retrieved: [{ chunkId: 'secret.md#0', documentId: 'secret.md', score: 0.7 }],
+      });
+      await f.eval.store.transaction((tx) => insertInferenceRows(tx, [row]));
+      const index = { name: 'dev.hidden.kb', version: build.version };
+      const stored = await getChunks({ home: f.eval.home, index, chunkIds: ['secret.md#0'] });
+      expect(stored.get('secret.md#0')?.text).toContain('4711'); // the text is there: the page withholds it
+      const page = await (
+        await get(reader, `/console/review/items/${encodeURIComponent(`inference:${requestId}`)}`)
+      ).text();
+      expect(page).toContain('secret.md#0');
+      expect(page).toContain('Text not available');
+      expect(page).not.toContain('4711');
     });
 
     it('feedback over time counts the reviewer label of today, apart from end users', async () => {
