@@ -1,6 +1,40 @@
 // @ragops/monitoring: metric tables over the inference table and feedback, drift, online judging,
 // split-test decisions and alerts. Explicit named exports only (STYLE.md §1).
 
+/** Alert rules, webhooks (`monitoring.alerts`), evaluation after each refresh, signed delivery, state and history. */
+export {
+  type AlertCondition,
+  type AlertRule,
+  type AlertsConfig,
+  type AlertsConfigInput,
+  alertsConfigSchema,
+  type Webhook,
+} from './alerts/alert-config.ts';
+export { ALERT_METRICS, type AlertMetric } from './alerts/alert-metrics.ts';
+export type { AlertDelivery, AlertEvent, StoredAlertState } from './alerts/alert-store.ts';
+export { deliverWebhook, type WebhookDelivery, webhookSignature } from './alerts/deliver-webhook.ts';
+export { type AlertState, evaluateAlertRule } from './alerts/evaluate-alert-rule.ts';
+export { type AlertsReport, type EvaluateAlertsOptions, evaluateAlerts } from './alerts/evaluate-alerts.ts';
+export { type AlertsView, type ListAlertsQuery, listAlerts } from './alerts/list-alerts.ts';
+/** Two-sample statistics behind drift, with seeded permutation p-values (pure; benches reuse them). */
+export { centroidDistanceTest } from './drift/centroid-test.ts';
+/** Drift of query embeddings, retrieval scores, relevance and topic vs a baseline and the previous window (`monitoring.drift`). */
+export { type ComputeDriftOptions, computeDrift } from './drift/compute-drift.ts';
+export {
+  DRIFT_COMPARISONS,
+  DRIFT_METRICS,
+  DRIFT_VERDICTS,
+  type DriftConfig,
+  type DriftConfigInput,
+  type DriftMetric,
+  type DriftResult,
+  driftConfigSchema,
+  type TimeWindow,
+} from './drift/drift-config.ts';
+export { type DriftReportQuery, driftReport } from './drift/drift-report.ts';
+export { ksTest } from './drift/ks-test.ts';
+export { mmdTest, type TwoSampleTest } from './drift/mmd-test.ts';
+export { DEFAULT_PSI_EDGES, psiTest } from './drift/psi.ts';
 /** Stored online judge scores (one per request × judge): online judging writes them, the refresher aggregates them. */
 export { type OnlineJudgeScore, upsertJudgeScores } from './metrics/judge-score-store.ts';
 /** Read metric points with rates and Wilson intervals: `ragops monitor show` and the REST API. */
@@ -24,3 +58,40 @@ export { monitoringMigrationSet } from './metrics/monitoring-migrations.ts';
 export { type RefreshOptions, type RefreshReport, refreshMetrics } from './metrics/refresh-metrics.ts';
 /** Window sizes (UTC-aligned) of the metric tables. */
 export { WINDOW_MS, WINDOW_SIZES, type WindowSize } from './metrics/windows.ts';
+/** Online judging of sampled live traffic off the request path, within a budget (`monitoring.onlineJudging`). */
+export { indexPassages } from './online-judging/judge-item.ts';
+export {
+  createOnlineJudging,
+  type JudgingPass,
+  type OnlineJudging,
+  type OnlineJudgingOptions,
+} from './online-judging/online-judging.ts';
+export {
+  type OnlineJudgingConfig,
+  type OnlineJudgingConfigInput,
+  onlineJudgingConfigSchema,
+} from './online-judging/online-judging-config.ts';
+/** Split tests: the always-valid confidence sequence, decisions, per-arm report and its gate criterion. */
+export {
+  type ArmMoments,
+  mixtureConfidenceSequence,
+  momentsFromSums,
+  proportionMoments,
+  type SequentialInterval,
+} from './split-test/confidence-sequence.ts';
+export {
+  decideSplitTest,
+  SPLIT_TEST_DECISIONS,
+  type SplitMetric,
+  type SplitTestDecision,
+  type SplitTestOutcome,
+} from './split-test/split-test-decision.ts';
+export { type SplitTestGateCriterion, splitTestGateCriterion } from './split-test/split-test-gate.ts';
+export {
+  type ArmSummary,
+  type SplitTestQuery,
+  type SplitTestRecommendation,
+  splitTestReport,
+} from './split-test/split-test-report.ts';
+/** The `monitoring_ops` module's tables (drift, online-judging ledger, alerts). */
+export { monitoringOpsMigrationSet } from './store/monitoring-ops-migrations.ts';
