@@ -2,7 +2,8 @@ import type { APIError, ClientOptions, OpenAI } from 'openai';
 
 // The official SDK is 236 modules: importing it at start cost every command that loads
 // @ragops/rag (an eval run on the offline judges, `index build`, the server with an extractive
-// chain) for a client it never called. It loads on a model's first call instead.
+// chain) for a client it never called. It loads on a model's first call instead (see
+// chunk-document.ts for what both lazy imports save at `ragops eval run` start).
 type Sdk = typeof import('openai');
 let sdk: Sdk | undefined;
 let loading: Promise<Sdk> | undefined;
