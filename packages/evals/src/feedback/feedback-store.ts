@@ -173,20 +173,30 @@ export async function selectRevisions(db: SqlExecutor, feedbackId: string): Prom
   }));
 }
 
-/** For each item key, how many distinct reviewers labelled it, and whether `reviewer` is one of them. */
+/**
+ * For each of `targetKeys`, how many distinct reviewers labelled it, and whether `reviewer` is one
+ * of them (queried in slices of 500 keys: bounded IN lists on both backends).
+ */
 export async function reviewCounts(
   db: SqlExecutor,
   reviewer: string,
+  targetKeys: readonly string[],
 ): Promise<{ byKey: Map<string, number>; mine: Set<string> }> {
-  const rows = await db.all<{ target_key: string; author: string }>(
-    `SELECT target_key, author FROM feedback WHERE source = 'reviewer'`,
-  );
   const byKey = new Map<string, number>();
   const mine = new Set<string>();
-  for (const r of rows) {
-    const key = String(r.target_key);
-    byKey.set(key, (byKey.get(key) ?? 0) + 1);
-    if (String(r.author) === reviewer) mine.add(key);
+  const keys = [...new Set(targetKeys)];
+  for (let i = 0; i < keys.length; i += 500) {
+    const slice = keys.slice(i, i + 500);
+    const rows = await db.all<{ target_key: string; author: string }>(
+      `SELECT target_key, author FROM feedback
+       WHERE source = 'reviewer' AND target_key IN (${slice.map(() => '?').join(', ')})`,
+      slice,
+    );
+    for (const r of rows) {
+      const key = String(r.target_key);
+      byKey.set(key, (byKey.get(key) ?? 0) + 1);
+      if (String(r.author) === reviewer) mine.add(key);
+    }
   }
   return { byKey, mine };
 }

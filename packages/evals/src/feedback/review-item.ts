@@ -112,7 +112,7 @@ export async function getReviewItem(
       ? inferenceItem(resolved.row)
       : evalRowItem(resolved.run, resolved.row, await runIndex(ctx, resolved.run));
   if (!item) throw new NotFoundError(`${targetKey(t)} has no answer to review`);
-  const { byKey } = await reviewCounts(ctx.store, ctx.actor.name);
+  const { byKey } = await reviewCounts(ctx.store, ctx.actor.name, [targetKey(t)]);
   item.reviewers = byKey.get(targetKey(t)) ?? 0;
   return options.passages ? (await withTexts([item], options.passages))[0]! : item;
 }

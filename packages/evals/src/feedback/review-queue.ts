@@ -115,7 +115,11 @@ export async function reviewQueue(
   }
   if (q.source === 'inference' && q.runId) throw new InvalidInputError('runId: only with source "eval_run"');
   const candidates = q.source === 'inference' ? await inferenceCandidates(ctx, q) : await evalCandidates(ctx, q);
-  const { byKey, mine } = await reviewCounts(ctx.store, reviewer);
+  const { byKey, mine } = await reviewCounts(
+    ctx.store,
+    reviewer,
+    candidates.map((c) => targetKey(c.target)),
+  );
   const excluded = new Set(q.exclude);
   const readable = new Map<string, boolean>();
   const strata = new Map<string, ReviewItem[]>();
