@@ -19,6 +19,15 @@ export function startServerMetricRefresher(args: {
   store: MetadataStore;
   spec: MonitoringSpec;
   logger: ServerLogger;
+  /** After each refresh that wrote (alert evaluation, monitoring-ops.ts). */
+  onRefreshed?: () => void;
 }): MetricRefresher {
-  return startMetricRefresher({ store: args.store, spec: args.spec, logger: toLibraryLogger(args.logger) });
+  return startMetricRefresher({
+    store: args.store,
+    spec: args.spec,
+    logger: toLibraryLogger(args.logger),
+    onReport: (report) => {
+      if (report.status === 'refreshed') args.onRefreshed?.();
+    },
+  });
 }

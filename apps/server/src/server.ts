@@ -9,6 +9,7 @@ import type { RagopsApp } from './app-context.ts';
 import type { ServerConfig } from './config.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
+import { startServerMonitoringOps } from './monitoring-ops.ts';
 import { serverMonitoringSpec, startServerMetricRefresher } from './monitoring-refresh.ts';
 import { syncSpecGates } from './registry/sync-spec-gates.ts';
 
@@ -40,8 +41,14 @@ export async function startServer(config: ServerConfig, logger = createServerLog
     await syncSpecGates({ store, specPath: config.specPath, logger });
     app = createApp({ store, config, logger, lifecycle });
     // After the app (a bad spec fails startup like a bad serving setting); stopped by close() before the store closes.
-    const refresher = startServerMetricRefresher({ store, spec: await serverMonitoringSpec(config.specPath), logger });
-    lifecycle.onShutdown(() => refresher.stop());
+    const monitoringSpec = await serverMonitoringSpec(config.specPath);
+    // Alerts after each refresh and the online-judging worker; drained after the refresher stops.
+    const ops = startServerMonitoringOps({ store, config, spec: monitoringSpec, logger });
+    const refresher = startServerMetricRefresher({ store, spec: monitoringSpec, logger, onRefreshed: ops.onRefresh });
+    lifecycle.onShutdown(async () => {
+      await refresher.stop();
+      await ops.stop();
+    });
     ({ server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
         resolve({ server: s as Server, address: info }),

@@ -10,6 +10,7 @@ export {
   alertsConfigSchema,
   type Webhook,
 } from './alerts/alert-config.ts';
+export { type AlertEvaluator, createAlertEvaluator } from './alerts/alert-evaluator.ts';
 export { ALERT_METRICS, type AlertMetric } from './alerts/alert-metrics.ts';
 export type { AlertDelivery, AlertEvent, StoredAlertState } from './alerts/alert-store.ts';
 export { deliverWebhook, type WebhookDelivery, webhookSignature } from './alerts/deliver-webhook.ts';

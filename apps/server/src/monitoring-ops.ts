@@ -1,0 +1,87 @@
+import { ConfigError, type MetadataStore, type MonitoringSpec, parseInput } from '@ragops/core';
+import {
+  alertsConfigSchema,
+  createAlertEvaluator,
+  createOnlineJudging,
+  indexPassages,
+  onlineJudgingConfigSchema,
+} from '@ragops/monitoring';
+import { createChainHost } from '@ragops/rag';
+import type { ServerConfig } from './config.ts';
+import { type ServerLogger, toLibraryLogger } from './logger.ts';
+import { loadServingConfig } from './serving/serving-config.ts';
+
+const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
+
+/** Webhook secrets are `${ENV_VAR}` references in ragops.yaml (the spec lives in git); resolved here. */
+function resolveSecret(value: unknown, where: string, env: NodeJS.ProcessEnv): string | undefined {
+  if (value === undefined) return undefined;
+  const ref = typeof value === 'string' ? ENV_REF.exec(value) : null;
+  if (!ref) throw new ConfigError(`${where}: secrets are never stored in ragops.yaml: write a \${ENV_VAR} reference`);
+  const resolved = env[ref[1]!];
+  if (!resolved) throw new ConfigError(`${where}: environment variable ${ref[1]} is not set`);
+  return resolved;
+}
+
+/**
+ * What the server runs beside the metric refresher: alert evaluation after each refresh
+ * (`monitoring.alerts`) and the online-judging worker (`monitoring.onlineJudging`), both off the
+ * request path and stopped (drained) on shutdown. Configs are parsed here, so a bad one fails startup.
+ */
+export function startServerMonitoringOps(args: {
+  store: MetadataStore;
+  config: ServerConfig;
+  spec: MonitoringSpec;
+  logger: ServerLogger;
+  env?: NodeJS.ProcessEnv;
+}): { onRefresh: () => void; stop: () => Promise<void> } {
+  const env = args.env ?? process.env;
+  const logger = toLibraryLogger(args.logger);
+  const raw = args.spec as Record<string, unknown>;
+  const alertsInput = (raw.alerts ?? {}) as { webhooks?: Record<string, unknown>[] };
+  const alerts = parseInput(
+    alertsConfigSchema,
+    {
+      ...alertsInput,
+      ...(Array.isArray(alertsInput.webhooks) && {
+        webhooks: alertsInput.webhooks.map((w, i) => ({
+          ...w,
+          ...(w.secret !== undefined && {
+            secret: resolveSecret(w.secret, `monitoring.alerts.webhooks[${i}].secret`, env),
+          }),
+        })),
+      }),
+    },
+    'monitoring.alerts',
+  );
+  const evaluator =
+    alerts.rules.length > 0 ? createAlertEvaluator({ store: args.store, config: alerts, logger }) : undefined;
+
+  const judgingConfig = parseInput(onlineJudgingConfigSchema, raw.onlineJudging ?? {}, 'monitoring.onlineJudging');
+  let judging: ReturnType<typeof createOnlineJudging> | undefined;
+  if (Object.keys(judgingConfig.endpoints).length > 0) {
+    const serving = loadServingConfig(env);
+    const judgeModel = judgingConfig.judgeModel;
+    const slash = judgeModel?.indexOf('/') ?? -1;
+    judging = createOnlineJudging({
+      store: args.store,
+      config: judgingConfig,
+      passages: indexPassages(args.config.home),
+      prices: serving.prices,
+      logger,
+      ...(judgeModel !== undefined && {
+        judgeModel: createChainHost({ store: args.store, home: args.config.home, ...serving }).languageModel(
+          judgeModel.slice(0, slash),
+          judgeModel.slice(slash + 1),
+        ),
+      }),
+    });
+    judging.start();
+  }
+  return {
+    onRefresh: () => evaluator?.evaluate(),
+    async stop() {
+      await Promise.all([judging?.stop(), evaluator?.stop()]);
+    },
+  };
+}
