@@ -142,7 +142,7 @@ await promisify(execFile)(
   NODE,
   [
     '--import',
-    join(ROOT, 'bench', 'lib', 'module-count-hook.mjs'),
+    join(ROOT, 'test', 'module-count-hook.mjs'),
     BIN,
     '--json',
     'eval',
@@ -156,7 +156,7 @@ await promisify(execFile)(
     '--limit',
     '1',
   ],
-  { cwd: home, env: { ...env, RAGOPS_BENCH_MODULES: modulesFile } },
+  { cwd: home, env: { ...env, RAGOPS_MODULE_COUNT_FILE: modulesFile } },
 );
 const startModules = JSON.parse(readFileSync(modulesFile, 'utf8')) as { modules: number; promptfoo: number };
 
