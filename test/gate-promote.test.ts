@@ -48,6 +48,8 @@ for (const [backend, enabled] of backends) {
       expect(recall.interval!.high).toBeLessThan(0);
       // 39 rows, 5 unanswerable (no gold documents, so no recall): 34 pairs.
       expect(recall.interval!.n).toBe(34);
+      // The table states the rule's error rates for the sample it had (regressionErrorRates).
+      expect(recall.note).toMatch(/^n=34; false block ≤ 2\.5%, power to block a 5-point drop ≈ \d+%$/);
       // Candidate and holder were both evaluated (run-missing), and the decision names those runs.
       expect(f.runsStarted()).toBe(2);
       expect(d.runIds).toHaveLength(2);
