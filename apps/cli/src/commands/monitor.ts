@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
+import { registerMonitorOpsCommands } from './monitor-ops.ts';
 import { addHomeOption, parseFlags, type RegistryCli, resolveSpec, table, withRegistry } from './registry-cli.ts';
 
 // The monitoring package loads only in the actions (ragops --help never pays for it).
@@ -91,7 +92,7 @@ function renderRefresh(r: RefreshReport): string {
   ].join('\n');
 }
 
-/** `ragops monitor refresh|show`. */
+/** `ragops monitor refresh|show`, and drift|alerts|split-test (monitor-ops.ts). */
 export function registerMonitorCommands(group: Command): void {
   addHomeOption(
     group
@@ -143,4 +144,5 @@ export function registerMonitorCommands(group: Command): void {
         printResult(command.optsWithGlobals<GlobalOptions>(), result, renderTable);
       }),
     );
+  registerMonitorOpsCommands(group);
 }

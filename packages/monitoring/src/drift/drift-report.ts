@@ -14,7 +14,8 @@ const driftReportQuerySchema = z.strictObject({
   endpoint: z.string().min(1).max(100),
   /** Only results whose current window ends after this ISO time. */
   since: z.iso.datetime({ offset: true }).optional(),
-  metric: z.enum(DRIFT_METRICS).optional(),
+  // A string in, checked against the metric names (CLI flags arrive as plain strings).
+  metric: z.string().pipe(z.enum(DRIFT_METRICS)).optional(),
   limit: z.number().int().min(1).max(1000).default(200),
 });
 export type DriftReportQuery = z.input<typeof driftReportQuerySchema>;

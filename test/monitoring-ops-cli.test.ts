@@ -1,0 +1,66 @@
+// `ragops monitor drift|alerts|split-test` in-process against the fixture's SQLite store and home.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './index-cli-helpers.ts';
+import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
+
+let f: MonitoringOpsFixture;
+const hour = (h: number) => new Date(Date.UTC(2026, 10, 1, h)).toISOString();
+
+beforeAll(async () => {
+  f = await startMonitoringOpsFixture();
+  await f.createEndpoint('docs', { served: [{ model: `models:/${MODEL}/1`, traffic: 100 }] });
+  const questions = ['How are table versions kept?', 'What does the champion alias mark?', 'How is traffic split?'];
+  await f.insertRows(
+    Array.from({ length: 120 }, (_, i) =>
+      f.row({
+        ts: new Date(Date.parse(hour(0)) + i * 60_000).toISOString(),
+        requestMessages: [{ role: 'user', content: `${questions[i % 3]} (${i % 7})` }],
+      }),
+    ),
+  );
+});
+afterAll(() => f?.close());
+
+const cli = (args: string[]) => runCli(args, f.home, {}, { cwd: f.home });
+
+describe('ragops monitor drift|alerts|split-test', () => {
+  it('drift --compute stores and prints the last complete window against the previous one', async () => {
+    const res = await cli(['--json', 'monitor', 'drift', 'docs', '--compute', '--window', '1h', '--at', hour(2)]);
+    expect(res.code, res.stderr).toBe(0);
+    const rows = JSON.parse(res.stdout) as {
+      metric: string;
+      comparison: string;
+      verdict: string;
+      n: { current: number };
+    }[];
+    expect(rows).toHaveLength(6);
+    expect(rows.every((r) => r.comparison === 'previous' && r.n.current === 60)).toBe(true);
+    const text = await cli(['monitor', 'drift', 'docs', '--metric', 'query_mmd']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/query_mmd/);
+  });
+
+  it('alerts prints state and history; bad flags exit 2 naming them', async () => {
+    const res = await cli(['--json', 'monitor', 'alerts', '--endpoint', 'docs']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toEqual({ alerts: [], events: [] });
+    const bad = await cli(['monitor', 'alerts', '--state', 'burning']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/state/);
+    const metric = await cli(['monitor', 'drift', 'docs', '--metric', 'bogus']);
+    expect(metric.code).toBe(2);
+    expect(metric.stderr).toMatch(/metric/);
+  });
+
+  it('split-test keeps collecting without judge scores and names the arms on a typo', async () => {
+    const res = await cli(['--json', 'monitor', 'split-test', 'docs', '--control', 'v1', '--candidate', 'v1']);
+    expect(res.code, res.stderr).toBe(0);
+    expect(JSON.parse(res.stdout)).toMatchObject({
+      decision: 'keep_collecting',
+      gateCriterion: { verdict: 'unavailable' },
+    });
+    const typo = await cli(['monitor', 'split-test', 'docs', '--control', 'v1', '--candidate', 'v7']);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toMatch(/arms: v1/);
+  });
+});
