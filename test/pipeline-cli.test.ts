@@ -3,11 +3,20 @@
 // promotes; an unchanged re-run makes nothing (no version, no run, no decision); a changed document
 // makes a new version that goes challenger → champion through the gate; a failure mid-way (an
 // unknown dataset) leaves nothing to duplicate on the re-run; a blocked gate exits 3 with the
-// champion kept; a later catalog copies the champion with lineage.
+// champion kept; a later catalog copies the champion with lineage; a version registered by hand is
+// found by its content and a run a killed process left unfinished is resumed, not repeated.
 import { appendFile, cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PipelineReport } from '@ragops/evals';
+import { LOCAL_ADMIN_PRINCIPAL, openMetadataStore, readPrincipal } from '@ragops/core';
+import {
+  allMigrationSets,
+  createEvalRun,
+  createJudges,
+  evalDatasetPath,
+  loadEvalDataset,
+  type PipelineReport,
+} from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, removeTempDir, runCli, runJson } from './index-cli-helpers.ts';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
@@ -187,6 +196,40 @@ for (const [backend, enabled] of backends) {
       expect(again.report.outcome).toBe('unchanged');
       expect(await versions('staging.qs.docs_qa')).toBe(1);
       expect(await holder('champion', 'staging.qs.docs_qa')).toBe(1);
+    }, 240_000);
+
+    it('finds a version registered by hand by its content, and resumes the run a killed process left unfinished', async () => {
+      await appendFile(
+        join(dir, 'docs', 'registry.md'),
+        '\n\nVersions registered by hand are found by their content.\n',
+      );
+      expect((await runCli(['index', 'build', 'dev.qs.docs'], home, env, { cwd: dir })).code).toBe(0);
+      const registered = await runCli(['--json', 'models', 'register', MODEL, '--chain', 'docs_qa'], home, env, {
+        cwd: dir,
+      });
+      expect(registered.code, registered.stderr).toBe(0);
+      const byHand = JSON.parse(registered.stdout) as { version: number; uri: string };
+      // What a pipeline killed mid-evaluation leaves: a run created, no row scored, status running.
+      const store = await openMetadataStore(env.RAGOPS_METADATA_URL ?? `sqlite:${join(home, 'ragops.db')}`, {
+        migrationSets: await allMigrationSets(),
+      });
+      let unfinished: string;
+      try {
+        const actor = await readPrincipal(store, LOCAL_ADMIN_PRINCIPAL);
+        const dataset = await loadEvalDataset(evalDatasetPath(join(dir, 'evals'), 'docs-qa'));
+        const judges = createJudges({ names: ['offline'], k: 5 });
+        unfinished = (await createEvalRun({ store, actor, requestId: 't', modelUri: byHand.uri, dataset, judges })).id;
+      } finally {
+        await store.close();
+      }
+      const r = await pipeline();
+      expect(r.code, r.stderr).toBe(0);
+      expect(statuses(r.report)).toMatchObject({ build: 'skipped', register: 'skipped', evaluate: 'done' });
+      expect(r.report).toMatchObject({ version: byHand.version, outcome: 'promoted' });
+      expect(r.stderr).toContain(`resumed ${unfinished}: ${byHand.uri} on docs-qa`);
+      const mine = (await runs()).filter((run) => run.modelVersion === byHand.version);
+      expect(mine.map((run) => run.id)).toEqual([unfinished]);
+      expect(await holder('champion')).toBe(byHand.version);
     }, 240_000);
   });
 }
