@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { computeDrift } from '../packages/monitoring/src/drift/compute-drift.ts';
 import type { DriftResult } from '../packages/monitoring/src/drift/drift-config.ts';
 import { driftReport } from '../packages/monitoring/src/drift/drift-report.ts';
+import { createDriftRunner } from '../packages/monitoring/src/drift/drift-runner.ts';
 import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
 
 const CORPUS_TOPICS = [
@@ -119,5 +120,23 @@ describe.each(backends)('drift on %s', (backend) => {
     });
     expect(new Set(results.map((r) => r.verdict))).toEqual(new Set(['insufficient']));
     expect(results.every((r) => r.pValue === null && r.threshold === null)).toBe(true);
+  });
+
+  it('the server runner computes the last complete window once per window', async () => {
+    await f.store.run('DELETE FROM monitoring_drift');
+    const now = () => new Date(Date.parse(hour(4)) + 10 * 60_000);
+    const runner = createDriftRunner({ store: f.store, home: f.home, config: { ...config, endpoints: ['docs'] }, now });
+    const finished = async () => {
+      runner.run();
+      await runner.stop();
+    };
+    await finished();
+    const rows = await f.store.all('SELECT current_end, computed_at FROM monitoring_drift');
+    expect(rows).toHaveLength(12);
+    expect(new Set(rows.map((r) => r.current_end))).toEqual(new Set([hour(4)]));
+    const again = createDriftRunner({ store: f.store, home: f.home, config: { ...config, endpoints: ['docs'] }, now });
+    again.run();
+    await again.stop();
+    expect(await f.store.all('SELECT current_end, computed_at FROM monitoring_drift')).toEqual(rows);
   });
 });

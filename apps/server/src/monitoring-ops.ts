@@ -2,7 +2,9 @@ import { ConfigError, type MetadataStore, type MonitoringSpec, parseInput } from
 import {
   alertsConfigSchema,
   createAlertEvaluator,
+  createDriftRunner,
   createOnlineJudging,
+  driftConfigSchema,
   indexPassages,
   onlineJudgingConfigSchema,
 } from '@ragops/monitoring';
@@ -24,8 +26,8 @@ function resolveSecret(value: unknown, where: string, env: NodeJS.ProcessEnv): s
 }
 
 /**
- * What the server runs beside the metric refresher: alert evaluation after each refresh
- * (`monitoring.alerts`) and the online-judging worker (`monitoring.onlineJudging`), both off the
+ * What the server runs beside the metric refresher: alert evaluation and drift of the last complete
+ * window after each refresh (`monitoring.alerts`, `monitoring.drift`) and the online-judging worker (`monitoring.onlineJudging`), both off the
  * request path and stopped (drained) on shutdown. Configs are parsed here, so a bad one fails startup.
  */
 export function startServerMonitoringOps(args: {
@@ -57,6 +59,17 @@ export function startServerMonitoringOps(args: {
   const evaluator =
     alerts.rules.length > 0 ? createAlertEvaluator({ store: args.store, config: alerts, logger }) : undefined;
 
+  const drift =
+    raw.drift === undefined
+      ? undefined
+      : createDriftRunner({
+          store: args.store,
+          home: args.config.home,
+          config: parseInput(driftConfigSchema, raw.drift, 'monitoring.drift'),
+          logger,
+          env,
+        });
+
   const judgingConfig = parseInput(onlineJudgingConfigSchema, raw.onlineJudging ?? {}, 'monitoring.onlineJudging');
   let judging: ReturnType<typeof createOnlineJudging> | undefined;
   if (Object.keys(judgingConfig.endpoints).length > 0) {
@@ -79,9 +92,12 @@ export function startServerMonitoringOps(args: {
     judging.start();
   }
   return {
-    onRefresh: () => evaluator?.evaluate(),
+    onRefresh: () => {
+      evaluator?.evaluate();
+      drift?.run();
+    },
     async stop() {
-      await Promise.all([judging?.stop(), evaluator?.stop()]);
+      await Promise.all([judging?.stop(), evaluator?.stop(), drift?.stop()]);
     },
   };
 }

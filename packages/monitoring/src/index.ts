@@ -30,9 +30,11 @@ export {
   type DriftMetric,
   type DriftResult,
   driftConfigSchema,
+  lastCompleteWindow,
   type TimeWindow,
 } from './drift/drift-config.ts';
 export { type DriftReportQuery, driftReport } from './drift/drift-report.ts';
+export { createDriftRunner, type DriftRunner } from './drift/drift-runner.ts';
 export { ksTest } from './drift/ks-test.ts';
 export { mmdTest, type TwoSampleTest } from './drift/mmd-test.ts';
 export { DEFAULT_PSI_EDGES, psiTest } from './drift/psi.ts';

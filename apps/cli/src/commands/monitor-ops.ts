@@ -12,7 +12,6 @@ const monitoring = () => import('@ragops/monitoring');
 const withMonitoring = async <T>(command: Command, fn: Parameters<typeof withRegistry<T>>[1]) =>
   withRegistry(command, fn, { migrationSets: await (await monitoring()).ragopsMigrationSets() });
 
-const WINDOW_MS = { '5m': 300_000, '1h': 3_600_000, '1d': 86_400_000 } as const;
 const driftFlags = z.object({
   home: z.string().optional(),
   spec: z.string().min(1).optional(),
@@ -96,7 +95,7 @@ export function registerMonitorOpsCommands(group: Command): void {
     .action(
       action(async (endpoint: string, raw: unknown, command: Command) => {
         const f = parseFlags(driftFlags, raw);
-        const { computeDrift, driftConfigSchema, driftReport } = await monitoring();
+        const { computeDrift, driftConfigSchema, driftReport, lastCompleteWindow } = await monitoring();
         const file = resolveSpec(f.spec);
         const loaded = f.spec !== undefined || existsSync(file) ? await loadRagopsSpec(file) : undefined;
         const monitoringSpec: Record<string, unknown> = loaded?.spec.monitoring ?? {};
@@ -105,9 +104,7 @@ export function registerMonitorOpsCommands(group: Command): void {
           // Reading first checks READ on the endpoint, so nobody computes what they may not see.
           await driftReport(cli, { endpoint, limit: 1 });
           if (f.compute) {
-            const size = WINDOW_MS[f.window];
-            const end = Math.floor(Date.parse(f.at ?? new Date().toISOString()) / size) * size;
-            const current = { start: new Date(end - size).toISOString(), end: new Date(end).toISOString() };
+            const current = lastCompleteWindow(f.window, f.at === undefined ? new Date() : new Date(f.at));
             await computeDrift({ store: cli.store, home: cli.home, endpoint, current, config: drift });
           }
           return driftReport(cli, {

@@ -1,4 +1,6 @@
+import { endpointNameSchema } from '@ragops/core';
 import { z } from 'zod';
+import { WINDOW_MS, WINDOW_SIZES } from '../metrics/windows.ts';
 
 /**
  * `monitoring.drift` of ragops.yaml: the baseline window, the level of the tests and the sample
@@ -7,6 +9,10 @@ import { z } from 'zod';
  * chance alone, which is why alert rules on drift take `for:`).
  */
 export const driftConfigSchema = z.strictObject({
+  /** Endpoints the server computes drift for after each refresh, once per complete `window`. */
+  endpoints: z.array(endpointNameSchema).max(100).default([]),
+  /** The window tested (against the previous one of the same size and the baseline). */
+  window: z.enum(WINDOW_SIZES).default('1h'),
   /** A fixed reference period (ISO times); without it only the previous window is compared. */
   baseline: z
     .strictObject({ start: z.iso.datetime({ offset: true }), end: z.iso.datetime({ offset: true }) })
@@ -81,3 +87,10 @@ export type DriftResult = {
   detail: Record<string, unknown>;
   computedAt: string;
 };
+
+/** The last complete window of `size` before `now`. */
+export function lastCompleteWindow(size: keyof typeof WINDOW_MS, now: Date): TimeWindow {
+  const ms = WINDOW_MS[size];
+  const end = Math.floor(now.getTime() / ms) * ms;
+  return { start: new Date(end - ms).toISOString(), end: new Date(end).toISOString() };
+}
