@@ -20,47 +20,54 @@ gates:
       datasets: [qa]
 `;
 
-describe('server startup syncs gates: from the spec', () => {
-  let f: EvalFixture;
-  let server: RunningServer;
-  let spec: string;
+const backends = [
+  ['sqlite', true],
+  ['postgres', Boolean(process.env.RAGOPS_TEST_POSTGRES_URL)],
+] as const;
 
-  beforeAll(async () => {
-    f = await startEvalFixture();
-    await f.registerVersion();
-    await f.registerVersion();
-    await setAlias({ ...f.adminCtx, name: EVAL_MODEL, alias: 'champion', version: 1 });
-    spec = join(f.home, 'ragops.yaml');
-    await writeFile(spec, SPEC);
-    expect(await findAliasGate(f.store, EVAL_MODEL, 'champion')).toBeUndefined();
-    server = await startServer(
-      loadConfig({
-        PORT: '0',
-        RAGOPS_HOME: f.home,
-        RAGOPS_METADATA_URL: f.metadataUrl,
-        RAGOPS_SPEC: spec,
-        RAGOPS_LOG_LEVEL: 'silent',
-      }),
-    );
-  }, 120_000);
-  afterAll(async () => {
-    await server?.close();
-    await f?.close();
-  });
+for (const [backend, enabled] of backends) {
+  describe.skipIf(!enabled)(`server startup syncs gates: from the spec (${backend})`, () => {
+    let f: EvalFixture;
+    let server: RunningServer;
+    let spec: string;
 
-  it('stores the gate with the spec as its source and refuses a plain PUT of the alias (409 naming it)', async () => {
-    const gate = await findAliasGate(f.store, EVAL_MODEL, 'champion');
-    expect(gate).toMatchObject({ source: spec, policy: { datasets: ['qa'] } });
-    const { token } = await f.principal('sync_manager', ['READ', 'MANAGE']);
-    const res = await fetch(`${server.url}/api/v1/models/${EVAL_MODEL}/aliases/champion`, {
-      method: 'PUT',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ version: 2 }),
+    beforeAll(async () => {
+      f = await startEvalFixture(backend);
+      await f.registerVersion();
+      await f.registerVersion();
+      await setAlias({ ...f.adminCtx, name: EVAL_MODEL, alias: 'champion', version: 1 });
+      spec = join(f.home, 'ragops.yaml');
+      await writeFile(spec, SPEC);
+      expect(await findAliasGate(f.store, EVAL_MODEL, 'champion')).toBeUndefined();
+      server = await startServer(
+        loadConfig({
+          PORT: '0',
+          RAGOPS_HOME: f.home,
+          RAGOPS_METADATA_URL: f.metadataUrl,
+          RAGOPS_SPEC: spec,
+          RAGOPS_LOG_LEVEL: 'silent',
+        }),
+      );
+    }, 120_000);
+    afterAll(async () => {
+      await server?.close();
+      await f?.close();
     });
-    expect(res.status).toBe(409);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
-      /gates\.dev\.qs\.docs_qa\.champion/,
-    );
-    expect(await findAliasGate(f.store, 'dev.qs.not_registered_yet', 'champion')).toBeUndefined();
+
+    it('stores the gate with the spec as its source and refuses a plain PUT of the alias (409 naming it)', async () => {
+      const gate = await findAliasGate(f.store, EVAL_MODEL, 'champion');
+      expect(gate).toMatchObject({ source: spec, policy: { datasets: ['qa'] } });
+      const { token } = await f.principal('sync_manager', ['READ', 'MANAGE']);
+      const res = await fetch(`${server.url}/api/v1/models/${EVAL_MODEL}/aliases/champion`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ version: 2 }),
+      });
+      expect(res.status).toBe(409);
+      expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(
+        /gates\.dev\.qs\.docs_qa\.champion/,
+      );
+      expect(await findAliasGate(f.store, 'dev.qs.not_registered_yet', 'champion')).toBeUndefined();
+    });
   });
-});
+}
