@@ -2,7 +2,10 @@
 // message chunks) over a real index on disk, a real store on both backends and the real server on
 // loopback: the retriever's top-k is `ragops index query`'s, the chat model's answer the served
 // endpoint's, and both refuse principals without READ / EXECUTE.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { type AIMessageChunk, HumanMessage, SystemMessage } from '@langchain/core/messages';
 import { StringOutputParser } from '@langchain/core/output_parsers';
 import { ChatPromptTemplate } from '@langchain/core/prompts';
@@ -23,6 +26,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, runJson } from './index-cli-helpers.ts';
 import { INDEX, MODEL, type ServingFixture, startServingFixture } from './serving-fixture.ts';
 
+const run = promisify(execFile);
 const backends = process.env.RAGOPS_TEST_POSTGRES_URL ? (['sqlite', 'postgres'] as const) : (['sqlite'] as const);
 
 // A second index over this repo's docs/ (dozens of chunks), so that k: 4 is a real selection.
@@ -250,6 +254,29 @@ describe.each(backends)('LangChain interop (%s)', (backend) => {
       grant: { principal: 'lc-reader', privilege: 'READ', securable: { type: 'schema', name: 'dev.qs' } },
     });
     await expect(reader.invoke(QUESTION)).rejects.toMatchObject({ code: 'permission_denied' });
+  });
+
+  it.runIf(backend === 'sqlite')('runs the example of docs/langchain.md (the same file) end to end', async () => {
+    const example = join(ROOT, 'packages', 'langchain', 'examples', 'lcel-pipe.ts');
+    const code = await readFile(example, 'utf8');
+    const page = await readFile(join(ROOT, 'docs', 'langchain.md'), 'utf8');
+    expect(page).toContain(code.slice(code.indexOf('import ')).trimEnd());
+    await f.userToken('lc-both', ['READ', 'EXECUTE']);
+    const question = HANDBOOK_QUESTIONS[0]!;
+    const { stdout } = await run(join(ROOT, 'node_modules', '.bin', 'node'), [example, question], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        RAGOPS_HOME: f.home,
+        RAGOPS_METADATA_URL: f.metadataUrl,
+        RAGOPS_MODEL_URI: `models:/${HANDBOOK_MODEL}/1`,
+        RAGOPS_PRINCIPAL: 'lc-both',
+        LLM_BASE_URL: llm.baseURL,
+      },
+    });
+    expect(stdout).toContain(`Echo: ${question}`);
+    expect(stdout).toContain(`served models:/${HANDBOOK_MODEL}/1 (index ${HANDBOOK_INDEX} v${handbookVersion})`);
+    expect(stdout).toMatch(/^\[\d+\] \S+\.md$/m);
   });
 
   it('writes one inference row per call, source in-process, beside the served request’s http row', async () => {
