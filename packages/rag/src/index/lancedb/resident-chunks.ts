@@ -1,4 +1,7 @@
 import type * as lancedb from '@lancedb/lancedb';
+import { Bm25Index } from '../../search/bm25-index.ts';
+import { supportsFtsConfig } from '../../search/fts-analyzer.ts';
+import { RETRIEVAL_DEFAULTS } from '../../search/retrieval-defaults.ts';
 import type { IndexHit, SearchFilter } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
 import { HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.ts';
@@ -16,8 +19,11 @@ import { HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.t
  *                                                      61 ms (dense query)    187 ms
  *
  * (memory: vectors 4 bytes × dims per row, plus the Arrow buffers of the hit columns; RSS grew
- * 34 MB and 171 MB while loading.) `maxTotalBytes` bounds the sum over the resident versions of a
- * process; past it a version is searched through LanceDB as before.
+ * 34 MB and 171 MB while loading.) Full-text search of a resident version is in memory too
+ * (search/bm25-index.ts, built on the first text query): its postings are ~8 bytes per distinct
+ * term of a chunk, about 0.6 MB for the docs corpus and ~10 MB at 20,000 chunks of 1,000 characters.
+ * `maxTotalBytes` bounds the sum over the resident versions of a process, text indexes included;
+ * past it a version (or its text search) goes through LanceDB as before.
  */
 export const RESIDENT_CONFIG = {
   /** Tables with fewer rows are resident. */
@@ -52,6 +58,8 @@ export class ResidentChunks {
   readonly #masks = new Map<string, Uint8Array>();
   /** Decoded hits by row (oldest dropped past HIT_CACHE_MAX): decoding UTF-8 and JSON per hit was 26% of a serving request. */
   readonly #hits = new Map<number, IndexHit>();
+  /** The in-memory BM25 index: undefined until the first text search, null when it does not fit. */
+  #text: Bm25Index | null | undefined;
   #released = false;
 
   /** Loads the table's checked-out version, or returns undefined when it is over the limits. */
@@ -144,6 +152,30 @@ export class ResidentChunks {
   }
 
   /**
+   * The k best rows for a full-text query, as LanceDB's FTS index over `index_text` would rank and
+   * score them (search/bm25-index.ts); undefined when this version's text search must go through
+   * LanceDB (the analysis is not one we replicate, or the text index would pass the memory bound).
+   */
+  searchText(text: string, k: number, filter?: SearchFilter): IndexHit[] | undefined {
+    const index = this.#textIndex();
+    if (!index) return undefined;
+    const { rows, scores } = index.search(text, k, filter && this.#mask(filter));
+    return rows.map((row, i) => this.#hit(row, scores[i]!));
+  }
+
+  #textIndex(): Bm25Index | null {
+    if (this.#text !== undefined) return this.#text;
+    this.#text = null;
+    if (this.#released || !supportsFtsConfig(RETRIEVAL_DEFAULTS.fts)) return null;
+    const texts = this.#columns.index_text;
+    const index = new Bm25Index({ length: this.rows, at: (i) => texts.get(i) as string }, RETRIEVAL_DEFAULTS.fts);
+    if (residentBytes + index.bytes > RESIDENT_CONFIG.maxTotalBytes) return null;
+    residentBytes += index.bytes;
+    this.#text = index;
+    return index;
+  }
+
+  /**
    * The hit of a LanceDB row id, for rows found elsewhere (full-text search): asking LanceDB for row
    * ids alone instead of chunk ids saves ~0.8 ms of its 4 ms per query here.
    */
@@ -166,7 +198,8 @@ export class ResidentChunks {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    residentBytes -= this.bytes;
+    residentBytes -= this.bytes + (this.#text?.bytes ?? 0);
+    this.#text = null;
   }
 
   /** Rows passing a filter, with the semantics of toSqlFilter (metadata matched in its JSON text). */
