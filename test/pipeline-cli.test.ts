@@ -93,6 +93,22 @@ for (const [backend, enabled] of backends) {
       if (dir) await removeTempDir(dir);
     });
 
+    it('bad input is exit 2 naming the flag or name, before anything is written', async () => {
+      const cases: [string[], RegExp][] = [
+        [['pipeline', 'run', 'docs_qa', '--to', 'prod'], /--to: Invalid option/],
+        [['pipeline', 'run', 'no_such_chain'], /chain "no_such_chain" is not defined/],
+        [['pipeline', 'run', 'docs_qa', '--catalog', 'qa'], /--catalog qa: .*pass --from <catalog>/],
+        [['pipeline', 'run', 'docs_qa', '--judge-model', 'nope'], /--judge-model: use provider\/model/],
+      ];
+      for (const [args, message] of cases) {
+        const r = await runCli(args, home, env, { cwd: dir });
+        expect(r.code, args.join(' ')).toBe(2);
+        expect(r.stderr).toMatch(message);
+      }
+      // Nothing was registered: the model does not exist.
+      expect((await runCli(['models', 'versions', MODEL], home, env)).stderr).toMatch(/not found/);
+    });
+
     it('first run: builds, registers v1, evaluates it, moves challenger and then champion through the gate', async () => {
       const r = await pipeline();
       expect(r.code, r.stderr).toBe(0);

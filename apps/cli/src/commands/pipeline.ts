@@ -25,6 +25,8 @@ const flags = z.object({
   spec: z.string().min(1).optional(),
   datasetsDir: z.string().min(1).optional(),
   concurrency: z.coerce.number().int().min(1).max(64).default(4),
+  // Checked against the evals package's judgeModelSchema once it is loaded.
+  judgeModel: z.string().optional(),
 });
 
 /** The steps as a table, then the decision table of every alias step that decided. */
@@ -57,11 +59,15 @@ export function registerPipelineCommands(pipeline: Command): void {
     .option('--spec <file>', 'the spec (default: the project ragops.yaml)')
     .option('--datasets-dir <dir>', 'dataset folder (default: evals/ beside the spec)')
     .option('--concurrency <n>', 'rows in flight when evaluating', '4')
+    .option('--judge-model <provider/model>', 'the judge model of LLM judges a gate names (a provider of ragops.yaml)')
     .action(
       action(async (chain: string, raw: unknown, cmd: Command) => {
         const f = parseFlags(flags, raw);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
-        const { allMigrationSets, runPipeline, getGateDecision } = await evals();
+        const { allMigrationSets, runPipeline, getGateDecision, judgeModelSchema, resolveJudgeModel } = await evals();
+        const { judgeModel } = parseFlags(z.object({ judgeModel: judgeModelSchema.optional() }), {
+          judgeModel: f.judgeModel,
+        });
         const { createChainHost } = await import('@ragops/rag');
         const { env, stderr } = cliContext();
         const specPath = resolveSpec(f.spec);
@@ -86,6 +92,7 @@ export function registerPipelineCommands(pipeline: Command): void {
               to: f.to,
               datasetsDir: f.datasetsDir ? resolvePath(f.datasetsDir) : join(dirname(specPath), 'evals'),
               host,
+              ...(judgeModel !== undefined && { judgeModel: resolveJudgeModel(host, judgeModel, '--judge-model') }),
               env,
               concurrency: f.concurrency,
               onProgress: (line) => stderr.write(`pipeline: ${line}\n`),
