@@ -342,6 +342,15 @@ describe.each(backends)('LangChain interop (%s)', (backend) => {
       requestMessages: null,
       modelVersion: 1,
     });
+    // `ragops inference query --source in-process` lists the same rows.
+    const cli = await runJson<{ items: StoredInferenceRow[] }>(
+      ['inference', 'query', '--source', 'in-process', '--limit', '1000'],
+      f.home,
+      { RAGOPS_METADATA_URL: f.metadataUrl },
+    );
+    expect(cli.items.map((r) => r.requestId).sort()).toEqual(
+      (await queryInferenceRows(f.store, { source: 'in-process', limit: 1000 })).map((r) => r.requestId).sort(),
+    );
     // The served request of the earlier test is an http row on its endpoint.
     const http = await queryInferenceRows(f.store, { source: 'http', endpoint: 'docs-qa', limit: 1000 });
     expect(http.length).toBeGreaterThan(0);

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import {
+  INFERENCE_SOURCES,
   type InferenceQuery,
   InvalidInputError,
   PermissionDeniedError,
@@ -28,6 +29,7 @@ const filterFlagsSchema = z.object({
   until: z.string().optional(),
   status: z.enum(['ok', 'error']).optional(),
   arm: z.enum(['live', 'shadow']).optional(),
+  source: z.enum(INFERENCE_SOURCES).optional(),
   version: z.coerce.number().int().positive().optional(),
   requestId: z.string().optional(),
 });
@@ -39,6 +41,10 @@ function withFilters(command: Command): Command {
     .option('--until <when>', 'a duration back from now or an ISO time')
     .option('--status <ok|error>', 'only successes or failures')
     .option('--arm <live|shadow>', 'only live or shadow rows')
+    .option(
+      `--source <${INFERENCE_SOURCES.join('|')}>`,
+      'only rows that came in this way (in-process: @ragops/langchain)',
+    )
     .option('--version <n>', 'only rows served by this model version')
     .option('--request-id <id>', 'one request');
 }
@@ -50,6 +56,7 @@ function queryOf(f: z.infer<typeof filterFlagsSchema>): InferenceQuery {
     ...(f.until !== undefined && { until: parseSince(f.until, '--until') }),
     ...(f.status !== undefined && { status: f.status }),
     ...(f.arm !== undefined && { trafficArm: f.arm }),
+    ...(f.source !== undefined && { source: f.source }),
     ...(f.version !== undefined && { modelVersion: f.version }),
     ...(f.requestId !== undefined && { requestId: f.requestId }),
   };
