@@ -1,5 +1,7 @@
 import { ConfigError, type InferenceRow } from '@ragops/core';
 import type { Judge } from '@ragops/evals';
+import { createLanguageModelResolver } from '@ragops/rag';
+import { startOpenAIProtocolServer } from '@ragops/rag/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexPassages } from '../packages/monitoring/src/online-judging/judge-item.ts';
 import { inJudgingSample } from '../packages/monitoring/src/online-judging/judging-sample.ts';
@@ -149,5 +151,41 @@ describe.each(backends)('online judging on %s', (backend) => {
     const calls = judge.calls;
     await new Promise((r) => setTimeout(r, 1_500));
     expect(judge.calls).toBe(calls);
+  });
+
+  it('runs an LLM judge on a loopback OpenAI-protocol server and counts its priced tokens', async () => {
+    await f.store.run('DELETE FROM monitoring_judging_cursor');
+    await f.store.run('DELETE FROM monitoring_judging_ledger');
+    const llm = await startOpenAIProtocolServer({ answer: () => JSON.stringify({ rationale: 'on topic', rating: 5 }) });
+    try {
+      const judgeModel = createLanguageModelResolver(
+        { judge: { type: 'openai-compatible', baseURL: llm.baseURL } },
+        { fetch: globalThis.fetch.bind(globalThis) },
+      )('judge', 'test-model');
+      const judging = createOnlineJudging({
+        store: f.store,
+        config: {
+          endpoints: { docs: { sampleRate: 0.2, judges: ['answer_relevance'] } },
+          batchSize: 1000,
+          budget: { perMinute: 1000 },
+        },
+        judgeModel,
+        prices: { [`${judgeModel.provider}/test-model`]: { inputPerMillionUsd: 1, outputPerMillionUsd: 1 } },
+      });
+      const pass = await judging.runOnce();
+      expect(pass.verdicts).toBe(docsRows.filter((r) => inJudgingSample(r.requestId, 0.2)).length);
+      expect(pass.errors).toBe(0);
+      expect(pass.costUsd).toBeGreaterThan(0);
+      // One judge call per verdict (the provider's capability probes say "ping" and are not judge calls).
+      const judgeCalls = llm.requests.filter((r) => JSON.stringify(r.body).includes('"role":"system"'));
+      expect(judgeCalls).toHaveLength(pass.verdicts);
+      const scores = await f.store.all("SELECT score FROM monitor_judge_scores WHERE judge = 'answer_relevance'");
+      expect(scores.every((s) => Number(s.score) === 1)).toBe(true);
+      const spent = await f.store.get('SELECT SUM(cost_usd) AS c FROM monitoring_judging_ledger');
+      expect(Number(spent?.c)).toBeCloseTo(pass.costUsd, 12);
+      await judging.stop();
+    } finally {
+      await llm.close();
+    }
   });
 });
