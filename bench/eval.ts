@@ -97,17 +97,12 @@ const offline = { dataset: 'bench', flags: ['--judges', 'offline', '--concurrenc
 const llm = { flags: ['--judges', 'llm', '--judge-model', 'judge/test-model', '--concurrency', '8'] };
 
 // Async (not execFileSync): the judge server lives in this process and must answer during a run.
-async function timedRun(
-  dataset: string,
-  extra: string[],
-  node: string[] = [],
-): Promise<{ ms: number; run: Run; judgeCalls: number }> {
+async function timedRun(dataset: string, extra: string[]): Promise<{ ms: number; run: Run; judgeCalls: number }> {
   const calls = judge.requests.length;
   const started = performance.now();
   const { stdout } = await promisify(execFile)(
     NODE,
     [
-      ...node,
       BIN,
       '--json',
       'eval',
