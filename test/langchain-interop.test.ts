@@ -220,6 +220,29 @@ describe.each(backends)('LangChain interop (%s)', (backend) => {
     expect(text).toBe(whole.text);
   });
 
+  it('keeps the store, host, principal and env out of LangChain’s lc_kwargs (what toJSON and tracers serialise)', () => {
+    const secret = 'sk-must-not-leak';
+    const r = new RagopsRetriever({
+      store: f.store,
+      home: f.home,
+      principal: principals.reader,
+      source: { index: INDEX },
+      env: { OPENAI_API_KEY: secret },
+      tags: ['kept'],
+    });
+    const m = chatModel(principals.runner);
+    for (const o of [r, m]) {
+      // toJSON() says not_implemented for unserialisable classes today; lc_kwargs is what it (and a
+      // class made serialisable later) would write, so it must hold LangChain's own fields only.
+      const json = JSON.stringify({ json: o.toJSON(), kwargs: o.lc_kwargs });
+      expect(json).not.toContain(secret);
+      expect(json).not.toContain('lc-reader');
+      expect(json).not.toContain('lc-runner');
+      expect(json).not.toContain(f.home);
+    }
+    expect(r.tags).toEqual(['kept']);
+  });
+
   it('refuses principals without READ (retriever) or EXECUTE (chat model) with typed errors', async () => {
     const uri = `models:/${MODEL}@champion`;
     // EXECUTE alone sees the model but may not read it nor its index.

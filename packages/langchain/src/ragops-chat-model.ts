@@ -50,16 +50,15 @@ export class RagopsChatModel extends BaseChatModel {
   readonly #settings: ParsedChatModelSettings;
 
   constructor(options: RagopsChatModelOptions) {
-    super(options);
-    this.#host = options.host;
-    this.#store = options.store;
-    this.#principal = options.principal;
+    const { host, store, principal, modelUri, timeoutMs, content, ...langchain } = options;
+    // Only LangChain's own fields go to the base class (kept as `lc_kwargs`, serialised by toJSON()
+    // and tracers): the host, store and principal stay private.
+    super(langchain);
+    this.#host = host;
+    this.#store = store;
+    this.#principal = principal;
     this.#settings = flattenSettings(
-      parseInput(
-        chatModelSettingsSchema,
-        { modelUri: options.modelUri, timeoutMs: options.timeoutMs, content: options.content },
-        'RagopsChatModel options',
-      ),
+      parseInput(chatModelSettingsSchema, { modelUri, timeoutMs, content }, 'RagopsChatModel options'),
     );
   }
 

@@ -56,13 +56,16 @@ export class RagopsRetriever extends BaseRetriever<RagopsDocumentMetadata> {
   readonly #fetch: typeof fetch | undefined;
 
   constructor(options: RagopsRetrieverOptions) {
-    super(options);
-    this.#store = options.store;
-    this.#home = options.home;
-    this.#principal = options.principal;
-    this.#source = parseInput(retrieverSourceSchema, options.source, 'RagopsRetriever source');
-    this.#env = options.env;
-    this.#fetch = options.fetch;
+    const { store, home, principal, source, env, fetch, ...langchain } = options;
+    // Only LangChain's own fields go to the base class: it keeps them as `lc_kwargs`, which toJSON()
+    // and tracers serialise, and `env` may hold API keys, the store a connection.
+    super(langchain);
+    this.#store = store;
+    this.#home = home;
+    this.#principal = principal;
+    this.#source = parseInput(retrieverSourceSchema, source, 'RagopsRetriever source');
+    this.#env = env;
+    this.#fetch = fetch;
   }
 
   override async _getRelevantDocuments(
