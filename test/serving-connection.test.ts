@@ -130,13 +130,18 @@ describe('a client that disconnects', () => {
       controller.abort();
       await expect(pending).rejects.toThrow();
 
-      const row = await f.rowWhere((r) => r.requestId === requestId);
-      expect(row).toMatchObject({ status: 'error', httpStatus: 499, errorCode: 'client_closed', stream });
-      // The request line is written when the handler returns, after the row is queued.
-      while (!f.logs.some((l) => l.requestId === requestId && l.msg === 'request') && Date.now() < deadline) {
+      // The request line is written when the handler returns, after the row is queued. Serving keys
+      // the row by its own id (serving/completion-id.ts); the client's id is the line's clientRequestId.
+      const deadline2 = Date.now() + 10_000;
+      while (!f.logs.some((l) => l.clientRequestId === requestId && l.msg === 'request') && Date.now() < deadline2) {
         await new Promise((r) => setTimeout(r, 10));
       }
-      const lines = f.logs.filter((l) => l.requestId === requestId);
+      const ownId = f.logs.find((l) => l.clientRequestId === requestId && l.msg === 'request')?.requestId;
+      expect(ownId).toEqual(expect.any(String));
+      expect(ownId).not.toBe(requestId);
+      const row = await f.rowWhere((r) => r.requestId === ownId);
+      expect(row).toMatchObject({ status: 'error', httpStatus: 499, errorCode: 'client_closed', stream });
+      const lines = f.logs.filter((l) => l.requestId === ownId);
       expect(lines.find((l) => l.msg === 'request')).toMatchObject({ status: 499 });
       expect(lines.find((l) => l.msg === 'client closed request')).toMatchObject({ level: 30 });
       expect(lines.filter((l) => Number(l.level) >= 50)).toEqual([]);

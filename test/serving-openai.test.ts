@@ -175,4 +175,40 @@ describe('OpenAI-compatible serving with real clients', () => {
     expect(text).toMatch(/ragops_inference_rows_written_total \d+/);
     expect(text).toMatch(/ragops_inference_queue_depth \d+/);
   });
+
+  it('mints its own completion id: a client x-request-id is only logged as the correlation id (serving-connection.test.ts reads the log line)', async () => {
+    const ask = () =>
+      fetch(`${f.baseURL}/chat/completions`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${f.adminToken}`,
+          'content-type': 'application/json',
+          'x-request-id': 'client-chosen-id',
+        },
+        body: JSON.stringify({ model: 'docs-qa', messages: [{ role: 'user', content: question }] }),
+      });
+    const [first, second] = await Promise.all([ask(), ask()]);
+    const ids: string[] = [];
+    for (const res of [first!, second!]) {
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { id: string; ragops: { request_id: string } };
+      const own = body.ragops.request_id;
+      expect(body.id).toBe(`chatcmpl-${own}`);
+      expect(own).not.toBe('client-chosen-id');
+      expect(res.headers.get('x-request-id')).toBe(own);
+      expect(await f.rowWhere((r) => r.requestId === own)).toMatchObject({ endpoint: 'docs-qa', status: 'ok' });
+      ids.push(own);
+    }
+    expect(new Set(ids).size).toBe(2);
+    // A rejected request (unknown endpoint) is keyed by our id too.
+    const rejected = await fetch(`${f.baseURL}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${f.adminToken}`, 'content-type': 'application/json', 'x-request-id': 'x' },
+      body: JSON.stringify({ model: 'nope', messages: [{ role: 'user', content: question }] }),
+    });
+    const rejectedId = rejected.headers.get('x-request-id')!;
+    expect(rejectedId).not.toBe('x');
+    expect(((await rejected.json()) as { error: { requestId: string } }).error.requestId).toBe(rejectedId);
+    expect(await f.rowWhere((r) => r.requestId === rejectedId)).toMatchObject({ endpoint: 'nope', httpStatus: 404 });
+  });
 });

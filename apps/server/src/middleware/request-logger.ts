@@ -26,9 +26,12 @@ export function requestLogger(logger: ServerLogger, level: RequestLogLevel = 'in
     // Probes and scrapes would drown the log at info.
     const lineLevel = QUIET_PATHS.has(c.req.path) ? 'debug' : level;
     if (lineLevel === 'silent' || !logger.isLevelEnabled(lineLevel)) return;
+    // Serving replaces a client-sent id with its own (serving/completion-id.ts): log both.
+    const ownId = c.get('requestId');
     logger[lineLevel](
       {
-        requestId,
+        requestId: ownId,
+        ...(ownId !== requestId && { clientRequestId: requestId }),
         method: c.req.method,
         route: routeLabel(c),
         path: c.req.path,

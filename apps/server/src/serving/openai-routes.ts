@@ -3,6 +3,7 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
+import { ownCompletionId } from './completion-id.ts';
 import { CLIENT_CLOSED_STATUS, openAIErrorBody, openAIErrorResponse, toOpenAIError } from './openai-error.ts';
 import {
   chatChunk,
@@ -86,6 +87,9 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
     c.set('principal', await authenticate(ctx.store, match[1]));
     await next();
   };
+  // Before auth, so that rejected requests' rows carry our id too.
+  app.use('/v1/*', ownCompletionId(ctx.logger));
+  app.use('/serving-endpoints/*', ownCompletionId(ctx.logger));
   app.use('/v1/*', auth);
   app.use('/serving-endpoints/*', auth);
 
