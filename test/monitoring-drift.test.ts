@@ -1,6 +1,7 @@
 import { NotFoundError, PermissionDeniedError } from '@ragops/core';
 import { seededRandom } from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { evaluateAlerts } from '../packages/monitoring/src/alerts/evaluate-alerts.ts';
 import { computeDrift } from '../packages/monitoring/src/drift/compute-drift.ts';
 import type { DriftResult } from '../packages/monitoring/src/drift/drift-config.ts';
 import { driftReport } from '../packages/monitoring/src/drift/drift-report.ts';
@@ -138,5 +139,30 @@ describe.each(backends)('drift on %s', (backend) => {
     again.run();
     await again.stop();
     expect(await f.store.all('SELECT current_end, computed_at FROM monitoring_drift')).toEqual(rows);
+  });
+
+  it('an alert rule on a drift p-value fires on the shifted window, and needs it to persist with forWindows 2', async () => {
+    await f.store.run('DELETE FROM monitoring_drift');
+    for (const h of [2, 3])
+      await computeDrift({ store: f.store, home: f.home, endpoint: 'docs', current: window(h), config });
+    const rule = {
+      endpoint: 'docs',
+      metric: 'drift:query_mmd:baseline',
+      window: '1h' as const,
+      condition: { below: 0.01 },
+    };
+    const now = new Date(Date.parse(hour(4)) + 60_000);
+    const once = await evaluateAlerts({
+      store: f.store,
+      config: { rules: [{ ...rule, name: 'mmd-once', forWindows: 1 }] },
+      now,
+    });
+    expect(once.events).toMatchObject([{ rule: 'mmd-once', series: 'v1', state: 'firing' }]);
+    const twice = await evaluateAlerts({
+      store: f.store,
+      config: { rules: [{ ...rule, name: 'mmd-twice', forWindows: 2 }] },
+      now,
+    });
+    expect(twice.events).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { MetricPoint } from '../metrics/metric-query.ts';
 
-/** Metrics of the metric tables an alert rule can watch; plus `judge:<name>` and `custom:<name>`. */
+/** Metrics of the metric tables an alert rule can watch; plus `judge:<name>`, `custom:<name>` and `drift:<metric>` (alert-series.ts). */
 export const ALERT_METRICS = [
   'request_count',
   'error_rate',
@@ -18,7 +18,12 @@ export const ALERT_METRICS = [
 
 export const alertMetricSchema = z.union([
   z.enum(ALERT_METRICS),
-  z.string().regex(/^(judge|custom):[a-z][a-z0-9_@]{0,62}$/, 'judge:<judge name> or custom:<metric name>'),
+  z
+    .string()
+    .regex(
+      /^((judge|custom):[a-z][a-z0-9_@]{0,62}|drift:[a-z_]{1,40}(:baseline|:previous)?)$/,
+      'judge:<judge name>, custom:<metric name> or drift:<drift metric>[:baseline|:previous]',
+    ),
 ]);
 export type AlertMetric = z.infer<typeof alertMetricSchema>;
 

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { type Logger, type MetadataStore, parseInput, silentLogger } from '@ragops/core';
-import { type MetricPoint, queryMetrics } from '../metrics/metric-query.ts';
 import { WINDOW_MS } from '../metrics/windows.ts';
 import { type AlertRule, type AlertsConfigInput, alertsConfigSchema, type Webhook } from './alert-config.ts';
-import { alertObservation } from './alert-metrics.ts';
+import { readAlertSeries } from './alert-series.ts';
 import {
   type AlertEvent,
   insertAlertEvent,
@@ -27,9 +26,6 @@ export type EvaluateAlertsOptions = {
 
 export type AlertsReport = { rules: number; series: number; firing: number; events: AlertEvent[] };
 
-/** A series: one served version × arm of the endpoint's live traffic. */
-const seriesOf = (p: MetricPoint) => `v${p.modelVersion}/${p.servedEntity || '-'}`;
-
 /**
  * Evaluates every alert rule on the metric tables (call it after each refresh): complete windows
  * of the rule's size per series, the state machine of evaluateAlertRule, state stored, and each
@@ -45,22 +41,7 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Al
   const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [] };
   for (const rule of config.rules) {
     const windowMs = WINDOW_MS[rule.window];
-    // Enough windows for forWindows usable readings plus the previous one, with room for gaps.
-    const span = (rule.forWindows + 1) * 3 * windowMs;
-    const lastCompleteStart = Math.floor(now.getTime() / windowMs) * windowMs - windowMs;
-    const { points } = await queryMetrics(options.store, {
-      endpoint: rule.endpoint,
-      window: rule.window,
-      trafficArm: 'live',
-      since: new Date(lastCompleteStart - span).toISOString(),
-      until: new Date(lastCompleteStart + 1).toISOString(),
-    });
-    const bySeries = new Map<string, SeriesWindow[]>();
-    for (const p of points) {
-      const list = bySeries.get(seriesOf(p)) ?? [];
-      list.push({ windowStart: p.windowStart, observation: alertObservation(p, rule.metric) });
-      bySeries.set(seriesOf(p), list);
-    }
+    const bySeries = await readAlertSeries(options.store, rule, now);
     const states = new Map((await selectAlertStates(options.store, { rule: rule.name })).map((s) => [s.series, s]));
     for (const [series, windows] of bySeries) {
       report.series++;
