@@ -15,7 +15,7 @@ import {
   runPromptfooEval,
 } from '@ragops/evals';
 import { type ChainHost, createChainHost, createLanguageModelResolver } from '@ragops/rag';
-import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '@ragops/rag/test';
+import { MockLanguageModel, type OpenAIProtocolServer, startOpenAIProtocolServer } from '@ragops/rag/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
 import { countOutsideAttempts } from './outside-connections.ts';
@@ -133,15 +133,32 @@ for (const [backend, enabled] of backends) {
     }, 180_000);
 
     it('records a failing chain call as that row’s error, never a score', async () => {
+      // A model that answers only when aborted: the timeout fires whatever the machine's speed
+      // (the instant extractive model once answered a 1 ms deadline on a warm chain).
+      const stalled = createChainHost({
+        store: f.store,
+        home: f.home,
+        actorName: 'system:evals',
+        customProviders: {
+          stalled: () =>
+            new MockLanguageModel({
+              reply: (req) =>
+                new Promise((_, reject) =>
+                  req.abortSignal?.addEventListener('abort', () => reject(req.abortSignal?.reason)),
+                ),
+            }),
+        },
+      });
+      const version = await f.registerVersion({ provider: 'stalled', model: 'never' });
       const dataset = await loadEvalDataset(await f.writeDataset('pf-timeout', 2));
       const run = await runPromptfooEval({
         ...f.adminCtx,
-        host,
-        modelUri: `models:/${EVAL_MODEL}/1`,
+        host: stalled,
+        modelUri: `models:/${EVAL_MODEL}/${version}`,
         dataset,
         config: { defaultTest: { assert: [{ type: 'javascript', value: 'output.length > 0' }] } },
         home: f.home,
-        timeoutMs: 1,
+        timeoutMs: 300,
       });
       const { items } = await listEvalRunRows({ ...f.adminCtx, id: run.id });
       expect(items.map((r) => [r.status, r.error?.code])).toEqual([
