@@ -87,7 +87,7 @@ describe('metric tables in a running server', () => {
     }
     await f.rows(8);
     const spec = join(f.home, 'ragops.yaml');
-    await writeFile(spec, 'version: 1\nmonitoring:\n  refresh: { intervalSeconds: 1, graceSeconds: 0 }\n');
+    await writeFile(spec, 'version: 1\nmonitoring:\n  refresh: { intervalSeconds: 1, graceSeconds: 0, sizeIntervalSeconds: { 1d: 0 } }\n');
     replica = await startServer(
       loadConfig({
         RAGOPS_HOME: f.home,

@@ -17,7 +17,7 @@ const spec = monitoringSpecSchema.parse({
   slices: { by_status: { column: 'status' }, by_latency: { column: 'latency_total_ms', bins: [250] } },
   metrics: {
     slow: { aggregate: 'count', where: { latency_total_ms: { gte: 300 } } },
-    slow_rate: { ratio: ['slow', 'request_count'] },
+    slow_rate: { aggregate: 'ratio', of: ['slow', 'request_count'] },
     mean_cost_ok: { aggregate: 'mean', column: 'cost_usd', where: { status: 'ok' } },
     p90_latency: { aggregate: 'quantile', column: 'latency_total_ms', q: 0.9 },
   },

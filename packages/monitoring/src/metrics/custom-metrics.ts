@@ -3,7 +3,7 @@ import { numericValue } from './row-columns.ts';
 import { compileRowFilter } from './row-filter.ts';
 import { SampleValues } from './sample-values.ts';
 
-type Aggregate = Exclude<CustomMetric, { ratio: unknown }>;
+type Aggregate = Exclude<CustomMetric, { aggregate: 'ratio' }>;
 type Compiled = { name: string; metric: Aggregate; passes: (row: InferenceMetricRow) => boolean };
 
 /** The custom metrics of ragops.yaml `monitoring.metrics`, compiled once per refresh. */
@@ -14,9 +14,11 @@ export class CustomMetrics {
   constructor(metrics: Record<string, CustomMetric>) {
     const entries = Object.entries(metrics);
     this.#aggregates = entries.flatMap(([name, metric]) =>
-      'ratio' in metric ? [] : [{ name, metric, passes: compileRowFilter(metric.where) }],
+      metric.aggregate === 'ratio' ? [] : [{ name, metric, passes: compileRowFilter(metric.where) }],
     );
-    this.#ratios = entries.flatMap(([name, metric]) => ('ratio' in metric ? [{ name, ratio: metric.ratio }] : []));
+    this.#ratios = entries.flatMap(([name, metric]) =>
+      metric.aggregate === 'ratio' ? [{ name, ratio: metric.of }] : [],
+    );
   }
 
   get empty(): boolean {

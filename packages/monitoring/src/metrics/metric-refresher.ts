@@ -10,7 +10,8 @@ export type MetricRefresher = {
 };
 
 /**
- * Refreshes the metric tables every `intervalSeconds` of `spec.refresh` on a timer, never on a
+ * Refreshes the metric tables every `intervalSeconds` of `spec.refresh` on a timer (each window size
+ * when due by `sizeIntervalSeconds`), never on a
  * request's path: one run at a time in this process (a tick during a run is skipped) and across
  * replicas (the lease: a replica that finds it held reports `busy`). A failed run is logged and the
  * next tick tries again. The timer is unref'd, so it never holds the process open.
@@ -29,7 +30,7 @@ export function startMetricRefresher(args: {
   let lastReport: RefreshReport | undefined;
   const tick = () => {
     if (running || stopped) return;
-    running = refreshMetrics({ store: args.store, spec: args.spec })
+    running = refreshMetrics({ store: args.store, spec: args.spec, dueOnly: true })
       .then((report) => {
         runs++;
         lastReport = report;

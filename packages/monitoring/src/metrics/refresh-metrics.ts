@@ -21,6 +21,8 @@ export type RefreshOptions = {
   now?: Date;
   /** Default: every size. */
   sizes?: readonly WindowSize[];
+  /** Only the sizes whose last refresh is at least `refresh.sizeIntervalSeconds` old (the schedule's choice). */
+  dueOnly?: boolean;
   /** Who takes the lease. Default: host:pid:random. */
   holder?: string;
   /** How long the lease lasts without renewal; a refresher that dies frees it after this. Default 10 min. */
@@ -56,15 +58,18 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
   const lease = await takeLease(o.store, { holder, now, ttlMs: o.leaseTtlMs ?? 600_000 });
   if (!lease.taken) return { status: 'busy', heldBy: lease.holder, until: lease.expiresAt };
   try {
-    const plans = await plan(o, now);
+    const sizes = o.dueOnly ? await dueSizes(o, now) : (o.sizes ?? WINDOW_SIZES);
+    if (sizes.length === 0) return { status: 'refreshed', rowsRead: 0, metricRows: 0, sizes: [], durationMs: 0 };
+    const plans = await plan({ ...o, sizes }, now);
     const scanFromMs = Math.min(...plans.map((p) => p.fromMs));
     const staleStarts = plans.flatMap((p) => [...p.stale]);
     const earliest = Math.min(scanFromMs, ...staleStarts);
     // Feedback on a request is never older than the request, so a window's feedback is found from its start.
     const feedback = groupByRequest(await inferenceFeedbackSignals(o.store, { createdSince: isoOf(earliest) }));
     const judged = await judgeScoresByRequest(o.store, isoOf(earliest));
+    const computedAt = now.toISOString();
     const grouper = (selections: WindowSelection[]) =>
-      new MetricGrouper({ spec: o.spec, selections, feedback, judged });
+      new MetricGrouper({ spec: o.spec, selections, feedback, judged, computedAt });
 
     const fresh = grouper(plans.map((p) => ({ size: p.size, fromMs: p.fromMs })));
     for await (const page of scanInferenceRows(o.store, scan(scanFromMs, now.getTime() + 1, o.pageSize))) {
@@ -74,8 +79,7 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
     for (const [from, until] of mergedRanges(plans)) {
       for await (const page of scanInferenceRows(o.store, scan(from, until, o.pageSize))) stale.add(page);
     }
-    const computedAt = now.toISOString();
-    const rows = [...fresh.finish(computedAt), ...stale.finish(computedAt)];
+    const rows = [...fresh.finish(), ...stale.finish()];
     await o.store.transaction(async (tx) => {
       if (!(await holdsLease(tx, { holder, now }))) {
         throw new Error('the metrics refresh lease expired before the write: raise leaseTtlMs');
@@ -105,11 +109,19 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
   }
 }
 
-async function plan(o: RefreshOptions, now: Date): Promise<Plan[]> {
+async function dueSizes(o: RefreshOptions, now: Date): Promise<WindowSize[]> {
+  const watermarks = await readWatermarks(o.store);
+  return (o.sizes ?? WINDOW_SIZES).filter((size) => {
+    const last = watermarks.get(size)?.refreshedAt;
+    return last === undefined || now.getTime() - Date.parse(last) >= o.spec.refresh.sizeIntervalSeconds[size] * 1000;
+  });
+}
+
+async function plan(o: RefreshOptions & { sizes: readonly WindowSize[] }, now: Date): Promise<Plan[]> {
   const graceMs = o.spec.refresh.graceSeconds * 1000;
   const watermarks = await readWatermarks(o.store);
   const earliest = await earliestInferenceTime(o.store);
-  const sizes = o.sizes ?? WINDOW_SIZES;
+  const sizes = o.sizes;
   // Late feedback and judge scores since the oldest previous refresh (less the grace: a row stamped
   // just before that refresh may have committed just after it).
   const previous = sizes.map((s) => watermarks.get(s)?.refreshedAt).filter((t) => t !== undefined);
