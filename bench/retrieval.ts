@@ -21,7 +21,7 @@ import { pairedBootstrapDiff } from '@ragops/evals';
 import { defaultEmbedderConfig, meanRetrievalScores, RETRIEVAL_DEFAULTS, RETRIEVAL_MODES } from '@ragops/rag';
 import { z } from 'zod';
 import { DEFAULT_CACHE } from './datasets/dataset-files.ts';
-import { type RankedScores, runSet, type SetRun } from './lib/retrieval-run.ts';
+import { type RankedScores, runSet } from './lib/retrieval-run.ts';
 import { discoverSets, loadSet, type SetLocation } from './lib/retrieval-sets.ts';
 
 const KS = [1, 3, 5, 10];
@@ -108,15 +108,14 @@ function summarize(run: RankedScores) {
   };
 }
 
-/** The default (hybrid) minus BM25 whole-doc, per question, with its bootstrap interval. */
-function versusBm25(run: SetRun) {
-  const hybrid = run.modes.hybrid;
-  if (!hybrid) return undefined;
+/** b − a per question at recall@5 and MRR@10, with its bootstrap interval. */
+function pairedDiff(a: RankedScores | undefined, b: RankedScores | undefined) {
+  if (!a || !b) return undefined;
   const diff = (metric: 'recall' | 'mrr') => {
     const i = COMPARED[metric];
     return pairedBootstrapDiff(
-      run.bm25.perK.map((q) => q[i]![metric]),
-      hybrid.perK.map((q) => q[i]![metric]),
+      a.perK.map((q) => q[i]![metric]),
+      b.perK.map((q) => q[i]![metric]),
     );
   };
   return { [`recall@${KS[COMPARED.recall]}`]: diff('recall'), [`mrr@${KS[COMPARED.mrr]}`]: diff('mrr') };
@@ -144,7 +143,9 @@ async function main(): Promise<void> {
       config: run.config,
       modes: Object.fromEntries(Object.entries(run.modes).map(([m, r]) => [m, summarize(r)])),
       bm25WholeDocuments: summarize(run.bm25),
-      defaultMinusBm25: versusBm25(run),
+      defaultMinusBm25: pairedDiff(run.bm25, run.modes.hybrid),
+      /** What the reranking stage adds: hybrid minus the same fused lists without it. */
+      rerankGain: pairedDiff(run.modes['hybrid, no rerank'], run.modes.hybrid),
     };
     results.push(result);
     if (!args.json) printSet(result);
@@ -167,7 +168,8 @@ type SetResult = {
   build: { documents: number; chunks: number; durationMs: number };
   modes: Record<string, ReturnType<typeof summarize>>;
   bm25WholeDocuments: ReturnType<typeof summarize>;
-  defaultMinusBm25: ReturnType<typeof versusBm25>;
+  defaultMinusBm25: ReturnType<typeof pairedDiff>;
+  rerankGain: ReturnType<typeof pairedDiff>;
 };
 
 const f = (x: number) => x.toFixed(3);
@@ -208,7 +210,7 @@ function printSummary(results: SetResult[]): void {
   const cell = (d: { mean: number; low: number; high: number }) =>
     `${signed(d.mean)} [${signed(d.low)}, ${signed(d.high)}]`;
   printRows([
-    ['set', 'n', `BM25 ${rk}/${mk}`, `default ${rk}/${mk}`, `Δ ${rk}`, `Δ ${mk}`],
+    ['set', 'n', `BM25 ${rk}/${mk}`, `default ${rk}/${mk}`, `Δ ${rk}`, `Δ ${mk}`, `rerank's part of Δ ${rk} / ${mk}`],
     ...withDefault.map((r) => {
       const b = r.bm25WholeDocuments.atK;
       const h = r.modes.hybrid!.atK;
@@ -220,6 +222,7 @@ function printSummary(results: SetResult[]): void {
         `${f(h[COMPARED.recall]!.recall)}/${f(h[COMPARED.mrr]!.mrr)}`,
         cell(d[rk]!),
         cell(d[mk]!),
+        r.rerankGain ? `${signed(r.rerankGain[rk]!.mean)} / ${signed(r.rerankGain[mk]!.mean)}` : '',
       ];
     }),
   ]);

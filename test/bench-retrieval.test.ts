@@ -72,7 +72,7 @@ describe('bench:retrieval', () => {
     expect(result.sets).toHaveLength(1);
     const [set] = result.sets;
     expect(set).toMatchObject({ questions: 3, build: { documents: 4 } });
-    expect(Object.keys(set.modes)).toEqual(['vector', 'fts', 'hybrid']);
+    expect(Object.keys(set.modes)).toEqual(['vector', 'fts', 'hybrid', 'hybrid, no rerank']);
     // Each question names its document's distinctive words: every mode finds it first.
     for (const mode of ['vector', 'fts', 'hybrid']) {
       expect(set.modes[mode].atK[0]).toMatchObject({ k: 1, recall: 1, precision: 1, mrr: 1 });

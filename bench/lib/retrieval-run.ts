@@ -32,7 +32,8 @@ export type SetRun = {
   chunks: number;
   buildMs: number;
   config: { chunker: unknown; embedder: unknown };
-  modes: Partial<Record<RetrievalMode, RankedScores>>;
+  /** Per mode, and 'hybrid, no rerank' (the fused lists alone) beside the default hybrid. */
+  modes: Record<string, RankedScores>;
   bm25: RankedScores;
 };
 
@@ -60,7 +61,15 @@ export async function runSet(
       ...(options.embedder && { embedder: options.embedder }),
     });
     const modes: SetRun['modes'] = {};
-    for (const mode of options.modes) {
+    const runs = options.modes.flatMap((mode): { name: string; mode: RetrievalMode; rerank?: 'none' }[] =>
+      mode === 'hybrid'
+        ? [
+            { name: 'hybrid', mode },
+            { name: 'hybrid, no rerank', mode, rerank: 'none' },
+          ]
+        : [{ name: mode, mode }],
+    );
+    for (const { name, mode, rerank } of runs) {
       const run: RankedScores = { perK: [], queryMs: [] };
       for (const q of set.questions) {
         const t0 = performance.now();
@@ -70,6 +79,7 @@ export async function runSet(
           text: q.question,
           k: maxK * CHUNKS_PER_DOCUMENT,
           mode,
+          ...(rerank && { rerank }),
         });
         run.queryMs.push(performance.now() - t0);
         const ranked = topKDistinct(
@@ -78,7 +88,7 @@ export async function runSet(
         );
         run.perK.push(score(ranked, q.reference_doc_ids, options.ks));
       }
-      modes[mode] = run;
+      modes[name] = run;
     }
     const bm25 = createBm25(set.docs);
     return {

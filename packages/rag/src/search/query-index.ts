@@ -7,6 +7,7 @@ import type { Embedder } from '../embed/embedder.ts';
 import type { IndexHit, SearchFilter } from '../index/vector-index.ts';
 import { convexFusion } from './convex-fusion.ts';
 import { openIndexReader } from './index-reader-cache.ts';
+import { lexicalRerank } from './lexical-rerank.ts';
 import { reciprocalRankFusion } from './reciprocal-rank-fusion.ts';
 import { RETRIEVAL_DEFAULTS } from './retrieval-defaults.ts';
 
@@ -39,6 +40,8 @@ export type QueryIndexOptions = {
    * A one-shot query (the CLI) passes false and searches through LanceDB alone.
    */
   resident?: boolean;
+  /** Hybrid mode's reranking stage (search/lexical-rerank.ts). Default RETRIEVAL_DEFAULTS.rerank.method. */
+  rerank?: 'lexical' | 'none';
 };
 
 /** A retrieved chunk and why: its rank and score in each list it came from. */
@@ -58,7 +61,8 @@ export type QueryIndexResult = {
 /**
  * The retriever: top-k chunks of an index for a text, by vector similarity, BM25 full text, or both
  * fused (RETRIEVAL_DEFAULTS.hybrid: a convex combination of min-max normalised scores, or weighted
- * reciprocal-rank fusion). Reads the current version,
+ * reciprocal-rank fusion; then, by default, the offline lexical reranking of RETRIEVAL_DEFAULTS.rerank).
+ * Reads the current version,
  * or `version` (time travel). Throws NotFoundError (index or version unknown) and ConfigError (query
  * embedder differs from the index's).
  * @example
@@ -101,15 +105,25 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
     { name: 'vector' as const, items: vectorHits, weight: hybrid.vectorWeight },
     { name: 'fts' as const, items: ftsHits, weight: hybrid.ftsWeight },
   ].filter((l) => l.items.length > 0);
-  const fused =
+  const rerank = RETRIEVAL_DEFAULTS.rerank;
+  const reranked = mode === 'hybrid' && (options.rerank ?? rerank.method) === 'lexical';
+  // The reranker sees at least its depth of fused items, then the best k are kept.
+  const fuseLimit = reranked ? Math.max(k, rerank.depth) : k;
+  const fusedLists =
     mode === 'hybrid'
       ? hybrid.method === 'convex'
         ? convexFusion(
             lists.map((l) => ({ ...l, score: (h: IndexHit) => h.score })),
             (h) => h.chunkId,
-            { limit: k },
+            { limit: fuseLimit },
           )
-        : reciprocalRankFusion(lists, (h) => h.chunkId, { k: hybrid.rrfK, limit: k })
+        : reciprocalRankFusion(lists, (h) => h.chunkId, { k: hybrid.rrfK, limit: fuseLimit })
+      : [];
+  const fused =
+    mode === 'hybrid'
+      ? reranked
+        ? lexicalRerank(options.text, fusedLists, (h) => h.text, rerank).slice(0, k)
+        : fusedLists
       : (mode === 'vector' ? vectorHits : ftsHits).map((item, i) => ({
           item,
           score: item.score,

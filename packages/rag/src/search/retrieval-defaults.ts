@@ -58,4 +58,15 @@ export const RETRIEVAL_DEFAULTS = {
     /** ...and at least this many. */
     minCandidates: 50,
   },
+  /**
+   * Hybrid's reranking stage: `lexical` re-scores the best `depth` fused chunks with a BM25 of the
+   * query's terms and adjacent term pairs over those chunks (search/lexical-rerank.ts, where the
+   * per-set measurements are); `none` keeps the fused order.
+   */
+  rerank: {
+    method: 'lexical' as 'lexical' | 'none',
+    depth: 30,
+    weight: 0.2,
+    bigramWeight: 1,
+  },
 };

@@ -1,0 +1,62 @@
+import { describe, expect, it } from 'vitest';
+import type { FusedItem } from './fuse-ranked-lists.ts';
+import { lexicalRerank } from './lexical-rerank.ts';
+
+const item = (id: string, text: string, score: number): FusedItem<{ id: string; text: string }> => ({
+  item: { id, text },
+  score,
+  ranks: { fts: 1 },
+});
+const options = { depth: 30, weight: 0.2, bigramWeight: 1 };
+const ids = (items: readonly FusedItem<{ id: string }>[]) => items.map((f) => f.item.id);
+
+describe('lexicalRerank', () => {
+  it("lifts the item with the query's phrase over one with the same words apart, when fused scores are close", () => {
+    const fused = [
+      item('apart', 'The limit on cache size is set per rate plan.', 1.0),
+      item('phrase', 'The rate limit applies per key.', 0.98),
+      item('neither', 'Invoices are emailed monthly.', 0.5),
+    ];
+    const out = lexicalRerank('what is the rate limit', fused, (i) => i.text, options);
+    expect(ids(out)).toEqual(['phrase', 'apart', 'neither']);
+    // Scores stay sorted, best first.
+    expect(out.map((f) => f.score)).toEqual([...out.map((f) => f.score)].sort((a, b) => b - a));
+  });
+
+  it('does not overturn a large fused lead with a small lexical edge', () => {
+    const fused = [
+      item('strong', 'Rotate keys every ninety days.', 1.0),
+      item('phrase', 'The rate limit applies per key.', 0.1),
+      item('weak', 'Nothing here.', 0.0),
+    ];
+    const out = lexicalRerank('rate limit for keys', fused, (i) => i.text, options);
+    expect(ids(out)[0]).toBe('strong');
+  });
+
+  it('re-scores only the first `depth` items; the rest follow in fused order, scored below them', () => {
+    const fused = [
+      item('a', 'alpha', 0.9),
+      item('b', 'beta', 0.8),
+      item('c', 'rate limit rate limit', 0.7),
+      item('d', 'rate limit', 0.6),
+    ];
+    const out = lexicalRerank('rate limit', fused, (i) => i.text, { ...options, depth: 2 });
+    expect(ids(out)).toEqual(['a', 'b', 'c', 'd']);
+    expect(Math.min(out[0]!.score, out[1]!.score)).toBeGreaterThanOrEqual(Math.max(out[2]!.score, out[3]!.score));
+  });
+
+  it('keeps the fused order when the query has no terms (only stop words) or there is one item', () => {
+    const fused = [item('a', 'x y', 0.5), item('b', 'the rate', 0.4)];
+    expect(ids(lexicalRerank('the of and', fused, (i) => i.text, options))).toEqual(['a', 'b']);
+    expect(ids(lexicalRerank('rate', fused.slice(0, 1), (i) => i.text, options))).toEqual(['a']);
+  });
+
+  it('is deterministic and leaves its input untouched', () => {
+    const fused = [item('a', 'rate limit', 0.5), item('b', 'limit rate', 0.5)];
+    const copy = structuredClone(fused);
+    const first = lexicalRerank('rate limit', fused, (i) => i.text, options);
+    expect(lexicalRerank('rate limit', fused, (i) => i.text, options)).toEqual(first);
+    expect(fused).toEqual(copy);
+    expect(ids(first)).toEqual(['a', 'b']); // the phrase, in query order, wins the tie
+  });
+});
