@@ -6,6 +6,7 @@ import { computeDrift } from '../packages/monitoring/src/drift/compute-drift.ts'
 import type { DriftResult } from '../packages/monitoring/src/drift/drift-config.ts';
 import { driftReport } from '../packages/monitoring/src/drift/drift-report.ts';
 import { createDriftRunner } from '../packages/monitoring/src/drift/drift-runner.ts';
+import { readDriftWindow } from '../packages/monitoring/src/drift/drift-sample.ts';
 import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
 
 const CORPUS_TOPICS = [
@@ -164,5 +165,16 @@ describe.each(backends)('drift on %s', (backend) => {
       now,
     });
     expect(twice.events).toEqual([]);
+  });
+
+  it('a window busier than maxRows is sampled across its whole length, not its first requests', async () => {
+    const sample = await readDriftWindow(f.store, { endpoint: 'docs', window: window(1), maxRows: 20, seed: 3 });
+    expect(sample).toHaveLength(20);
+    const questions = new Set(sample.map((o) => o.question));
+    expect(questions.size).toBeGreaterThan(5);
+    const all = await readDriftWindow(f.store, { endpoint: 'docs', window: window(1), maxRows: 1000, seed: 3 });
+    expect(all).toHaveLength(80);
+    // The first 20 requests of hour 1 are not the sample (the reservoir replaced some of them).
+    expect(sample).not.toEqual(all.slice(0, 20));
   });
 });

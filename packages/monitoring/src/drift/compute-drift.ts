@@ -40,7 +40,12 @@ export async function computeDrift(options: ComputeDriftOptions): Promise<DriftR
   const config = parseInput(driftConfigSchema, options.config ?? {}, 'monitoring.drift');
   const windows = comparisonWindows(options.current, config);
   const read = (window: TimeWindow) =>
-    readDriftWindow(options.store, { endpoint: options.endpoint, window, maxRows: config.maxRowsPerWindow });
+    readDriftWindow(options.store, {
+      endpoint: options.endpoint,
+      window,
+      maxRows: config.maxRowsPerWindow,
+      seed: config.seed,
+    });
   const current = await read(options.current);
   const references = await Promise.all(windows.map(async (w) => ({ ...w, rows: await read(w.window) })));
   const computedAt = (options.now?.() ?? new Date()).toISOString();

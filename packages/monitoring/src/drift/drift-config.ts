@@ -33,7 +33,7 @@ export const driftConfigSchema = z.strictObject({
   minPerSide: z.number().int().min(5).max(10_000).default(20),
   /** Queries per side that are re-embedded (a seeded sample beyond it); bounds MMD's O(n²) kernel. */
   maxPerSide: z.number().int().min(10).max(2_000).default(300),
-  /** Rows read per window at most. */
+  /** Requests kept per window at most (a seeded uniform sample of a busier window). */
   maxRowsPerWindow: z.number().int().min(100).max(100_000).default(20_000),
   /** Documents sampled from the index for the corpus centroid (all their chunks are embedded). */
   corpusDocuments: z.number().int().min(1).max(500).default(50),

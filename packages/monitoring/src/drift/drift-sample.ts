@@ -26,23 +26,45 @@ function observationOf(row: StoredInferenceRow): DriftObservation | undefined {
   };
 }
 
+const PAGE_ROWS = 5_000;
+
 /**
  * The live, answered requests of an endpoint in a window (shadow copies and failures are not the
- * traffic's distribution), at most `maxRows`, oldest first.
+ * traffic's distribution): all of them, or a seeded uniform sample of `maxRows` (reservoir
+ * sampling over pages of 5000 by seq, so a busy window is read once in bounded memory and its
+ * sample is not just its first minutes).
  */
 export async function readDriftWindow(
   db: SqlExecutor,
-  q: { endpoint: string; window: TimeWindow; maxRows: number },
+  q: { endpoint: string; window: TimeWindow; maxRows: number; seed: number },
 ): Promise<DriftObservation[]> {
-  const rows = await queryInferenceRows(db, {
-    endpoint: q.endpoint,
-    since: q.window.start,
-    until: q.window.end,
-    status: 'ok',
-    trafficArm: 'live',
-    limit: q.maxRows,
-  });
-  return rows.map(observationOf).filter((o) => o !== undefined);
+  const random = seededRandom(q.seed);
+  const reservoir: DriftObservation[] = [];
+  let seen = 0;
+  let afterSeq = 0;
+  for (;;) {
+    const rows = await queryInferenceRows(db, {
+      endpoint: q.endpoint,
+      since: q.window.start,
+      until: q.window.end,
+      status: 'ok',
+      trafficArm: 'live',
+      afterSeq,
+      limit: PAGE_ROWS,
+    });
+    for (const row of rows) {
+      const o = observationOf(row);
+      if (!o) continue;
+      seen++;
+      if (reservoir.length < q.maxRows) reservoir.push(o);
+      else {
+        const j = Math.floor(random() * seen);
+        if (j < q.maxRows) reservoir[j] = o;
+      }
+    }
+    if (rows.length < PAGE_ROWS) return reservoir;
+    afterSeq = rows.at(-1)!.seq;
+  }
 }
 
 /** A seeded sample of at most `size` items (all of them, in order, when there are fewer). */
