@@ -142,7 +142,7 @@ export function registerMonitorOpsCommands(group: Command): void {
       '--primary <metric>',
       'judge:<name> (default judge:sentence_support), end_user_approval or reviewer_approval',
     )
-    .option('--since <time>', 'latency, cost and judge scores from this ISO time')
+    .option('--since <time>', "the test's start (ISO): keep it fixed between looks, or the decision is not valid")
     .option('--latency-tolerance-ms <ms>', 'guardrail: roll back when the candidate is slower than this')
     .option('--cost-tolerance-usd <usd>', 'guardrail: roll back when the candidate costs more than this per request')
     .action(
