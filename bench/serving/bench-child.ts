@@ -14,7 +14,7 @@ export type Child = {
  * shares its event loop) and resolves once it prints its URL.
  */
 export function startChild(
-  mode: 'bare' | 'ragops',
+  mode: 'bare' | 'retrieval' | 'llm' | 'ragops',
   extra: string[] = [],
   env: Record<string, string> = {},
 ): Promise<Child> {

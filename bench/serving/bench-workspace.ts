@@ -18,6 +18,8 @@ import { buildIndex, type IndexBuild } from '@ragops/rag';
 export const BENCH_INDEX = 'dev.bench.kb';
 export const BENCH_MODEL = 'dev.bench.qa';
 export const BENCH_ENDPOINT = 'bench';
+/** The same chain with a real HTTP LLM: provider `loopback` (openai-compatible, BENCH_LLM_URL). */
+export const BENCH_HTTP_ENDPOINT = 'bench-http';
 
 export type BenchWorkspace = {
   /** A fresh RAGOPS_HOME in the temp dir (the caller removes it). */
@@ -36,7 +38,8 @@ export type BenchWorkspace = {
  * The state the serving bench serves from, built with the real library calls: a LanceDB index of
  * the corpus (hash embedder, FTS), a SQLite store with a token, a registered version of a hybrid
  * k=5 chain with the repo's real answer prompt and the `instant` LLM, `champion` on it, and one
- * endpoint following `champion`.
+ * endpoint following `champion`; version 2, the same chain with the `loopback` openai-compatible
+ * LLM, behind the `bench-http` endpoint.
  */
 export async function createBenchWorkspace(options: {
   root: string;
@@ -64,31 +67,42 @@ export async function createBenchWorkspace(options: {
     const { token } = await createToken({ ...ctx, token: {} });
     await initWorkspace(ctx);
     await createSchema({ ...ctx, catalog: 'dev', schema: { name: 'bench' } });
+    const chainPackage = (llm: { provider: string; model: string }) => ({
+      formatVersion: 1 as const,
+      chain: {
+        name: 'bench_qa',
+        chunker: { strategy: build.chunker.strategy },
+        embedder: build.embedder,
+        retriever: { k: 5, mode: 'hybrid' as const, filters: {} },
+        prompt: {
+          name: 'rag-answer',
+          path: 'prompts/rag-answer.md',
+          sha256: createHash('sha256').update(promptFile).digest('hex'),
+          template,
+          variables: ['question', 'context'],
+        },
+        llm: { ...llm, params: {} },
+      },
+      index: { name: BENCH_INDEX, version: build.version },
+      signature: { inputs: { question: 'string' }, outputs: { answer: 'string' } },
+      run: { author: 'bench', createdAt: new Date().toISOString() },
+    });
     await createModelVersion({
       ...ctx,
       name: BENCH_MODEL,
-      package: {
-        formatVersion: 1,
-        chain: {
-          name: 'bench_qa',
-          chunker: { strategy: build.chunker.strategy },
-          embedder: build.embedder,
-          retriever: { k: 5, mode: 'hybrid', filters: {} },
-          prompt: {
-            name: 'rag-answer',
-            path: 'prompts/rag-answer.md',
-            sha256: createHash('sha256').update(promptFile).digest('hex'),
-            template,
-            variables: ['question', 'context'],
-          },
-          llm: { provider: 'instant', model: 'instant-v1', params: {} },
-        },
-        index: { name: BENCH_INDEX, version: build.version },
-        signature: { inputs: { question: 'string' }, outputs: { answer: 'string' } },
-        run: { author: 'bench', createdAt: new Date().toISOString() },
-      },
+      package: chainPackage({ provider: 'instant', model: 'instant-v1' }),
+    });
+    await createModelVersion({
+      ...ctx,
+      name: BENCH_MODEL,
+      package: chainPackage({ provider: 'loopback', model: 'test-model' }),
     });
     await setAlias({ ...ctx, name: BENCH_MODEL, alias: 'champion', version: 1 });
+    await createEndpoint({
+      ...ctx,
+      name: BENCH_HTTP_ENDPOINT,
+      config: { served: [{ model: `models:/${BENCH_MODEL}/2`, traffic: 100 }] },
+    });
     await createEndpoint({
       ...ctx,
       name: BENCH_ENDPOINT,

@@ -37,8 +37,9 @@ export type LoadOptions = {
   connections: number;
   /** autocannon `overallRate`; undefined = as fast as the connections go (closed loop). */
   rate?: number;
-  /** Each request carries `x-request-id: <idPrefix>-<n>`; 2xx responses echoing it are collected here. */
-  idPrefix: string;
+  /** The endpoint asked (`model`); default `bench`. */
+  endpoint?: string;
+  /** The ids of 2xx responses (their `x-request-id`: serving's own id, the inference row's). */
   answeredIds?: Set<string>;
 };
 
@@ -73,9 +74,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadResult> {
           const i = n++;
           return {
             ...req,
-            headers: { ...req.headers, 'x-request-id': `${o.idPrefix}-${i}` },
             body: JSON.stringify({
-              model: 'bench',
+              model: o.endpoint ?? 'bench',
               messages: [{ role: 'user', content: o.questions[i % o.questions.length] }],
             }),
           };

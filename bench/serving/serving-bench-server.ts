@@ -6,13 +6,20 @@
  *   the bench-only `instant` LLM, logging JSON at `logLevel` (default info, as in production) to a
  *   file in RAGOPS_HOME; or
  * - `bare`: a bare Hono app whose `POST /v1/chat/completions` parses the JSON body and answers a
- *   fixed chat completion of about the same size as the real one (the baseline).
+ *   fixed chat completion of about the same size as the real one (the baseline);
+ * - `retrieval`: the same bare route plus only the inherent work, the same hybrid k=5 retrieval
+ *   (`queryIndex` on the pinned bench index, in memory) of the question (what the platform costs on
+ *   top of it is ragops / this);
+ * - `llm`: the repo's OpenAI-protocol test server (`@ragops/rag/test`), answering at once: the
+ *   upstream of the `openai-compatible` provider of the `bench-http` endpoint (BENCH_LLM_URL).
  * With BENCH_CPU_PROFILE=<file>, SIGUSR2 starts the V8 CPU profiler (after the caller's warm-up)
  * and SIGTERM writes the profile to <file> before shutting down.
  * Prints `{"url": …}` once listening; on SIGTERM stops like server.ts (stop accepting, finish
  * in-flight requests, run shutdown hooks: the inference-log flush), prints `{"stopped": …}`, exits 0.
  *
  *   node bench/serving/serving-bench-server.ts bare
+ *   node bench/serving/serving-bench-server.ts retrieval <RAGOPS_HOME> - - <size> <index version>
+ *   node bench/serving/serving-bench-server.ts llm
  *   node bench/serving/serving-bench-server.ts ragops <RAGOPS_HOME> <metadata URL> [logLevel]
  */
 import { createWriteStream, writeFileSync } from 'node:fs';
@@ -22,12 +29,15 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { serve } from '@hono/node-server';
 import { openMetadataStore } from '@ragops/core';
+import { queryIndex } from '@ragops/rag';
+import { startOpenAIProtocolServer } from '@ragops/rag/test';
 import { Hono } from 'hono';
 import { createApp } from '../../apps/server/src/app.ts';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createLifecycle } from '../../apps/server/src/lifecycle.ts';
 import { createServerLogger } from '../../apps/server/src/logger.ts';
 import { loadServingConfig } from '../../apps/server/src/serving/serving-config.ts';
+import { BENCH_INDEX } from './bench-workspace.ts';
 import { InstantLanguageModel } from './instant-language-model.ts';
 
 /** Sized like the real answer to a bench question (5 contexts with text, citations, usage). */
@@ -43,7 +53,7 @@ export function bareCompletionBody(size: number): Record<string, unknown> {
   };
 }
 
-const [mode, home, metadataUrl, logLevel = 'info', bareSize = '6000'] = process.argv.slice(2);
+const [mode, home, metadataUrl, logLevel = 'info', bareSize = '6000', indexVersion] = process.argv.slice(2);
 let server: Server;
 let shutdown: () => Promise<void> = async () => {};
 
@@ -55,6 +65,29 @@ if (mode === 'bare') {
     return c.json(body);
   });
   server = await listen(app.fetch);
+} else if (mode === 'retrieval' && home && indexVersion) {
+  const app = new Hono();
+  const body = bareCompletionBody(Number(bareSize));
+  app.post('/v1/chat/completions', async (c) => {
+    const request = (await c.req.json()) as { messages: { content: string }[] };
+    const text = request.messages.at(-1)!.content;
+    const { hits } = await queryIndex({ home, name: BENCH_INDEX, version: Number(indexVersion), text, k: 5 });
+    return c.json({ ...body, contexts: hits.length });
+  });
+  server = await listen(app.fetch);
+} else if (mode === 'llm') {
+  const upstream = await startOpenAIProtocolServer({ answer: () => 'Instant answer [1].' });
+  upstream.requests.length = 0;
+  // It records every request; the bench sends tens of thousands, so drop them as they come.
+  const drain = setInterval(() => {
+    upstream.requests.length = 0;
+  }, 1000);
+  process.stdout.write(`${JSON.stringify({ url: upstream.baseURL })}\n`);
+  shutdown = async () => {
+    clearInterval(drain);
+    await upstream.close();
+  };
+  server = { close: (cb: () => void) => cb(), closeIdleConnections: () => {} } as unknown as Server;
 } else if (mode === 'ragops' && home && metadataUrl) {
   const config = loadConfig({ RAGOPS_HOME: home, RAGOPS_METADATA_URL: metadataUrl, RAGOPS_LOG_LEVEL: logLevel });
   const store = await openMetadataStore(config.metadataUrl);
@@ -67,7 +100,17 @@ if (mode === 'bare') {
     logger: createServerLogger(config, log),
     lifecycle,
     serving: {
-      config: { ...serving, prices: { 'instant/*': { inputPerMillionUsd: 0.1, outputPerMillionUsd: 0.2 } } },
+      config: {
+        ...serving,
+        prices: { 'instant/*': { inputPerMillionUsd: 0.1, outputPerMillionUsd: 0.2 } },
+        // The bench-http endpoint's LLM: a real HTTP call to the loopback `llm` child.
+        ...(process.env.BENCH_LLM_URL && {
+          providers: {
+            ...serving.providers,
+            loopback: { type: 'openai-compatible' as const, baseURL: process.env.BENCH_LLM_URL, apiKey: 'bench' },
+          },
+        }),
+      },
       customProviders: { instant: (modelId) => new InstantLanguageModel(modelId) },
     },
   });
@@ -78,7 +121,9 @@ if (mode === 'bare') {
     await new Promise((r) => log.end(r));
   };
 } else {
-  process.stderr.write('usage: serving-bench-server.ts bare | ragops <home> <metadataUrl> [logLevel]\n');
+  process.stderr.write(
+    'usage: serving-bench-server.ts bare | retrieval <home> - - <size> <version> | llm | ragops <home> <metadataUrl> [logLevel]\n',
+  );
   process.exit(2);
 }
 
