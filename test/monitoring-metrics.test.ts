@@ -14,7 +14,11 @@ const backends = pgUrl ? (['sqlite', 'postgres'] as const) : (['sqlite'] as cons
 
 const spec = monitoringSpecSchema.parse({
   refresh: { graceSeconds: 60 },
-  slices: { by_status: { column: 'status' }, by_latency: { column: 'latency_total_ms', bins: [250] } },
+  slices: {
+    by_source: { column: 'source' },
+    by_status: { column: 'status' },
+    by_latency: { column: 'latency_total_ms', bins: [250] },
+  },
   metrics: {
     slow: { aggregate: 'count', where: { latency_total_ms: { gte: 300 } } },
     slow_rate: { aggregate: 'ratio', of: ['slow', 'request_count'] },
@@ -142,6 +146,8 @@ describe.each(backends)('metric tables (%s)', (backend) => {
       ['error', 2],
       ['ok', 3],
     ]);
+    const source = await queryMetrics(store, { endpoint: 'qa', window: '1h', slice: 'by_source', arm: 'champion' });
+    expect(source.points.map((p) => [p.sliceValue, p.requestCount])).toEqual([['http', 6]]);
     const bins = await queryMetrics(store, { endpoint: 'qa', window: '5m', version: 1, slice: 'by_latency' });
     expect(bins.points.map((p) => [p.windowStart, p.sliceValue, p.requestCount])).toEqual([
       [at('10:00:00'), '<250', 2],

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { parseInput } from '../errors/parse-input.ts';
 import type { SqlExecutor, SqlRow, SqlValue } from '../store/metadata-store.ts';
-import { retrievedChunkLogSchema } from './inference-row.ts';
+import { type InferenceSource, retrievedChunkLogSchema } from './inference-row.ts';
 
 /**
  * The typed columns of one inference row that monitoring aggregates: no request messages, the answer
@@ -12,6 +12,8 @@ export type InferenceMetricRow = {
   requestId: string;
   ts: string;
   endpoint: string;
+  /** `http`, `in-process` or `batch` (INFERENCE_SOURCES). */
+  source: InferenceSource;
   servedEntity: string | null;
   trafficArm: 'live' | 'shadow';
   assignment: string | null;
@@ -52,7 +54,7 @@ export const inferenceScanSchema = z.strictObject({
 });
 export type InferenceScan = z.input<typeof inferenceScanSchema>;
 
-const COLUMNS = `seq, request_id, ts, endpoint, served_entity, traffic_arm, assignment, model_name, model_version,
+const COLUMNS = `seq, request_id, ts, endpoint, source, served_entity, traffic_arm, assignment, model_name, model_version,
   index_name, index_version, llm_provider, llm_model, llm_fallback_from, status, http_status, error_code,
   finish_reason, stream, tokens_source, caller, latency_total_ms, latency_retrieval_ms, latency_generation_ms,
   ttft_ms, tokens_in, tokens_out, cost_usd, LENGTH(answer) AS answer_chars, retrieved`;
@@ -71,6 +73,7 @@ function fromSql(row: SqlRow): InferenceMetricRow {
     requestId: String(row.request_id),
     ts: String(row.ts),
     endpoint: String(row.endpoint),
+    source: String(row.source) as InferenceSource,
     servedEntity: str(row.served_entity),
     trafficArm: String(row.traffic_arm) as InferenceMetricRow['trafficArm'],
     assignment: str(row.assignment),

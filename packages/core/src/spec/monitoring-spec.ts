@@ -6,6 +6,7 @@ import { z } from 'zod';
  * filters in TypeScript over scanned rows).
  */
 export const MONITOR_CATEGORICAL_COLUMNS = [
+  'source',
   'served_entity',
   'traffic_arm',
   'assignment',

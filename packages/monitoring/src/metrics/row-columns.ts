@@ -3,6 +3,8 @@ import type { InferenceMetricRow, MonitorColumn } from '@ragops/core';
 /** Value of an allow-listed monitoring column on a scanned inference row (the only column access config gets). */
 export function columnValue(row: InferenceMetricRow, column: MonitorColumn): string | number | boolean | null {
   switch (column) {
+    case 'source':
+      return row.source;
     case 'served_entity':
       return row.servedEntity;
     case 'traffic_arm':
