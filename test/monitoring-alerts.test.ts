@@ -122,6 +122,21 @@ describe.each(backends)('alerts on %s', (backend) => {
       metric: 'error_rate',
       condition: { above: 0.2 },
     });
+    // The transition and its rule; not the sender's delivery bookkeeping.
+    expect(Object.keys(bodies[0]!).sort()).toEqual([
+      'condition',
+      'createdAt',
+      'deliveryId',
+      'endpoint',
+      'message',
+      'metric',
+      'rule',
+      'series',
+      'state',
+      'value',
+      'window',
+      'windowStart',
+    ]);
 
     const view = await listAlerts({ store: f.store, actor: f.admin }, { endpoint: 'docs' });
     expect(view.alerts).toMatchObject([{ rule: 'errors', series: 'v1/v1', state: 'ok' }]);

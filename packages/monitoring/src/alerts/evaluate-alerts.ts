@@ -112,12 +112,20 @@ async function deliver(
   let attempts = 0;
   let lastError: string | null = null;
   let failed = false;
+  // What the receiver gets: the transition and the rule, not our delivery bookkeeping.
+  const { delivery: _d, attempts: _a, lastError: _e, id, ...transition } = event;
+  const payload = {
+    deliveryId: id,
+    ...transition,
+    metric: rule.metric,
+    window: rule.window,
+    condition: rule.condition,
+  };
   for (const hook of targets) {
-    const result = await deliverWebhook(
-      hook,
-      { deliveryId: event.id, ...event, metric: rule.metric, window: rule.window, condition: rule.condition },
-      { ...(options.fetch && { fetch: options.fetch }), ...(options.sleep && { sleep: options.sleep }) },
-    );
+    const result = await deliverWebhook(hook, payload, {
+      ...(options.fetch && { fetch: options.fetch }),
+      ...(options.sleep && { sleep: options.sleep }),
+    });
     attempts += result.attempts;
     if (!result.delivered) {
       failed = true;
