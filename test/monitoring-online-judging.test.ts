@@ -188,4 +188,21 @@ describe.each(backends)('online judging on %s', (backend) => {
       await llm.close();
     }
   });
+
+  it('skips a request whose passages are gone (index version cleaned up) instead of stalling the tail', async () => {
+    await f.store.run('DELETE FROM monitoring_judging_cursor');
+    await f.insertRows([
+      f.row({ endpoint: 'broken', indexVersion: 999 }),
+      f.row({ endpoint: 'broken', requestMessages: null }),
+    ]);
+    const judging = createOnlineJudging({
+      store: f.store,
+      config: { endpoints: { broken: { sampleRate: 1 } }, batchSize: 1000, budget: { perMinute: 1000 } },
+      passages: indexPassages(f.home),
+    });
+    const pass = await judging.runOnce();
+    expect(pass).toMatchObject({ sampled: 2, unjudgeable: 2, verdicts: 0 });
+    expect((await judging.runOnce()).rowsRead).toBe(0);
+    await judging.stop();
+  });
 });

@@ -44,6 +44,8 @@ export type JudgingPass = {
   alreadyClaimed: number;
   /** Sampled requests skipped because a budget (per minute, per window, cost) was spent. */
   overBudget: number;
+  /** Sampled requests with nothing to judge (messages not logged, no answer) or unreadable passages. */
+  unjudgeable: number;
   costUsd: number;
   cursor: number;
 };
@@ -106,8 +108,23 @@ export function createOnlineJudging(options: OnlineJudgingOptions): OnlineJudgin
   }
 
   async function judgeRow(row: StoredInferenceRow, judges: readonly Judge[], pass: JudgingPass): Promise<void> {
-    const item = await judgeItemOf(row, options.passages);
-    if (!item) return;
+    let item: Awaited<ReturnType<typeof judgeItemOf>>;
+    try {
+      item = await judgeItemOf(row, options.passages);
+    } catch (error) {
+      // The passages are gone (index version cleaned up) or unreadable: skip this request rather
+      // than stall the tail on it forever.
+      pass.unjudgeable++;
+      logger.warn('online judging skipped a request: its passages could not be read', {
+        requestId: row.requestId,
+        err: error,
+      });
+      return;
+    }
+    if (!item) {
+      pass.unjudgeable++;
+      return;
+    }
     let judgedAny = false;
     for (const judge of judges) {
       if (stopped || !judge.applies(item)) continue;
@@ -173,6 +190,7 @@ export function createOnlineJudging(options: OnlineJudgingOptions): OnlineJudgin
       errors: 0,
       alreadyClaimed: 0,
       overBudget: 0,
+      unjudgeable: 0,
       costUsd: 0,
       cursor,
     };
