@@ -33,6 +33,7 @@ import { queryIndex } from '@ragops/rag';
 import { startOpenAIProtocolServer } from '@ragops/rag/test';
 import { Hono } from 'hono';
 import { createApp } from '../../apps/server/src/app.ts';
+import { batchedLogDestination } from '../../apps/server/src/batched-log-destination.ts';
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createLifecycle } from '../../apps/server/src/lifecycle.ts';
 import { createServerLogger } from '../../apps/server/src/logger.ts';
@@ -97,7 +98,8 @@ if (mode === 'bare') {
   const app = createApp({
     store,
     config,
-    logger: createServerLogger(config, log),
+    // As in production (stdout): one write per event-loop turn, not one per line.
+    logger: createServerLogger(config, batchedLogDestination(log)),
     lifecycle,
     serving: {
       config: {

@@ -1,6 +1,6 @@
-import type { Writable } from 'node:stream';
 import type { Logger } from '@ragops/core';
 import { type DestinationStream, pino } from 'pino';
+import { batchedLogDestination } from './batched-log-destination.ts';
 import type { ServerConfig } from './config.ts';
 
 /** The server's pino logger type. */
@@ -17,10 +17,14 @@ const REDACT = [
   'req.headers.authorization',
 ];
 
-/** One pino logger per app, JSON by default, a short human line per record when `logFormat` is pretty. */
+/**
+ * One pino logger per app, JSON by default, a short human line per record when `logFormat` is pretty.
+ * Without a destination it writes to stdout, the lines of one event-loop turn in one write
+ * (batched-log-destination.ts); a given destination gets each line as it is logged (tests read them).
+ */
 export function createServerLogger(
   config: Pick<ServerConfig, 'logFormat' | 'logLevel'>,
-  destination: Writable = process.stdout,
+  destination?: { write(line: string): unknown },
 ): ServerLogger {
   const options: pino.LoggerOptions = {
     level: config.logLevel,
@@ -29,7 +33,11 @@ export function createServerLogger(
     serializers: { err: pino.stdSerializers.err },
   };
   const stream: DestinationStream =
-    config.logFormat === 'pretty' ? prettyStream(destination) : (destination as unknown as DestinationStream);
+    config.logFormat === 'pretty'
+      ? prettyStream(destination ?? process.stdout)
+      : destination
+        ? (destination as unknown as DestinationStream)
+        : batchedLogDestination(process.stdout);
   return pino(options, stream);
 }
 
@@ -43,7 +51,7 @@ const LEVEL_NAMES: Record<number, string> = {
 };
 
 // pino-pretty is not installed; this is enough for a terminal: time, level, message, then fields.
-function prettyStream(out: Writable): DestinationStream {
+function prettyStream(out: { write(line: string): unknown }): DestinationStream {
   return {
     write(line: string) {
       const record = JSON.parse(line) as Record<string, unknown>;
