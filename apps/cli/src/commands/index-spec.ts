@@ -29,7 +29,15 @@ export async function indexDefinitionFromSpec(name: string, specPath: string): P
     source: resolve(loaded.dir, index.source),
     ...(index.chunker && { chunker: loaded.locations.parse(chunkerConfigSchema, index.chunker, [...at, 'chunker']) }),
     ...(index.embedder && {
-      embedder: loaded.locations.parse(embedderConfigSchema, index.embedder, [...at, 'embedder']),
+      embedder: specEmbedder(
+        loaded.locations.parse(embedderConfigSchema, index.embedder, [...at, 'embedder']),
+        loaded.dir,
+      ),
     }),
   };
+}
+
+/** A local model folder in ragops.yaml is relative to the file, like `source`. */
+function specEmbedder(embedder: EmbedderConfig, dir: string): EmbedderConfig {
+  return embedder.path === undefined ? embedder : { ...embedder, path: resolve(dir, embedder.path) };
 }

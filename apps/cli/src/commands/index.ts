@@ -36,6 +36,7 @@ const buildFlagsSchema = homeSchema.extend({
   dimensions: int(1).optional(),
   baseUrl: z.url().optional(),
   apiKeyEnv: z.string().min(1).optional(),
+  modelPath: z.string().min(1).optional(),
   maxFileBytes: int(1).optional(),
   batchChunks: int(1).optional(),
   full: z.boolean().optional(),
@@ -51,12 +52,13 @@ const compactFlagsSchema = homeSchema.extend({ retain: int(1) });
 
 /** Embedder flags → config, or undefined to keep the index's (or the default) embedder. */
 function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig | undefined {
-  if (!f.embedder && !f.embeddingModel && !f.dimensions && !f.baseUrl) return undefined;
+  if (!f.embedder && !f.embeddingModel && !f.dimensions && !f.baseUrl && !f.modelPath) return undefined;
   const provider = f.embedder ?? 'hash';
   const defaults: Record<(typeof EMBEDDER_PROVIDERS)[number], { model?: string; dimensions?: number }> = {
     hash: { model: defaultEmbedderConfig().model, dimensions: defaultEmbedderConfig().dimensions },
     openai: { model: 'text-embedding-3-small', dimensions: 1536 },
     'openai-compatible': {},
+    transformers: {},
   };
   const config = {
     provider,
@@ -64,11 +66,12 @@ function embedderFromFlags(f: z.infer<typeof buildFlagsSchema>): EmbedderConfig 
     dimensions: f.dimensions ?? defaults[provider].dimensions,
     ...(f.baseUrl && { baseURL: f.baseUrl }),
     ...(f.apiKeyEnv && { apiKeyEnv: f.apiKeyEnv }),
+    ...(f.modelPath && { path: f.modelPath }),
   };
   if (config.model === undefined)
-    throw new InvalidInputError('--embedding-model is required for --embedder openai-compatible');
+    throw new InvalidInputError(`--embedding-model is required for --embedder ${provider}`);
   if (config.dimensions === undefined)
-    throw new InvalidInputError('--dimensions is required for --embedder openai-compatible');
+    throw new InvalidInputError(`--dimensions is required for --embedder ${provider}`);
   return config as EmbedderConfig;
 }
 
@@ -140,6 +143,7 @@ export function registerIndexCommands(index: Command): void {
     .option('--embedding-model <model>', 'embedding model id')
     .option('--dimensions <n>', 'embedding dimensions')
     .option('--base-url <url>', 'OpenAI-protocol base URL (openai-compatible)')
+    .option('--model-path <folder>', 'local ONNX model folder (transformers; never downloaded)')
     .option('--api-key-env <name>', 'environment variable holding the API key (openai default OPENAI_API_KEY)')
     .option('--max-file-bytes <n>', 'skip files larger than this (default 10 MiB)')
     .option('--batch-chunks <n>', 'chunks embedded and written per batch (default 4096)')

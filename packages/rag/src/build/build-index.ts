@@ -11,6 +11,7 @@ import {
 import { embedMany } from '../embed/embed-many.ts';
 import type { Embedder } from '../embed/embedder.ts';
 import { HashEmbedder } from '../embed/hash-embedder.ts';
+import { resolveEmbedderConfig } from '../embed/resolve-embedder-config.ts';
 import type { VectorIndex } from '../index/vector-index.ts';
 import { loadSource } from '../load/load-source.ts';
 import type { SourceDocument } from '../load/source-document.ts';
@@ -121,7 +122,10 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
   const head = await findIndexHead(options.home, paths.name);
   const last = head ? await getIndexBuild(options.home, paths.name, head.buildVersion) : undefined;
   const chunkerConfig = resolveChunkerConfig(options.chunker ?? last?.chunker);
-  const embedderConfig = options.embedder ?? last?.embedder ?? defaultEmbedderConfig();
+  // Resolved before the identity check: a local model's identity includes its folder's content hash,
+  // hashed anew (the last record's hash is what the check compares against, not a pin).
+  const { sha256: _recorded, ...lastEmbedder } = last?.embedder ?? defaultEmbedderConfig();
+  const embedderConfig = await resolveEmbedderConfig(options.embedder ?? lastEmbedder);
   if (last && !options.full) checkSameIdentity(paths.name, last, chunkerConfig, embedderConfig);
   const embedder = createEmbedder(embedderConfig, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
 
@@ -237,28 +241,41 @@ async function chunkAndEmbed(input: {
   const batch = options.batchChunks ?? 4096;
   let overwrite = input.overwrite;
   progress({ phase: 'embedding', done: 0, total: chunks.length });
-  for (let start = 0; start < chunks.length; start += batch) {
-    const slice = chunks.slice(start, start + batch);
-    const texts = slice.map(({ chunk }) => chunkIndexText(chunk));
-    const embeddings = await embedBatch(embedder, texts, options, (done) =>
-      progress({ phase: 'embedding', done: start + done, total: chunks.length }),
-    );
-    const rows = slice.map(({ chunk, doc }, i) => ({
-      chunkId: chunk.id,
-      documentId: chunk.documentId,
-      documentHash: doc.contentHash,
-      ...(chunk.title !== undefined && { title: chunk.title }),
-      headingPath: chunk.headingPath,
-      position: chunk.position,
-      startChar: chunk.startChar,
-      endChar: chunk.endChar,
-      text: chunk.text,
-      indexText: texts[i]!,
-      metadata: doc.metadata,
-      vector: embeddings[i]!,
-    }));
-    await index.add(rows, { overwrite });
-    overwrite = false;
+  // One batch is written while the next is embedded: LanceDB encodes and writes on its native
+  // threads, so the JavaScript thread is free to hash meanwhile (at most two batches in memory).
+  let writing: Promise<void> | undefined;
+  try {
+    for (let start = 0; start < chunks.length; start += batch) {
+      const slice = chunks.slice(start, start + batch);
+      const texts = slice.map(({ chunk }) => chunkIndexText(chunk));
+      const embeddings = await embedBatch(embedder, texts, options, (done) =>
+        progress({ phase: 'embedding', done: start + done, total: chunks.length }),
+      );
+      const rows = slice.map(({ chunk, doc }, i) => ({
+        chunkId: chunk.id,
+        documentId: chunk.documentId,
+        documentHash: doc.contentHash,
+        ...(chunk.title !== undefined && { title: chunk.title }),
+        headingPath: chunk.headingPath,
+        position: chunk.position,
+        startChar: chunk.startChar,
+        endChar: chunk.endChar,
+        text: chunk.text,
+        indexText: texts[i]!,
+        metadata: doc.metadata,
+        vector: embeddings[i]!,
+      }));
+      await writing; // commits stay in order: the previous batch is in before this one starts
+      writing = index.add(rows, { overwrite });
+      writing.catch(() => {}); // observed by the next await; never an unhandled rejection meanwhile
+      overwrite = false;
+      // The first write creates the table, which later appends need: that one is awaited at once.
+      if (start === 0) await writing;
+    }
+    await writing;
+  } finally {
+    // On an error or abort no write may still be in flight when the caller cleans up.
+    await writing?.catch(() => {});
   }
   if (overwrite) await index.add([], { overwrite: true }); // a full build of documents with no text
   return chunks.length;

@@ -3,8 +3,10 @@ import { z } from 'zod';
 import type { Embedder } from './embedder.ts';
 import { HashEmbedder } from './hash-embedder.ts';
 import { OpenAICompatibleEmbedder } from './openai-compatible-embedder.ts';
+import { TRANSFORMERS_DTYPES } from './transformers/model-folder-hash.ts';
+import { TransformersEmbedder, transformersModelId } from './transformers/transformers-embedder.ts';
 
-export const EMBEDDER_PROVIDERS = ['hash', 'openai', 'openai-compatible'] as const;
+export const EMBEDDER_PROVIDERS = ['hash', 'openai', 'openai-compatible', 'transformers'] as const;
 
 /** An embedder as stored in a build record and accepted from flags and config files. */
 export const embedderConfigSchema = z
@@ -16,11 +18,28 @@ export const embedderConfigSchema = z
     baseURL: z.url().optional(),
     /** Name of the environment variable holding the API key (the value is never stored). */
     apiKeyEnv: z.string().min(1).optional(),
+    /** transformers: the local model folder (absolute, or relative to the working directory). */
+    path: z.string().min(1).max(4096).optional(),
+    /** transformers: which ONNX variant of the folder to load (default fp32). */
+    dtype: z.enum(TRANSFORMERS_DTYPES).optional(),
+    /** transformers: the model folder's hash, recorded by the build (resolveEmbedderConfig). */
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'a sha256 is 64 lower-case hex digits')
+      .optional(),
   })
   .strict()
   .superRefine((c, ctx) => {
     if (c.provider === 'openai-compatible' && !c.baseURL) {
       ctx.addIssue({ code: 'custom', path: ['baseURL'], message: 'openai-compatible needs a baseURL' });
+    }
+    if (c.provider === 'transformers' && !c.path) {
+      ctx.addIssue({ code: 'custom', path: ['path'], message: 'transformers needs the path of a local model folder' });
+    }
+    for (const key of ['path', 'dtype', 'sha256'] as const) {
+      if (c.provider !== 'transformers' && c[key] !== undefined) {
+        ctx.addIssue({ code: 'custom', path: [key], message: `${key} applies to the transformers embedder only` });
+      }
     }
   });
 export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
@@ -49,6 +68,15 @@ export function createEmbedder(config: EmbedderConfig, options: CreateEmbedderOp
       throw new ConfigError(`The hash embedder has model "${embedder.modelId}", not "${c.model}".`);
     }
     return embedder;
+  }
+  if (c.provider === 'transformers') {
+    return new TransformersEmbedder({
+      model: c.model,
+      path: c.path!,
+      dimensions: c.dimensions,
+      ...(c.dtype && { dtype: c.dtype }),
+      ...(c.sha256 && { sha256: c.sha256 }),
+    });
   }
   const keyEnv = c.apiKeyEnv ?? (c.provider === 'openai' ? 'OPENAI_API_KEY' : undefined);
   const headers = (): Record<string, string> => {
@@ -84,5 +112,6 @@ function hashEmbedder(dimensions: number): HashEmbedder {
 
 /** The identity stored with an index: another embedder's vectors are not comparable. */
 export function embedderIdentity(config: EmbedderConfig): string {
-  return `${config.provider}/${config.model}/${config.dimensions}`;
+  const model = config.provider === 'transformers' ? transformersModelId(config.model, config.sha256) : config.model;
+  return `${config.provider}/${model}/${config.dimensions}`;
 }

@@ -188,12 +188,20 @@ async function resolveBuild(home: string, indexName: string, version: number | u
   return getIndexBuild(home, indexName, head.buildVersion);
 }
 
-function identity(e: EmbedderConfig): { provider: string; model: string; dimensions: number; baseURL?: string } {
+function identity(e: EmbedderConfig): {
+  provider: string;
+  model: string;
+  dimensions: number;
+  baseURL?: string;
+  sha256?: string;
+} {
   return {
     provider: e.provider,
     model: e.model,
     dimensions: e.dimensions,
     ...(e.baseURL ? { baseURL: e.baseURL } : {}),
+    // A local model's folder hash, recorded by the build (the spec names only the folder).
+    ...(e.sha256 ? { sha256: e.sha256 } : {}),
   };
 }
 
