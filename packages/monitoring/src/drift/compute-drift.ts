@@ -1,4 +1,4 @@
-import { type MetadataStore, parseInput } from '@ragops/core';
+import { type MetadataStore, parseInput, RagopsError } from '@ragops/core';
 import { createEmbedder, type Embedder, embedMany, getIndexBuild } from '@ragops/rag';
 import { corpusSample } from './corpus-sample.ts';
 import {
@@ -54,20 +54,7 @@ export async function computeDrift(options: ComputeDriftOptions): Promise<DriftR
     const first = group.rows.find((r) => r.index !== null);
     const embedder = first?.index ? await embedderOf(options, first.index) : undefined;
     const embed = await embedQuestions(embedder);
-    const corpus =
-      embedder && first?.index
-        ? corpusCentroidOf(
-            await corpusSample({
-              home: options.home,
-              index: first.index,
-              embedder,
-              documents: config.corpusDocuments,
-              seed: config.seed,
-              ...(options.env && { env: options.env }),
-              ...(options.fetch && { fetch: options.fetch }),
-            }),
-          )
-        : null;
+    const corpus = embedder && first?.index ? await corpusCentroidFor(options, config, first.index, embedder) : null;
     const currentVectors = await embed(group.rows, config);
     for (const ref of references) {
       const sameVersion = ref.rows.filter(
@@ -159,4 +146,31 @@ async function embedQuestions(embedder: Embedder | undefined) {
     }
     return questions.map((q) => cache.get(q)!);
   };
+}
+
+/**
+ * The corpus centroid of the version's index, or null when that index version is gone (cleaned up
+ * after no model pinned it): topic drift is then `insufficient`, the other metrics still run.
+ */
+async function corpusCentroidFor(
+  options: ComputeDriftOptions,
+  config: DriftConfig,
+  index: { name: string; version: number },
+  embedder: Embedder,
+): Promise<readonly number[] | null> {
+  try {
+    const vectors = await corpusSample({
+      home: options.home,
+      index,
+      embedder,
+      documents: config.corpusDocuments,
+      seed: config.seed,
+      ...(options.env && { env: options.env }),
+      ...(options.fetch && { fetch: options.fetch }),
+    });
+    return corpusCentroidOf(vectors);
+  } catch (error) {
+    if (RagopsError.isInstance(error) && error.code === 'not_found') return null;
+    throw error;
+  }
 }
