@@ -158,6 +158,10 @@ export { convexFusion, type ScoredList } from './search/convex-fusion.ts';
 export type { FusedItem } from './search/fuse-ranked-lists.ts';
 /** Closes the retriever's cached LanceDB readers (server shutdown, tests). */
 export { closeIndexReaders } from './search/index-reader-cache.ts';
+/** Hybrid's offline reranking stage (default): BM25 of the query's terms and term pairs over the best fused chunks. */
+export { type LexicalRerankOptions, lexicalRerank } from './search/lexical-rerank.ts';
+/** An optional reranking stage through a configured language model: it reorders, never adds. */
+export { type LlmRerankOptions, type LlmRerankResult, llmRerank } from './search/llm-rerank.ts';
 /** The retriever: vector, full-text or hybrid (convex or RRF fusion) top-k over an index version. */
 export {
   type QueryIndexOptions,
