@@ -11,6 +11,8 @@ export type LayoutOptions = {
   /** The session's CSRF token, for the sign-out form. */
   csrf?: string;
   body: Fragment;
+  /** Extra local stylesheets and scripts of one page (the dashboard's chart library). */
+  head?: Fragment;
 };
 
 /** The hidden CSRF field every console form carries (checked with the Origin header on each POST). */
@@ -27,6 +29,8 @@ export function layout(options: LayoutOptions): Fragment {
           <a href="/console/review">Review</a>
           <a href="/console/feedback">Feedback</a>
           <a href="/console/calibrations">Calibrations</a>
+          <a href="/console/promotions">Promotions</a>
+          <a href="/console/monitoring">Monitoring</a>
           <span class="who">${options.principal}</span>
           <form method="post" action="/console/sign-out" class="inline">
             ${csrfField(options.csrf ?? '')}<button type="submit">Sign out</button>
@@ -40,6 +44,7 @@ export function layout(options: LayoutOptions): Fragment {
     <title>${options.title} · ragops</title>
     <link rel="stylesheet" href="/console/assets/console.css">
     <script src="/console/assets/console.js" defer></script>
+    ${options.head ?? ''}
   </head>
   <body>
     <header><a class="brand" href="/console">ragops</a>${nav}</header>

@@ -10,9 +10,11 @@ import { registerConsoleAssets } from './console-assets.ts';
 import { type ConsoleEnv, requireSession } from './console-auth.ts';
 import { messagePage } from './console-layout.ts';
 import { createSessionSealer } from './console-session.ts';
+import { registerDashboardPages } from './dashboard-pages.ts';
 import { registerEvalRunPages } from './eval-run-pages.ts';
 import { registerFeedbackPages } from './feedback-pages.ts';
 import { registerModelPages } from './model-pages.ts';
+import { registerPromotionPages } from './promotion-pages.ts';
 import { registerReviewPages } from './review-pages.ts';
 import { registerSignIn } from './sign-in-page.ts';
 
@@ -84,6 +86,8 @@ export function registerConsoleRoutes(app: RagopsApp, ctx: AppContext): void {
   registerReviewPages(ui, ctx);
   registerFeedbackPages(ui, ctx);
   registerCalibrationPages(ui, ctx);
+  registerPromotionPages(ui, ctx);
+  registerDashboardPages(ui, ctx);
   app.route('/console', ui);
 
   app.openAPIRegistry.registerPath(rootRoute);
