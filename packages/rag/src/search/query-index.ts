@@ -1,5 +1,10 @@
 import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
-import { buildVersionOf, findIndexHead, getIndexBuild, type IndexBuild } from '../build/build-record.ts';
+import {
+  buildVersionOf,
+  findIndexHead,
+  getIndexBuildWithoutManifest,
+  type IndexBuild,
+} from '../build/build-record.ts';
 import { indexPaths } from '../build/index-paths.ts';
 import { createEmbedder, embedderIdentity } from '../embed/create-embedder.ts';
 import { embedMany } from '../embed/embed-many.ts';
@@ -140,15 +145,17 @@ export async function queryIndex(options: QueryIndexOptions): Promise<QueryIndex
   return { index: paths.name, version, mode, k, hits };
 }
 
-// Build records never change once written, and parsing one with a 100k-document manifest costs
-// tens of milliseconds: keep the few in use.
-const builds = new Map<string, Promise<IndexBuild>>();
+/** What a query reads of a build record: its embedder (the manifest stays on disk). */
+type QueriedBuild = Omit<IndexBuild, 'manifest'>;
 
-function cachedBuild(home: string, name: string, version: number): Promise<IndexBuild> {
+// Build records never change once written: keep the few in use.
+const builds = new Map<string, Promise<QueriedBuild>>();
+
+function cachedBuild(home: string, name: string, version: number): Promise<QueriedBuild> {
   const key = `${home}\0${name}\0${version}`;
   let build = builds.get(key);
   if (!build) {
-    build = getIndexBuild(home, name, version);
+    build = getIndexBuildWithoutManifest(home, name, version);
     build.catch(() => builds.delete(key));
     builds.set(key, build);
     if (builds.size > 32) builds.delete(builds.keys().next().value!);
@@ -160,14 +167,14 @@ async function resolveVersion(
   home: string,
   name: string,
   requested: number | undefined,
-): Promise<{ build: IndexBuild; version: number }> {
+): Promise<{ build: QueriedBuild; version: number }> {
   if (requested !== undefined) return { build: await cachedBuild(home, name, requested), version: requested };
   const head = await findIndexHead(home, name);
   if (!head) throw new NotFoundError(`Index ${name} does not exist in ${home}: build it with \`ragops index build\`.`);
   return { build: await cachedBuild(home, name, head.buildVersion), version: head.version };
 }
 
-function checkEmbedder(name: string, version: number, build: IndexBuild, embedder: Embedder): void {
+function checkEmbedder(name: string, version: number, build: QueriedBuild, embedder: Embedder): void {
   const want = embedderIdentity(build.embedder);
   const got = `${embedder.provider}/${embedder.modelId}/${embedder.dimensions}`;
   if (want !== got) {
