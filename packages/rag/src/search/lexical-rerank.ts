@@ -12,8 +12,12 @@ export type LexicalRerankOptions = {
 
 const K1 = 1.2;
 const B = 0.75;
-/** Chunks whose analysed terms are kept: a pinned version's chunks recur across queries. */
-const TERMS_CACHE_MAX = 20_000;
+/**
+ * Chunks whose analysed terms are kept: a pinned version's chunks recur across queries. At ~1,000
+ * characters a chunk, the bound holds ≤ ~13 MB (texts read from LanceDB per query are new strings;
+ * the resident copy's are shared, so only the hashes are extra there).
+ */
+const TERMS_CACHE_MAX = 5_000;
 const termsCache = new Map<string, Uint32Array>();
 
 /** FNV-1a of a term: the reranker compares terms by 32-bit hash (a collision only adds a little noise). */
