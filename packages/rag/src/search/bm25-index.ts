@@ -14,7 +14,9 @@ type Posting = { readonly rows: Uint32Array; readonly freqs: Uint32Array };
  * index does: the same analysis (fts-analyzer.ts), idf = ln(1 + (N − n + 0.5) / (n + 0.5)), document
  * weight (k1 + 1)·f / (f + k1·(1 − b + b·len/avglen)), each distinct query term once, OR semantics,
  * float32 arithmetic as in its Rust. It serves pinned versions (index/lancedb/resident-chunks.ts):
- * ~2.4 ms per LanceDB query becomes tens of microseconds for 1,339 chunks.
+ * a 50-hit query of the 1,339-chunk development set takes 0.04 ms median instead of ~4.5 ms through
+ * LanceDB. On that set's 100 questions recall@5 is the same both ways (fts 0.769, hybrid without
+ * rerank 0.844): rankings differ only in the order of chunks tied in score.
  *
  * Hand-written, not a library: minisearch scores BM25+ (a different formula, so results would not
  * equal the FTS we build), wink-bm25-text-search and okapibm25 are unmaintained or rescan every
