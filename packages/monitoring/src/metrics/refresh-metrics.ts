@@ -55,8 +55,18 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
   const started = performance.now();
   const now = o.now ?? new Date();
   const holder = o.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const lease = await takeLease(o.store, { holder, now, ttlMs: o.leaseTtlMs ?? 600_000 });
+  const ttlMs = o.leaseTtlMs ?? 600_000;
+  const lease = await takeLease(o.store, { holder, now, ttlMs });
   if (!lease.taken) return { status: 'busy', heldBy: lease.holder, until: lease.expiresAt };
+  // The refresh's clock: `now` plus the time spent, so a pinned `now` (tests) and the lease agree.
+  const clock = () => new Date(now.getTime() + (performance.now() - started));
+  let renewedAt = performance.now();
+  // A long first refresh (years of rows) keeps its lease: renewed every third of its lifetime.
+  const renew = async () => {
+    if (performance.now() - renewedAt < ttlMs / 3) return;
+    renewedAt = performance.now();
+    await takeLease(o.store, { holder, now: clock(), ttlMs });
+  };
   try {
     const sizes = o.dueOnly ? await dueSizes(o, now) : (o.sizes ?? WINDOW_SIZES);
     if (sizes.length === 0) return { status: 'refreshed', rowsRead: 0, metricRows: 0, sizes: [], durationMs: 0 };
@@ -74,14 +84,18 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
     const fresh = grouper(plans.map((p) => ({ size: p.size, fromMs: p.fromMs })));
     for await (const page of scanInferenceRows(o.store, scan(scanFromMs, now.getTime() + 1, o.pageSize))) {
       fresh.add(page);
+      await renew();
     }
     const stale = grouper(plans.map((p) => ({ size: p.size, startsMs: p.stale })));
     for (const [from, until] of mergedRanges(plans)) {
-      for await (const page of scanInferenceRows(o.store, scan(from, until, o.pageSize))) stale.add(page);
+      for await (const page of scanInferenceRows(o.store, scan(from, until, o.pageSize))) {
+        stale.add(page);
+        await renew();
+      }
     }
     const rows = [...fresh.finish(), ...stale.finish()];
     await o.store.transaction(async (tx) => {
-      if (!(await holdsLease(tx, { holder, now }))) {
+      if (!(await holdsLease(tx, { holder, now: clock() }))) {
         throw new Error('the metrics refresh lease expired before the write: raise leaseTtlMs');
       }
       for (const p of plans) {
@@ -105,7 +119,7 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
       durationMs: performance.now() - started,
     };
   } finally {
-    await releaseLease(o.store, { holder, now });
+    await releaseLease(o.store, { holder, now: clock() });
   }
 }
 
