@@ -362,6 +362,29 @@ export const CASES: Record<string, BadCase[]> = {
     { what: 'slice not a name', path: '/api/v1/monitoring/endpoints/qa/metrics?slice=a%3Bb', message: /slice/ },
     { what: 'unknown parameter', path: '/api/v1/monitoring/endpoints/qa/metrics?colour=red', message: /colour/ },
   ],
+  // apps/server/src/routes/monitoring-ops.ts
+  'GET /api/v1/monitoring/endpoints/:name/drift': [
+    { what: 'unknown metric', path: '/api/v1/monitoring/endpoints/qa/drift?metric=vibes', message: /metric/ },
+    { what: 'limit 0', path: '/api/v1/monitoring/endpoints/qa/drift?limit=0', message: /limit/ },
+    { what: 'since not a time', path: '/api/v1/monitoring/endpoints/qa/drift?since=yesterday', message: /since/ },
+  ],
+  'GET /api/v1/monitoring/endpoints/:name/alerts': [
+    { what: 'unknown state', path: '/api/v1/monitoring/endpoints/qa/alerts?state=panic', message: /state/ },
+    { what: 'events above 1000', path: '/api/v1/monitoring/endpoints/qa/alerts?events=1001', message: /events/ },
+  ],
+  'GET /api/v1/monitoring/endpoints/:name/split-test': [
+    { what: 'arms missing', path: '/api/v1/monitoring/endpoints/qa/split-test', message: /control/ },
+    {
+      what: 'primary not a metric',
+      path: '/api/v1/monitoring/endpoints/qa/split-test?control=a&candidate=b&primary=vibes',
+      message: /primary/,
+    },
+    {
+      what: 'alpha out of range',
+      path: '/api/v1/monitoring/endpoints/qa/split-test?control=a&candidate=b&alpha=0.9',
+      message: /alpha/,
+    },
+  ],
   'GET /api/v1/models/:name/promotions': [
     { what: 'one-part model name', path: '/api/v1/models/docs_qa/promotions', message: /name/ },
     { what: 'pageSize not a number', path: `${M}/promotions?pageSize=x`, message: /pageSize/ },

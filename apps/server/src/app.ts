@@ -21,6 +21,7 @@ import { registerDocsRoutes } from './routes/docs.ts';
 import { registerEvalRunRoutes } from './routes/eval-runs.ts';
 import { registerFeedbackRoutes } from './routes/feedback.ts';
 import { registerMonitoringRoutes } from './routes/monitoring.ts';
+import { registerMonitoringOpsRoutes } from './routes/monitoring-ops.ts';
 import { registerOpsRoutes } from './routes/ops.ts';
 import { registerPromotionRoutes } from './routes/promotions.ts';
 import { registerRegistryRoutes } from './routes/register-registry-routes.ts';
@@ -100,6 +101,8 @@ export function createApp(options: CreateAppOptions): RagopsApp {
   registerPromotionRoutes(app, ctx, { datasetsDir: options.config.evalsDir });
   // /api/v1/monitoring/*: the metric tables (refreshed by the server's schedule, see server.ts).
   registerMonitoringRoutes(app, ctx);
+  // …/drift, …/alerts, …/split-test of an endpoint.
+  registerMonitoringOpsRoutes(app, ctx);
   // /console/* (web pages behind a session cookie) and GET /, which leads there.
   registerConsoleRoutes(app, ctx);
   return app;
