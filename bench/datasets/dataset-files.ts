@@ -5,11 +5,14 @@
  * half-converted set never looks complete.
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { seededRandom } from '@ragops/evals';
 
-/** Where the downloaded packages (pkgs/), their unpacked files (src/) and the converted sets (sets/) live: outside the repo. */
-export const DEFAULT_CACHE = '/work/.cache/ragops-bench';
+/**
+ * Where the downloaded packages (pkgs/), their unpacked files (src/) and the converted sets (sets/)
+ * live: `.cache/ragops-bench` next to the repo's folder (/work/.cache/ragops-bench for /work/main), outside it.
+ */
+export const DEFAULT_CACHE = resolve(import.meta.dirname, '..', '..', '..', '.cache', 'ragops-bench');
 
 export type CorpusDocument = { id: string; title?: string; text: string };
 export type GoldQuestion = { id: string; question: string; reference_doc_ids: string[] };
