@@ -32,7 +32,7 @@ function draw(el) {
     series,
     // One window alone would be a zero-width range: pad by half a window on each side.
     scales: { x: { time: true, range: (_u, min, max) => [min - pad, max + pad] } },
-    axes: [{}, { values: (_u, ticks) => ticks.map((t) => format(t, spec.unit)), size: 60 }],
+    axes: [{}, { values: (_u, ticks) => ticks.map((t) => format(t, spec.unit)), size: 72 }],
   };
   new uPlot(options, [spec.x, ...spec.lines.map((line) => line.values)], el);
   el.dataset.drawn = 'true';
