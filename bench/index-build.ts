@@ -1,11 +1,15 @@
 /**
  * Index build benchmark: full build time, chunks/s, incremental rebuild with 1% of documents changed
- * (ratio to full), query p50/p99 per mode, ANN recall@10 against exact search.
+ * (ratio to full), query p50/p99 per mode, ANN recall@10 against exact search, and a one-shot CLI
+ * query (a whole `ragops index query` process, hybrid, k 10) next to bare `node -e 0`, with the load
+ * average, since the machine is shared.
  *   npm run bench:index [-- --sizes 10000,100000 --queries 200]
  * Prints a table and writes bench/results/index-build.json. Measures; never gates CI.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import {
@@ -77,7 +81,40 @@ type SizeResult = {
   incrementalRatio: number;
   query: Record<string, { p50Ms: number; p99Ms: number }>;
   ann: { indexed: boolean; recallAt10: number | null; annP50Ms: number | null; exactP50Ms: number };
+  /** Medians over CLI_RUNS processes; CPU (user + system, all threads) when /usr/bin/time exists. */
+  cliQuery: { wallMs: number; cpuMs: number | null; nodeWallMs: number };
 };
+
+const CLI_RUNS = 5;
+const BIN = join(import.meta.dirname, '..', 'apps', 'cli', 'bin', 'ragops.js');
+const TIME = '/usr/bin/time';
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+
+/** Wall and CPU ms of one process (CPU from /usr/bin/time -f '%U %S', else null). */
+function timeProcess(args: string[]): { wallMs: number; cpuMs: number | null } {
+  const timed = existsSync(TIME);
+  const started = performance.now();
+  const r = timed
+    ? spawnSync(TIME, ['-f', 'cpu %U %S', process.execPath, ...args], { encoding: 'utf8' })
+    : spawnSync(process.execPath, args, { encoding: 'utf8' });
+  const wallMs = performance.now() - started;
+  if (r.status !== 0) throw new Error(`${args.join(' ')} exited ${r.status}: ${r.stderr}`);
+  const cpu = /cpu ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { wallMs, cpuMs: cpu ? (Number(cpu[1]) + Number(cpu[2])) * 1000 : null };
+}
+
+function timeCliQuery(home: string, name: string, questions: readonly string[]): SizeResult['cliQuery'] {
+  const runs = questions
+    .slice(0, CLI_RUNS)
+    .map((q) => timeProcess([BIN, 'index', 'query', name, q, '--home', home, '--k', '10', '--mode', 'hybrid']));
+  const cpu = runs.map((r) => r.cpuMs).filter((c): c is number => c !== null);
+  const node = questions.slice(0, CLI_RUNS).map(() => timeProcess(['-e', '0']).wallMs);
+  return {
+    wallMs: median(runs.map((r) => r.wallMs)),
+    cpuMs: cpu.length ? median(cpu) : null,
+    nodeWallMs: median(node),
+  };
+}
 
 async function benchSize(n: number): Promise<SizeResult> {
   const home = await mkdtemp(join(tmpdir(), 'ragops-bench-index-'));
@@ -129,6 +166,7 @@ async function benchSize(n: number): Promise<SizeResult> {
       query[mode] = { p50Ms: pct(ms, 50), p99Ms: pct(ms, 99) };
     }
     await closeIndexReaders();
+    const cliQuery = timeCliQuery(home, name, questions);
 
     const index = await openVectorIndex({ uri: join(home, 'indexes', name, 'lance') });
     const embedder = new HashEmbedder();
@@ -164,12 +202,14 @@ async function benchSize(n: number): Promise<SizeResult> {
         annP50Ms: indexed ? pct(annMs, 50) : null,
         exactP50Ms: pct(exactMs, 50),
       },
+      cliQuery,
     };
   } finally {
     await rm(home, { recursive: true, force: true });
   }
 }
 
+const loadBefore = loadavg();
 const results: Record<string, SizeResult> = {};
 for (const n of sizes) {
   process.stderr.write(`bench: ${n} documents…\n`);
@@ -189,6 +229,8 @@ const rows = [
     'ANN recall@10',
     'ANN p50 ms',
     'exact p50 ms',
+    'CLI query ms (cpu)',
+    'node -e 0 ms',
   ],
   ...Object.values(results).map((r) => [
     String(r.chunks),
@@ -201,14 +243,19 @@ const rows = [
     f(r.ann.recallAt10, 3),
     f(r.ann.annP50Ms, 2),
     f(r.ann.exactP50Ms, 2),
+    `${f(r.cliQuery.wallMs, 0)} (${f(r.cliQuery.cpuMs, 0)})`,
+    f(r.cliQuery.nodeWallMs, 0),
   ]),
 ];
+const loadAfter = loadavg();
 const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
 for (const row of rows) console.log(row.map((cell, c) => cell.padStart(widths[c]!)).join('  '));
+const load = (l: number[]) => l.map((x) => x.toFixed(2)).join(' ');
+console.log(`load average before ${load(loadBefore)}, after ${load(loadAfter)} (${cpus().length} cpus)`);
 
 await mkdir(join(args.out, '..'), { recursive: true });
 await writeFile(
   args.out,
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, embedder: 'hash (default dimensions)', results }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, cpus: cpus().length, loadBefore, loadAfter, embedder: 'hash (default dimensions)', results }, null, 2)}\n`,
 );
 console.log(`wrote ${args.out}`);

@@ -56,7 +56,10 @@ const record = (version: number): IndexBuild => ({
   chunker: { strategy: 'recursive', size: 1000, overlap: 100 },
   embedder: { provider: 'hash', model: 'hash-v2', dimensions: 1024 },
   full: true,
-  counts: { documents: { added: 2, changed: 0, removed: 0, unchanged: 0 }, chunks: { embedded: 2, deleted: 0, total: 2 } },
+  counts: {
+    documents: { added: 2, changed: 0, removed: 0, unchanged: 0 },
+    chunks: { embedded: 2, deleted: 0, total: 2 },
+  },
   warnings: [],
   durationMs: 5,
   gitCommit: null,

@@ -121,11 +121,7 @@ export async function getIndexBuild(home: string, name: string, version: number)
 }
 
 /** A build record without its document manifest (what a query needs), read without reading the manifest. */
-export async function getIndexBuildWithoutManifest(
-  home: string,
-  name: string,
-  version: number,
-): Promise<StoredBuild> {
+export async function getIndexBuildWithoutManifest(home: string, name: string, version: number): Promise<StoredBuild> {
   const path = join(indexPaths(home, name).builds, `${version}.json`);
   try {
     return await readStoredBuild(path);
