@@ -119,6 +119,12 @@ describe.skipIf(!chromiumAvailable())('promotion pages in headless Chromium', ()
     expect(regression).toMatch(/pass|fail/);
     for (const id of gated.runIds) expect(await page.locator(`a[href="/console/eval-runs/${id}"]`).count()).toBe(1);
     expect(await page.locator('td', { hasText: /^holder$/ }).count()).toBe(1);
+    // decision → versions → back: the candidate's lineage links its decisions.
+    await page.click(`table.card a:text-is("v${gated.candidateVersion}")`);
+    await b.expectRendered(page, `models:/${EVAL_MODEL}/${gated.candidateVersion}`);
+    expect(await page.locator(`a[href="/console/promotions/${gated.id}"]`).count()).toBe(1);
+    expect(await page.locator(`a[href="/console/promotions/${forced.id}"]`).count()).toBe(1);
+    await page.goto(`${f.url}/console/promotions/${gated.id}`);
     await page.click('a:text("Champion vs candidate on qa")');
     await b.expectRendered(page, /candidate v2 vs holder v1/);
     // Metric intervals of both sides and the paired difference, one row per judge.

@@ -96,7 +96,13 @@ export function registerModelPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void 
     const links = lineage.downstream.links.map(
       (l) => html`<tr>
         <td>${l.kind}</td>
-        <td>${l.kind === 'eval_run' ? html`<a href="/console/eval-runs/${l.ref}">${l.ref}</a>` : l.ref}</td>
+        <td>${
+          l.kind === 'eval_run'
+            ? html`<a href="/console/eval-runs/${l.ref}">${l.ref}</a>`
+            : l.kind === 'gate_decision'
+              ? html`<a href="/console/promotions/${l.ref}">${l.ref}</a>`
+              : l.ref
+        }</td>
         <td>${l.relation}</td>
         <td>${l.via ? `@${l.via}` : ''}</td>
         <td>${l.createdAt}</td>
