@@ -1,6 +1,6 @@
 // The monitoring dashboard in headless Chromium: charts of the metric tables drawn by uPlot (served
 // from node_modules under the console's CSP), filters for window, version, arm and range, the alert
-// and drift panels, on data the real refresher, drift computation and alert evaluation wrote
+// and drift panels and the split test of its two arms, on data the real refresher, drift computation and alert evaluation wrote
 // (test/console-dashboard-fixture.ts). A principal without READ on the endpoint sees none of it.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleBrowser, launchConsoleBrowser } from './console-browser-helpers.ts';
@@ -51,6 +51,13 @@ describe.skipIf(!chromiumAvailable())('monitoring dashboard in headless Chromium
     );
     expect(spec.x).toHaveLength(6);
     expect(spec.lines.map((l: { values: number[] }) => l.values.reduce((a, v) => a + v, 0))).toEqual([54, 18]);
+    // The split test of v1 vs v2: no online judge scores yet, so it keeps collecting; per-arm
+    // latency intervals (v2 answers 40 ms slower in the fixture) and the gate's view of it.
+    expect(await page.locator('.split-decision').textContent()).toBe('keep_collecting');
+    const arms = page.locator('tr.split-arm');
+    expect(await arms.count()).toBe(2);
+    expect(await arms.nth(1).textContent()).toMatch(/\d+ \[\d+, \d+\] n=18/);
+    expect(await page.locator('table.split-test + p + table tr.criterion-row').count()).toBe(1);
     // The alert fired on latency p95; drift rows for the last complete hour.
     expect(await page.locator('tr.alert-state[data-state="firing"]').count()).toBeGreaterThan(0);
     expect(await page.locator('tr.alert-event').first().textContent()).toContain('p95-high');

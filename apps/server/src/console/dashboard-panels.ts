@@ -1,7 +1,7 @@
-import type { AlertsView, DriftResult, MetricPoint } from '@ragops/monitoring';
+import type { AlertsView, ArmSummary, DriftResult, MetricPoint, SplitTestRecommendation } from '@ragops/monitoring';
 import { html } from 'hono/html';
 import { type Fragment, num } from './console-layout.ts';
-import { intervalText } from './promotion-view.ts';
+import { criteriaTable, intervalText } from './promotion-view.ts';
 
 const when = (iso: string) => iso.replace('T', ' ').replace(/:\d\d\.\d{3}Z$/, 'Z');
 
@@ -82,4 +82,22 @@ export function latestTable(points: readonly MetricPoint[], max = 30): Fragment 
     <thead><tr><th>Window</th><th>Version</th><th>Arm</th><th>Slice</th><th class="num">Requests</th><th class="num">Error rate</th><th class="num">Latency p50 / p95 / p99 ms</th><th class="num">Cost / request USD</th><th class="num">End-user approval</th></tr></thead>
     <tbody>${rows}</tbody>
   </table>`;
+}
+
+/** The split test of the first two arms: the always-valid decision with its reasons, per-arm intervals, the gate's view. */
+export function splitTestPanel(rec: SplitTestRecommendation): Fragment {
+  const arm = (a: ArmSummary, role: string) => html`<tr class="split-arm" data-arm="${a.arm}">
+    <td>${role}</td><td>${a.arm}</td><td><code>${a.model}</code></td>
+    <td class="num">${intervalText(a.quality)}</td>
+    <td class="num">${intervalText(a.latencyMs, 0)} <span class="muted">p95 ${num(a.latencyMs.p95, 0)}</span></td>
+    <td class="num">${intervalText(a.costUsd, 5)}</td>
+    <td class="num">${intervalText(a.errorRate)}</td>
+  </tr>`;
+  return html`<p><span class="badge split-decision">${rec.decision}</span> ${rec.reasons.join('; ')}</p>
+    <table class="split-test">
+      <thead><tr><th>Role</th><th>Arm</th><th>Model</th><th class="num">Quality (${rec.primary.metric})</th><th class="num">Latency ms</th><th class="num">Cost / request USD</th><th class="num">Error rate</th></tr></thead>
+      <tbody>${arm(rec.control, 'control')}${arm(rec.candidate, 'candidate')}</tbody>
+    </table>
+    <p class="muted">Per-arm intervals are fixed-n 95%; the decision uses an always-valid confidence sequence (safe to read at any time).${rec.truncated ? ' Latency and cost cover the first rows only (maxRows).' : ''}</p>
+    ${criteriaTable([rec.gateCriterion])}`;
 }
