@@ -1,6 +1,6 @@
 import type { MetricPoint } from '@ragops/monitoring';
 import { describe, expect, it } from 'vitest';
-import { metricCharts } from './dashboard-charts.ts';
+import { chartView, metricCharts } from './dashboard-charts.ts';
 
 const rate = (mean: number, n: number) => ({ mean, low: mean / 2, high: Math.min(1, mean * 2), n });
 
@@ -93,5 +93,23 @@ describe('metricCharts', () => {
       point({ windowStart: '2026-12-01T10:00:00.000Z', trafficArm: 'shadow', slice: 'lang', sliceValue: 'de' }),
     ]);
     expect(c.lines[0]?.label).toBe('v1 champion shadow lang=de · requests');
+  });
+
+  it('carries the spec in an escaped attribute: a hostile slice value stays text', async () => {
+    const hostile = '"><img src=x onerror=alert(1)>';
+    const spec = chart('requests', [
+      point({ windowStart: '2026-12-01T10:00:00.000Z', slice: 's', sliceValue: hostile }),
+    ]);
+    const out = String(await chartView(spec));
+    expect(out).not.toContain('<img');
+    expect(out).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    const attribute = /data-chart="([^"]*)"/.exec(out)?.[1] ?? '';
+    const unescaped = attribute
+      .replaceAll('&quot;', '"')
+      .replaceAll('&lt;', '<')
+      .replaceAll('&gt;', '>')
+      .replaceAll('&#39;', "'")
+      .replaceAll('&amp;', '&');
+    expect(JSON.parse(unescaped).lines[0].label).toContain(hostile);
   });
 });

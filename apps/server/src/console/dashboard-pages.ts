@@ -15,7 +15,7 @@ import type { ConsoleEnv } from './console-auth.ts';
 import { layout } from './console-layout.ts';
 import { chartView, metricCharts } from './dashboard-charts.ts';
 import { alertPanel, driftPanel, latestTable, splitTestPanel } from './dashboard-panels.ts';
-import { chrome, readAs } from './page-query.ts';
+import { chrome, pageTokenQuery, readAs } from './page-query.ts';
 
 const RANGES = { '6h': 6, '24h': 24, '7d': 168, '30d': 720, '90d': 2160 } as const;
 type Range = keyof typeof RANGES | 'all';
@@ -40,7 +40,8 @@ const MAX_POINTS = 2_000;
 /** /console/monitoring (endpoints the principal may READ) and /console/monitoring/:endpoint (the dashboard). */
 export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void {
   ui.get('/monitoring', async (c) => {
-    const page = await listEndpoints({ ...readAs(c, ctx), pageSize: 200 });
+    const query = parseInput(pageTokenQuery, c.req.query(), 'query');
+    const page = await listEndpoints({ ...readAs(c, ctx), pageSize: 100, ...query });
     const readable = [];
     for (const e of page.items) {
       if (!(await endpointAccessDenial({ ...readAs(c, ctx), endpoint: e, privilege: 'READ' }))) readable.push(e);
@@ -60,7 +61,8 @@ export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): v
             rows.length === 0
               ? html`<p class="muted">No endpoints whose models you may read.</p>`
               : html`<table><thead><tr><th>Endpoint</th><th>Serves</th></tr></thead><tbody>${rows}</tbody></table>`
-          }`,
+          }
+          ${page.nextPageToken ? html`<p><a href="/console/monitoring?pageToken=${encodeURIComponent(page.nextPageToken)}">Next page →</a></p>` : ''}`,
       }),
     );
   });
