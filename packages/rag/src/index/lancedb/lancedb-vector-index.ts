@@ -158,7 +158,7 @@ class LanceVectorIndex implements VectorIndex {
   async searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]> {
     if (!this.#table || text.trim() === '') return [];
     const resident = await this.#residentChunks();
-    const inMemory = resident?.searchText(text, options.k, options.filter);
+    const inMemory = await resident?.searchText(text, options.k, options.filter);
     if (inMemory) return inMemory;
     // With a resident copy, LanceDB only ranks (row ids and BM25 scores); the hits come from memory.
     let q = this.#table

@@ -60,7 +60,8 @@ export class ResidentChunks {
   /** Decoded hits by row (oldest dropped past HIT_CACHE_MAX): decoding UTF-8 and JSON per hit was 26% of a serving request. */
   readonly #hits = new Map<number, IndexHit>();
   /** The in-memory BM25 index: undefined until the first text search, null when it does not fit. */
-  #text: Bm25Index | null | undefined;
+  #text: Promise<Bm25Index | null> | undefined;
+  #textBytes = 0;
   #released = false;
 
   /** Loads the table's checked-out version, or returns undefined when it is over the limits. */
@@ -157,23 +158,28 @@ export class ResidentChunks {
    * score them (search/bm25-index.ts); undefined when this version's text search must go through
    * LanceDB (the analysis is not one we replicate, or the text index would pass the memory bound).
    */
-  searchText(text: string, k: number, filter?: SearchFilter): IndexHit[] | undefined {
-    const index = this.#textIndex();
+  async searchText(text: string, k: number, filter?: SearchFilter): Promise<IndexHit[] | undefined> {
+    const index = await this.#textIndex();
     if (!index) return undefined;
     const { rows, scores } = index.search(text, k, filter && this.#mask(filter));
     return rows.map((row, i) => this.#hit(row, scores[i]!));
   }
 
-  #textIndex(): Bm25Index | null {
-    if (this.#text !== undefined) return this.#text;
-    this.#text = null;
-    if (this.#released || !supportsFtsConfig(RETRIEVAL_DEFAULTS.fts)) return null;
+  /** Built once, on the first text query; concurrent first queries wait for the same build. */
+  #textIndex(): Promise<Bm25Index | null> {
+    if (this.#text) return this.#text;
+    if (this.#released || !supportsFtsConfig(RETRIEVAL_DEFAULTS.fts)) return Promise.resolve(null);
     const texts = this.#columns.index_text;
-    const index = new Bm25Index({ length: this.rows, at: (i) => texts.get(i) as string }, RETRIEVAL_DEFAULTS.fts);
-    if (residentBytes + index.bytes > RESIDENT_CONFIG.maxTotalBytes) return null;
-    residentBytes += index.bytes;
-    this.#text = index;
-    return index;
+    this.#text = Bm25Index.build({ length: this.rows, at: (i) => texts.get(i) as string }, RETRIEVAL_DEFAULTS.fts).then(
+      (index) => {
+        if (this.#released || residentBytes + index.bytes > RESIDENT_CONFIG.maxTotalBytes) return null;
+        residentBytes += index.bytes;
+        this.#textBytes = index.bytes;
+        return index;
+      },
+      () => null,
+    );
+    return this.#text;
   }
 
   /**
@@ -199,8 +205,8 @@ export class ResidentChunks {
   release(): void {
     if (this.#released) return;
     this.#released = true;
-    residentBytes -= this.bytes + (this.#text?.bytes ?? 0);
-    this.#text = null;
+    residentBytes -= this.bytes + this.#textBytes;
+    this.#textBytes = 0;
   }
 
   /** Rows passing a filter, with the semantics of toSqlFilter (metadata matched in its JSON text). */
