@@ -57,4 +57,27 @@ describe('ragops.yaml providers:', () => {
   it('has the offline default with nothing configured', () => {
     expect(resolveProviderSettings({ env: {} })).toEqual({ providers: {}, prices: {} });
   });
+
+  it('configures an in-process llama-cpp model by its GGUF path, and refuses another file or setting', () => {
+    const { spec } = parseRagopsSpec(
+      yaml(
+        `  llm:\n    local: { type: llama-cpp, modelPath: models/qwen2.5-0.5b-instruct-q4_k_m.gguf, contextSize: 2048, parallel: 2 }\n`,
+      ),
+      'ragops.yaml',
+    );
+    expect(resolveProviderSettings({ spec: spec.providers, env: {} }).providers).toEqual({
+      local: {
+        type: 'llama-cpp',
+        modelPath: 'models/qwen2.5-0.5b-instruct-q4_k_m.gguf',
+        contextSize: 2048,
+        parallel: 2,
+      },
+    });
+    expect(() =>
+      parseRagopsSpec(yaml(`  llm:\n    local: { type: llama-cpp, modelPath: models/model.bin }\n`), 'ragops.yaml'),
+    ).toThrow(/providers\.llm\.local\.modelPath.*modelPath is a \.gguf file/s);
+    expect(() =>
+      parseRagopsSpec(yaml(`  llm:\n    local: { type: llama-cpp, modelPath: m.gguf, gpu: true }\n`), 'ragops.yaml'),
+    ).toThrow(/gpu/);
+  });
 });

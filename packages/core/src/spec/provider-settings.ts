@@ -21,6 +21,19 @@ const providerSchema = (secret: z.ZodType<string>, url: z.ZodType<string>) =>
       apiKey: secret.optional(),
       capabilities: z.strictObject({ streamUsage: z.boolean(), topP: z.boolean(), n: z.boolean() }).optional(),
     }),
+    // A GGUF model run in-process (node-llama-cpp). Chains name it by the file's name without
+    // `.gguf`, so a chain spec says which model it was evaluated with.
+    z.strictObject({
+      type: z.literal('llama-cpp'),
+      modelPath: z
+        .string()
+        .min(1)
+        .max(4096)
+        .regex(/\.gguf$/i, 'modelPath is a .gguf file'),
+      contextSize: z.number().int().min(64).max(1_048_576).optional(),
+      parallel: z.number().int().min(1).max(64).optional(),
+      threads: z.number().int().min(1).max(256).optional(),
+    }),
     z.strictObject({
       type: z.literal('extractive'),
       maxSentences: z.number().int().min(1).max(20).optional(),
@@ -30,7 +43,7 @@ const providerSchema = (secret: z.ZodType<string>, url: z.ZodType<string>) =>
 
 const providerNameSchema = z.string().regex(/^[a-z][a-z0-9_-]*$/, 'provider names are lower-case: a-z, 0-9, _ or -');
 
-/** One named LLM provider, secrets resolved (`openai`, `openai-compatible`: vLLM, Ollama, llama.cpp, TGI; `extractive`). */
+/** One named LLM provider, secrets resolved (`openai`, `openai-compatible`: vLLM, Ollama, llama.cpp server, TGI; `llama-cpp`: a GGUF file in-process; `extractive`). */
 export const llmProviderConfigSchema = providerSchema(z.string(), z.url());
 export type LlmProviderConfig = z.infer<typeof llmProviderConfigSchema>;
 export const llmProvidersSchema = z.record(providerNameSchema, llmProviderConfigSchema);
@@ -62,6 +75,7 @@ export type PriceTable = z.infer<typeof priceTableSchema>;
  * providers:
  *   llm:
  *     vllm: { type: openai-compatible, baseURL: "http://gpu:8000/v1", apiKey: "${VLLM_API_KEY}" }
+ *     local: { type: llama-cpp, modelPath: /models/qwen2.5-0.5b-instruct-q4_k_m.gguf }
  *   prices:
  *     "vllm/*": { inputPerMillionUsd: 0.05, outputPerMillionUsd: 0.1 }
  */

@@ -1,6 +1,7 @@
 import { ConfigError, type LlmProviderConfig, type LlmProviders } from '@ragops/core';
 import { createExtractive } from './extractive/extractive-language-model.ts';
 import type { LanguageModel } from './language-model.ts';
+import { createLlamaCpp } from './llama-cpp/create-llama-cpp.ts';
 import { createOpenAI } from './openai/create-openai.ts';
 import { createOpenAICompatible } from './openai-compatible/create-openai-compatible.ts';
 
@@ -52,6 +53,10 @@ function build(name: string, config: LlmProviderConfig, fetch: typeof globalThis
       return createOpenAI({ apiKey: config.apiKey, baseURL: config.baseURL, fetch });
     case 'openai-compatible':
       return createOpenAICompatible({ name, ...config, fetch });
+    case 'llama-cpp': {
+      const { type: _type, ...settings } = config;
+      return createLlamaCpp({ name, ...settings });
+    }
     case 'extractive': {
       const factory = createExtractive(config);
       return (modelId: string) => factory(modelId);
