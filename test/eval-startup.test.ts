@@ -48,5 +48,9 @@ describe('ragops eval run start-up', () => {
     expect(loaded.packages).toEqual(expect.arrayContaining(['@lancedb/lancedb', 'zod']));
     expect(loaded.promptfoo).toBe(0);
     expect(loaded.packages.filter((p) => /^(promptfoo|openai|@langchain\/|langsmith)/.test(p))).toEqual([]);
+    // Nor the local-model runtimes (the transformers embedder and llama-cpp provider import on first use).
+    expect(
+      loaded.packages.filter((p) => /^(@huggingface\/|onnxruntime-|node-llama-cpp|@node-llama-cpp\/)/.test(p)),
+    ).toEqual([]);
   }, 120_000);
 });
