@@ -1,5 +1,7 @@
 // Headless Chromium (Debian's, via playwright-core; never a downloaded browser) for the console's
 // page tests: launch, sign in through the form, and check that a page and its charts rendered.
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { CHROMIUM } from './console-fixture.ts';
@@ -60,6 +62,7 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 });
   const requested: string[] = [];
   const pageErrors: string[] = [];
+  let shots = 0;
   return {
     browser,
     requested,
@@ -82,6 +85,18 @@ export async function launchConsoleBrowser(): Promise<ConsoleBrowser> {
       await expect.poll(() => page.locator('h1').first().textContent()).toMatch(heading);
       const png = await page.screenshot({ fullPage: true });
       expect(png.subarray(1, 4).toString()).toBe('PNG');
+      // To look at the pages: RAGOPS_SCREENSHOT_DIR=/tmp/shots npx vitest run test/console-dashboard-browser.test.ts
+      const dir = process.env.RAGOPS_SCREENSHOT_DIR;
+      if (dir)
+        await writeFile(
+          join(
+            dir,
+            `${++shots}-${String(heading)
+              .replace(/[^\w-]+/g, '_')
+              .slice(0, 60)}.png`,
+          ),
+          png,
+        );
       const probe = await browser.newPage();
       const varied = (await probe.evaluate(`(${DECODE_SCRIPT})('${png.toString('base64')}')`)) as {
         width: number;
