@@ -17,7 +17,6 @@ import {
   readPrincipal,
 } from '@ragops/core';
 import {
-  allMigrationSets,
   createEvalRun,
   createJudges,
   type EvalDataset,
@@ -27,6 +26,7 @@ import {
   runEval,
   syncGates,
 } from '@ragops/evals';
+import { ragopsMigrationSets } from '@ragops/monitoring';
 import { buildIndex, type ChainHost, closeIndexReaders, createChainHost } from '@ragops/rag';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
@@ -66,7 +66,8 @@ export async function startGateFixture(backend: 'sqlite' | 'postgres' = 'sqlite'
     url = db.url;
     drop = db.drop;
   }
-  const store = await openMetadataStore(url, { migrationSets: await allMigrationSets() });
+  // Every module's tables, monitoring's too: a gate may name a split test (test/gate-split-test.test.ts).
+  const store = await openMetadataStore(url, { migrationSets: await ragopsMigrationSets() });
   const admin = await readPrincipal(store, LOCAL_ADMIN_PRINCIPAL);
   const ctx = { store, actor: admin, requestId: 'gate-fixture' };
   await initWorkspace(ctx);

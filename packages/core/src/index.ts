@@ -240,9 +240,9 @@ export {
 } from './serving/inference-row.ts';
 /** The monitoring refresher's reader: inference rows' typed columns in (ts, seq) pages. */
 export {
+  earliestInferenceTime,
   type InferenceMetricRow,
   type InferenceScan,
-  earliestInferenceTime,
   inferenceScanSchema,
   inferenceTimesOf,
   scanInferenceRows,
@@ -258,7 +258,7 @@ export {
 export type { ChatMessageInput, InvocationRequest } from './serving/invocation-request.ts';
 export { chatMessageInputSchema, invocationRequestSchema, RAG_CHAIN_INPUTS } from './serving/invocation-request.ts';
 /** ragops.yaml `gates:`: per model and alias, datasets, metric floors, no-regression, human evidence. */
-export type { GatePolicy, GatesSpec, MetricBound } from './spec/gate-policy.ts';
+export type { GatePolicy, GatesSpec, MetricBound, SplitTestPolicy } from './spec/gate-policy.ts';
 export { gatePolicySchema, gatesSpecSchema, metricBoundSchema, RUN_METRICS } from './spec/gate-policy.ts';
 /** Load and validate ragops.yaml with `file:line: key.path: message` errors. */
 export type { LoadedRagopsSpec } from './spec/load-ragops-spec.ts';

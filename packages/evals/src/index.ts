@@ -94,6 +94,8 @@ export {
   type JudgeCalibrationLookup,
   type RunEvidence,
 } from './gate/evaluate-gate.ts';
+/** Criteria the app computes from evidence evals does not read (monitoring's split test). */
+export type { ExternalCriteria, ExternalCriteriaRequest, ExternalEvidence } from './gate/external-criteria.ts';
 export {
   CRITERION_VERDICTS,
   type CriterionVerdict,

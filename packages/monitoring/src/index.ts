@@ -90,6 +90,8 @@ export {
   type SplitTestOutcome,
 } from './split-test/split-test-decision.ts';
 export { type SplitTestGateCriterion, splitTestGateCriterion } from './split-test/split-test-gate.ts';
+/** The gate's split-test criterion for `promote({ externalCriteria })` (CLI and REST pass it). */
+export { splitTestGateEvidence } from './split-test/split-test-gate-evidence.ts';
 export {
   type ArmSummary,
   type SplitTestQuery,

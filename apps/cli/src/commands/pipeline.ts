@@ -64,7 +64,8 @@ export function registerPipelineCommands(pipeline: Command): void {
       action(async (chain: string, raw: unknown, cmd: Command) => {
         const f = parseFlags(flags, raw);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
-        const { allMigrationSets, runPipeline, getGateDecision, judgeModelSchema, resolveJudgeModel } = await evals();
+        const { runPipeline, getGateDecision, judgeModelSchema, resolveJudgeModel } = await evals();
+        const { ragopsMigrationSets, splitTestGateEvidence } = await import('@ragops/monitoring');
         const { judgeModel } = parseFlags(z.object({ judgeModel: judgeModelSchema.optional() }), {
           judgeModel: f.judgeModel,
         });
@@ -94,6 +95,7 @@ export function registerPipelineCommands(pipeline: Command): void {
               host,
               ...(judgeModel !== undefined && { judgeModel: resolveJudgeModel(host, judgeModel, '--judge-model') }),
               env,
+              externalCriteria: splitTestGateEvidence(cli),
               concurrency: f.concurrency,
               onProgress: (line) => stderr.write(`pipeline: ${line}\n`),
               ...(f.catalog !== undefined && { catalog: f.catalog }),
@@ -105,7 +107,7 @@ export function registerPipelineCommands(pipeline: Command): void {
             const decisions = await Promise.all(ids.map((id) => getGateDecision({ ...cli, id })));
             return { report, decisions };
           },
-          { migrationSets: await allMigrationSets() },
+          { migrationSets: await ragopsMigrationSets() },
         );
         printResult(globals, result.report, (r) => renderReport({ ...r, decisions: result.decisions }));
         const failed = result.report.steps.find((s) => s.status === 'failed');

@@ -26,6 +26,8 @@ import {
 
 // The evals package and the RAG runtime load only when a promote runs (`ragops --help` never pays).
 const evals = () => import('@ragops/evals');
+// Monitoring answers the gate's split-test criterion (evals does not read monitoring).
+const monitoring = () => import('@ragops/monitoring');
 
 const flags = z.object({
   home: z.string().min(1).optional(),
@@ -92,7 +94,6 @@ export function registerPromoteCommands(command: Command): void {
         const f = parseFlags(flags, raw);
         const globals = cmd.optsWithGlobals<GlobalOptions>();
         const {
-          allMigrationSets,
           promote,
           loadEvalDataset,
           evalDatasetPath,
@@ -102,6 +103,7 @@ export function registerPromoteCommands(command: Command): void {
           StoreVerdictCache,
           storedGateEvidence,
         } = await evals();
+        const { ragopsMigrationSets, splitTestGateEvidence } = await monitoring();
         const { root, env, stderr } = cliContext();
         const dir = f.datasetsDir ? resolvePath(f.datasetsDir) : join(root.dir ?? root.cwd, 'evals');
         const decision = await withRegistry(
@@ -137,6 +139,7 @@ export function registerPromoteCommands(command: Command): void {
               ...cli,
               // Reviewer labels on the candidate and the stored judge calibrations (feedback module).
               ...storedGateEvidence(cli),
+              externalCriteria: splitTestGateEvidence(cli),
               modelUri,
               alias: f.to,
               loadDataset,
@@ -144,7 +147,7 @@ export function registerPromoteCommands(command: Command): void {
               ...(f.reason !== undefined && { reason: f.reason }),
             });
           },
-          { migrationSets: await allMigrationSets() },
+          { migrationSets: await ragopsMigrationSets() },
         );
         printResult(globals, decision, renderDecision);
         // Blocked: the command worked and the evidence said no (exit 3). Lost to a concurrent promote: 1.

@@ -1,6 +1,7 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { aliasNameProblem, formatModelUri, parseThreeLevelName } from '@ragops/core';
 import { evalDatasetPath, listGateDecisions, loadEvalDataset, promote, storedGateEvidence } from '@ragops/evals';
+import { splitTestGateEvidence } from '@ragops/monitoring';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
 import { modelNameParams } from './models.ts';
@@ -81,6 +82,8 @@ export function registerPromotionRoutes(app: RagopsApp, ctx: AppContext, options
       ...service,
       // Reviewer labels on the candidate and the stored judge calibrations (feedback module).
       ...storedGateEvidence(service),
+      // The policy's split test, when it names one (monitoring; evals does not read it).
+      externalCriteria: splitTestGateEvidence(service),
       modelUri: formatModelUri({ name: parseThreeLevelName(name), ref: { version: body.version } }),
       alias: body.alias,
       ...(body.reason !== undefined && { reason: body.reason }),

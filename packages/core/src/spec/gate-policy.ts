@@ -8,6 +8,7 @@ export const RUN_METRICS = ['error_rate', 'p95_latency_ms', 'cost_per_request_us
 const metricName = z
   .string()
   .regex(/^[a-z][a-z0-9_@.-]{0,62}$/, 'a judge name (token_f1, recall@5, …) or a run metric');
+const armName = z.string().min(1).max(63);
 const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a dataset name: evals/<name>.jsonl');
 
 /** A floor (`min`) or a ceiling (`max`) on one metric; exactly one. */
@@ -43,7 +44,35 @@ export const gatePolicySchema = z.strictObject({
   human: z
     .strictObject({ minLabels: z.number().int().min(1).max(100_000), minApproval: z.number().min(0).max(1) })
     .optional(),
+  /**
+   * Live evidence: the split test of two arms of a serving endpoint (monitoring's always-valid
+   * sequential test) must say "promote"; "roll back" fails, "keep collecting" is missing evidence.
+   * The candidate arm must serve the candidate version. The app supplies the criterion (evals does
+   * not read monitoring).
+   */
+  splitTest: z
+    .strictObject({
+      endpoint: z.string().min(1).max(100),
+      /** The arm serving the alias's current holder … */
+      control: armName.default('champion'),
+      /** … and the arm serving the version being promoted. */
+      candidate: armName.default('challenger'),
+      metric: z
+        .string()
+        .regex(
+          /^(end_user_approval|reviewer_approval|judge:[a-z][a-z0-9_@]{0,62})$/,
+          'judge:<online judge name>, end_user_approval or reviewer_approval',
+        )
+        .default('judge:sentence_support'),
+      /** The test's fixed start (the decision is valid under repeated looks only with a fixed start). */
+      since: z.iso.datetime({ offset: true }).optional(),
+      alpha: z.number().gt(0).lt(0.5).default(0.05),
+      latencyToleranceMs: z.number().nonnegative().max(600_000).optional(),
+      costToleranceUsd: z.number().nonnegative().max(100).optional(),
+    })
+    .optional(),
 });
+export type SplitTestPolicy = NonNullable<GatePolicy['splitTest']>;
 export type GatePolicy = z.infer<typeof gatePolicySchema>;
 
 const aliasKey = z.string().superRefine((alias, ctx) => {

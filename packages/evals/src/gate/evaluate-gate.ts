@@ -1,5 +1,6 @@
 import type { GatePolicy, MetricBound } from '@ragops/core';
 import type { EvalRun, EvalRunRow, Interval, RunJudge } from '../runs/eval-run-schemas.ts';
+import { type ExternalEvidence, externalCriteriaRows } from './external-criteria.ts';
 import type { GateCriterion } from './gate-decision.ts';
 import { regressionErrorRates, regressionVerdict, sampleSd } from './regression-rule.ts';
 
@@ -22,6 +23,8 @@ export type GateEvidence = {
   holder: { version: number; runs: ReadonlyMap<string, RunEvidence> } | null;
   human: HumanEvidence;
   calibration: JudgeCalibrationLookup;
+  /** The app's criteria for what evals does not read (the policy's split test); absent: unavailable. */
+  external?: ExternalEvidence;
 };
 
 const fmt = (x: number) => (Number.isInteger(x) ? String(x) : x.toFixed(4).replace(/0+$/, ''));
@@ -196,5 +199,6 @@ export function evaluateGate(e: GateEvidence): GateCriterion[] {
       });
     }
   }
+  out.push(...externalCriteriaRows(e.policy, e.external));
   return out;
 }

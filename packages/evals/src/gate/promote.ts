@@ -18,6 +18,7 @@ import type { EvalDataset } from '../datasets/load-eval-dataset.ts';
 import type { RunJudge } from '../runs/eval-run-schemas.ts';
 import type { EvalContext } from '../runs/eval-run-service.ts';
 import { evaluateGate, type HumanEvidence, type JudgeCalibrationLookup } from './evaluate-gate.ts';
+import type { ExternalCriteria, ExternalEvidence } from './external-criteria.ts';
 import type { DecisionOutcome, GateCriterion, GateDecision } from './gate-decision.ts';
 import { insertDecision, updateDecisionMove } from './gate-decision-store.ts';
 import { collectEvidence } from './gate-evidence.ts';
@@ -35,6 +36,8 @@ export type PromoteOptions = {
   humanEvidence?: (q: { modelName: string; version: number }) => Promise<HumanEvidence>;
   /** Calibration of the judges that produced the evidence (`judgeCalibration`); absent: LLM judges are not counted. */
   judgeCalibration?: (judges: readonly RunJudge[]) => Promise<JudgeCalibrationLookup>;
+  /** Asked when the policy names a split test (monitoring's `splitTestGateEvidence`); absent: unavailable, blocks. */
+  externalCriteria?: ExternalCriteria;
 };
 
 /** The version `alias` of `model` points at, or null when the alias is not set. */
@@ -160,6 +163,21 @@ export async function promote(
           available: false,
           reason: 'evidence unavailable: reviewer feedback (feedbackStats) is not wired into this app yet',
         };
+  const split = policy.splitTest;
+  const external: ExternalEvidence | undefined = !split
+    ? undefined
+    : ctx.externalCriteria
+      ? {
+          available: true,
+          criteria: await ctx.externalCriteria({
+            splitTest: split,
+            model: v.fullName,
+            alias: ctx.alias,
+            candidate: { version: v.version, uri: v.uri },
+            holder: holder ? { version: holder.version, uri: holder.uri } : null,
+          }),
+        }
+      : { available: false, reason: 'evidence unavailable: the split test (monitoring) is not wired into this caller' };
   const criteria: GateCriterion[] = evaluateGate({
     policy,
     datasets,
@@ -167,6 +185,7 @@ export async function promote(
     holder: holder && holderRuns ? { version: holder.version, runs: holderRuns } : null,
     human,
     calibration,
+    ...(external && { external }),
   });
   const outcome: DecisionOutcome = criteria.every((c) => c.verdict === 'pass') ? 'passed' : 'blocked';
   const runIds = [...candidateRuns.values(), ...(holderRuns?.values() ?? [])].map((e) => e.run.id);

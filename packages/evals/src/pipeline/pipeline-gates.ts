@@ -109,6 +109,7 @@ export async function aliasStep(o: PipelineOptions, candidate: ModelVersion, ali
   const d = await promote({
     ...o,
     ...storedGateEvidence(o),
+    ...(o.externalCriteria && { externalCriteria: o.externalCriteria }),
     modelUri: candidate.uri,
     alias,
     loadDataset: datasetLoader(o.datasetsDir),

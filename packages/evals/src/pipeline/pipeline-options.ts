@@ -1,4 +1,5 @@
 import type { ChainHost, ChunkerConfigInput, EmbedderConfig, LanguageModel } from '@ragops/rag';
+import type { ExternalCriteria } from '../gate/external-criteria.ts';
 import type { EvalContext } from '../runs/eval-run-service.ts';
 
 /** What `ragops pipeline run` is given: the parsed flags, the spec, and the runtime the app built. */
@@ -29,6 +30,8 @@ export type PipelineOptions = EvalContext & {
   env?: Readonly<Record<string, string | undefined>>;
   /** Rows in flight per evaluation (default 4). */
   concurrency?: number;
+  /** The gates' split-test criteria (monitoring's splitTestGateEvidence); absent: a split-test gate blocks. */
+  externalCriteria?: ExternalCriteria;
   /** One line per step and per evaluation, for stderr. */
   onProgress?: (line: string) => void;
 };
