@@ -87,6 +87,9 @@ describe.skipIf(!chromiumAvailable())('promotion pages in headless Chromium', ()
     await b.expectRendered(page, 'Promotions');
     await page.click(`a:text-is("${EVAL_MODEL}")`);
     await b.expectRendered(page, `Promotions of ${EVAL_MODEL}`);
+    // The model page leads here too.
+    await page.goto(`${f.url}/console/models/${EVAL_MODEL}`);
+    await Promise.all([page.waitForURL(/\/console\/promotions\?model=/), page.click('a:text("Promotion decisions")')]);
     const rows = page.locator('table.decisions tbody tr');
     expect(await rows.count()).toBe(3);
     // Newest first: the override, the gated decision, the first (ungated) promotion.

@@ -75,6 +75,7 @@ export function registerModelPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void 
         title: model.fullName,
         body: html`<h1>${model.fullName}</h1>
           <p>${model.description}</p>
+          <p><a href="/console/promotions?model=${encodeURIComponent(model.fullName)}">Promotion decisions →</a></p>
           <h2>Versions</h2>
           <table>
             <thead><tr><th>Version</th><th>Aliases</th><th>Index</th><th>LLM</th><th>By</th><th>Created</th></tr></thead>
