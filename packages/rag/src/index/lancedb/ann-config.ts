@@ -1,19 +1,30 @@
 /**
  * When and how the ANN vector index is built, chosen by measurement (100k chunks × 1024-dim hash
- * embeddings, 30 queries, recall@10 against `bypassVectorIndex()` exact search, this 2-core machine
- * while other jobs ran; exact search p50 ≈ 1000 ms there, ≈ 90 ms at 10k rows):
+ * embeddings, 40 queries of 8 words, recall@10 against `bypassVectorIndex()` exact search; this
+ * 2-core machine at load average 12-18 from other jobs, so latencies are inflated; "cpu" is process
+ * CPU per query, all threads, the steadier number there; exact search p50 ≈ 1500 ms):
  *
- *   IVF_PQ   24 partitions: build 290 s; nprobes 20 → 0.30 @ 7 ms; + refine 20 → 0.75 @ 12 ms
- *   IVF_FLAT 24 partitions: build   6 s; nprobes 10 → 0.76 @ 190 ms; nprobes 20 → 0.99 @ 370 ms
- *   IVF_HNSW_SQ 24 parts:   build  53 s; nprobes 20 → 0.48 @ 6 ms; nprobes 20 + refine 20 → 0.95 @ 34 ms;
- *                                        nprobes 40 (all) + refine 20 → 0.97 @ 35 ms
- *   HNSW_SQ  1 partition:   build 180 s; ef 800 → 0.66 @ 10 ms
+ *   index (partitions)      build   query                         recall@10  p50 ms  cpu ms/query
+ *   IVF_HNSW_SQ (24)        53 s*   nprobes 40 + refine 20        0.98       76**
+ *   IVF_RQ 1 bit (24)        9-13 s nprobes all                   0.43        4.2     5.3
+ *                                   + refine 20                   0.95       11      14
+ *                                   + refine 30                   0.98       13      15
+ *   IVF_RQ 1 bit (4)        13 s    nprobes all + refine 30       0.98       16      17
+ *   IVF_RQ 2 bits (24)      32 s    + refine 5                    0.97       16      14
+ *   IVF_RQ 4 bits (4)       56 s    + refine 2                    1.00        8.5
+ *   IVF_RQ 8 bits (24)     127 s    no refine                     0.96        5.8
+ *   IVF_PQ (24)            290 s*   nprobes 20 + refine 20        0.75       12*
+ *   IVF_FLAT (24)            6 s*   nprobes 20                    0.99      370*
+ *   (* measured earlier, quieter machine; ** bench:index through searchVector, hit columns included)
  *
- * Feature-hashed vectors are nearly orthogonal, so quantization (PQ) and partitioning lose most
- * neighbours; LanceDB's defaults (IVF_PQ, nprobes 20, no refine) give 0.30 here. IVF_HNSW_SQ with
- * every partition probed and a refine step (re-ranking with exact distances) is the best measured
- * trade-off: ≥ 0.95 recall at ~30× less latency than exact. Re-measure with `npm run bench:index`
- * when the embedder changes; dense model embeddings cluster far better than hashed ones.
+ * Feature-hashed vectors are nearly orthogonal: partitions prune nothing (every one is probed) and
+ * coarse quantization alone loses most neighbours, so a cheap quantized scan plus LanceDB's refine
+ * step (re-ranking k × refineFactor candidates with exact distances) wins. IVF_RQ (RaBitQ, 1 bit per
+ * dimension) builds 5× faster than IVF_HNSW_SQ did, which was most of a 100k full build (176 s of
+ * 195 s at load 13). The refine step reads full vectors back (~30 µs CPU a row here: reading 300
+ * vectors by offset costs 7-9 ms), so it is most of a query; more bits need less refine but build far
+ * slower. Re-measure with `npm run bench:index` when the embedder changes: dense model embeddings
+ * cluster, where fewer probes and less refine may do.
  */
 export const ANN_CONFIG = {
   /** Rows at which an ANN index starts to pay: exact search is ~90 ms at 10k rows × 1024 dims here. */
@@ -22,10 +33,12 @@ export const ANN_CONFIG = {
   maxUnindexedFraction: 0.2,
   /** Rows per IVF partition (numPartitions = rows / this). */
   rowsPerPartition: 4096,
-  /** Partitions probed per query: all of them up to 160k rows. */
-  nprobes: 40,
+  /** Bits per dimension of the RaBitQ codes. */
+  numBits: 1,
+  /** Partitions probed per query: all of them up to 256k rows (LanceDB caps it at the partition count). */
+  nprobes: 64,
   /** Candidates re-ranked with exact distances = k × this. */
-  refineFactor: 20,
+  refineFactor: 30,
   /** FTS is rebuilt when more than this fraction of rows is unindexed (unindexed rows are scanned). */
   ftsMaxUnindexedFraction: 0.1,
 };

@@ -262,9 +262,10 @@ class LanceVectorIndex implements VectorIndex {
         await table.createIndex('vector', {
           name: ANN_INDEX,
           replace: true,
-          config: Index.hnswSq({
+          config: Index.ivfRq({
             distanceType: 'cosine',
             numPartitions: Math.max(1, Math.round(rows / ANN_CONFIG.rowsPerPartition)),
+            numBits: ANN_CONFIG.numBits,
           }),
         });
         result.ann = 'created';
