@@ -155,6 +155,8 @@ export {
   RAG_CHAIN_SIGNATURE,
   retrieverConfigSchema,
 } from './registry/model-version-package.ts';
+/** A chain's reranking stage: `none` | `lexical` | `llm:<provider>/<model>`. */
+export { parseReranker, type RerankerSpec, rerankerSchema } from './registry/reranker-spec.ts';
 /** Pure registry rules: alias names, immutability, canonical JSON content hashes. */
 export {
   aliasNameProblem,

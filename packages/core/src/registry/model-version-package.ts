@@ -3,6 +3,7 @@ import { boundedJsonSchema } from '../json/json-depth.ts';
 import { THREE_LEVEL_NAME_PATTERN } from '../names/three-level-name.ts';
 import { RAG_CHAIN_INPUTS } from '../serving/invocation-request.ts';
 import { tagsSchema } from './registry-schemas.ts';
+import { rerankerSchema } from './reranker-spec.ts';
 
 // The open parts of a package (extra chunker/embedder fields, LLM params) are any JSON, bounded in
 // depth: a package nested 5,000 deep overflowed the stack in canonicalJson (a 500), now it is a 400.
@@ -25,13 +26,25 @@ export const embedderConfigSchema = z
   .catchall(openJson);
 export type EmbedderConfig = z.infer<typeof embedderConfigSchema>;
 
-export const retrieverConfigSchema = z.strictObject({
-  k: z.number().int().min(1).max(100).default(5),
-  mode: z.enum(['vector', 'fts', 'hybrid']).default('hybrid'),
-  /** Metadata equality filters applied at retrieval. */
-  filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
-  reranker: z.string().optional(),
-});
+export const retrieverConfigSchema = z
+  .strictObject({
+    k: z.number().int().min(1).max(100).default(5),
+    mode: z.enum(['vector', 'fts', 'hybrid']).default('hybrid'),
+    /** Metadata equality filters applied at retrieval. */
+    filters: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+    /** `none` | `lexical` | `llm:<provider>/<model>` (registry/reranker-spec.ts). Absent: lexical for hybrid, else none. */
+    reranker: rerankerSchema.optional(),
+  })
+  .superRefine((retriever, ctx) => {
+    // The lexical stage re-scores fused hybrid scores; over one list it would only echo that list's BM25.
+    if (retriever.reranker === 'lexical' && retriever.mode !== 'hybrid') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['reranker'],
+        message: `lexical reranks hybrid retrieval only (mode is ${retriever.mode}): use none or llm:<provider>/<model>`,
+      });
+    }
+  });
 export type RetrieverConfig = z.infer<typeof retrieverConfigSchema>;
 
 export const llmConfigSchema = z.strictObject({

@@ -10,6 +10,7 @@ import { stream as streamText } from '../llm/stream.ts';
 import { queryIndex } from '../search/query-index.ts';
 import { parseChainLlmParams } from './chain-llm-params.ts';
 import { buildChainMessages, CHAIN_PROMPT_VARIABLES, citedContexts, questionOf } from './chain-prompt.ts';
+import { chainReranker } from './chain-reranker.ts';
 import type { Chain, ChainAnswer, ChainContext, ChainRequest, ChainStreamEvent, ChainVersion } from './chain-types.ts';
 import { ModelVersionConfigError } from './model-version-config-error.ts';
 
@@ -42,6 +43,7 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
   const models = [pkg.chain.llm, ...params.fallbacks].map((m) =>
     asVersionProblem(uri, () => options.resolveModel(m.provider, m.model)),
   );
+  const reranker = asVersionProblem(uri, () => chainReranker(pkg.chain.retriever, options.resolveModel, uri));
   const unknown = (pkg.chain.prompt.variables ?? []).filter(
     (v) => !(CHAIN_PROMPT_VARIABLES as readonly string[]).includes(v),
   );
@@ -83,15 +85,21 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       name: pkg.index.name,
       version: pkg.index.version,
       text: question,
-      k: pkg.chain.retriever.k,
+      k: reranker.retrieveK,
       mode: pkg.chain.retriever.mode,
+      ...(reranker.queryRerank && { rerank: reranker.queryRerank }),
       ...(Object.keys(pkg.chain.retriever.filters).length > 0 && { filter: { metadata: pkg.chain.retriever.filters } }),
       ...(embedder && { embedder }),
       ...(options.env && { env: options.env }),
       ...(options.fetch && { fetch: options.fetch }),
       ...(request.abortSignal && { abortSignal: request.abortSignal }),
     });
-    const contexts: ChainContext[] = retrieval.hits.map((hit, i) => ({
+    // The chain's LLM timeout and the request's abort bound an LLM reranker's call too.
+    const reranked = await reranker.rerank(question, retrieval.hits, {
+      ...definedOnly({ timeoutMs: params.timeoutMs ?? options.callPolicy?.timeoutMs }),
+      ...(request.abortSignal && { abortSignal: request.abortSignal }),
+    });
+    const contexts: ChainContext[] = reranked.hits.map((hit, i) => ({
       n: i + 1,
       chunkId: hit.chunkId,
       documentId: hit.documentId,
@@ -123,12 +131,12 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
         abortSignal: request.abortSignal,
       }),
     };
-    return { started, contexts, retrievalMs, call };
+    return { started, contexts, retrievalMs, call, retrievalWarnings: reranked.warnings };
   }
 
   function answerOf(
     out: GenerateOutput,
-    p: { started: number; contexts: ChainContext[]; retrievalMs: number },
+    p: { started: number; contexts: ChainContext[]; retrievalMs: number; retrievalWarnings: string[] },
     timeToFirstTokenMs: number | undefined,
   ): ChainAnswer {
     const totalMs = performance.now() - p.started;
@@ -141,7 +149,7 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       costUsd: out.costUsd,
       provider: out.provider,
       modelId: out.modelId,
-      warnings: out.warnings,
+      warnings: [...p.retrievalWarnings, ...out.warnings],
       failures: out.failures,
       latency: { retrievalMs: p.retrievalMs, generationMs: totalMs - p.retrievalMs, timeToFirstTokenMs, totalMs },
       served,
