@@ -1,7 +1,5 @@
 import * as lancedb from '@lancedb/lancedb';
-import { Index } from '@lancedb/lancedb';
 import { NotFoundError } from '@ragops/core';
-import { RETRIEVAL_DEFAULTS } from '../../search/retrieval-defaults.ts';
 import type {
   ChunkRow,
   IndexHit,
@@ -14,20 +12,11 @@ import type {
 } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
 import { arrow, checkChunkSchema, HIT_COLUMNS, hitAt, hitColumns, hitsFromArrow, rowsToArrow } from './chunk-arrow.ts';
+import { refreshIndexes } from './refresh-indexes.ts';
 import { ResidentChunks } from './resident-chunks.ts';
 import { quoteSql, toSqlFilter } from './sql-filter.ts';
 
-// Workaround for a LanceDB 0.31 (lance 8) deadlock: building a full-text index over more rows than
-// one posting batch (~8-9k documents here) hangs forever with 0% CPU once the bounded write queue
-// fills. Reproduced with 9k-10k rows of 90 words; both settings below avoid it, and 100k rows then
-// index in ~8 s. The native code reads them from the environment at index time, so they are set
-// here, once, unless the user set them. Remove when an upgraded LanceDB passes bench:index without.
-process.env.LANCE_FTS_POSTING_BATCH_ROWS ??= '10000000';
-process.env.LANCE_FTS_WRITE_QUEUE_SIZE ??= '100000';
-
 const TABLE = 'chunks';
-const FTS_INDEX = 'index_text_idx';
-const ANN_INDEX = 'vector_idx';
 
 /**
  * Opens the chunk table stored under `uri` (a folder). The table is created by the first `add`.
@@ -239,41 +228,8 @@ class LanceVectorIndex implements VectorIndex {
     await this.#requireTable().restore();
   }
 
-  async createOrRefreshIndexes(options: { force?: boolean } = {}): Promise<IndexRefresh> {
-    const table = this.#requireTable();
-    const rows = await table.countRows();
-    const indices = await table.listIndices();
-    const unindexed = async (name: string) =>
-      indices.some((i) => i.name === name) ? ((await table.indexStats(name))?.numUnindexedRows ?? rows) : rows;
-    const result: IndexRefresh = { fts: 'kept', ann: 'none', rows };
-    if (options.force || (await unindexed(FTS_INDEX)) > ANN_CONFIG.ftsMaxUnindexedFraction * rows || rows === 0) {
-      const { baseTokenizer, language, stem, removeStopWords, asciiFolding, lowercase, withPosition } =
-        RETRIEVAL_DEFAULTS.fts;
-      await table.createIndex('index_text', {
-        name: FTS_INDEX,
-        replace: true,
-        config: Index.fts({ baseTokenizer, language, stem, removeStopWords, asciiFolding, lowercase, withPosition }),
-      });
-      result.fts = 'created';
-    }
-    if (rows >= ANN_CONFIG.minRows) {
-      const stale = (await unindexed(ANN_INDEX)) > ANN_CONFIG.maxUnindexedFraction * rows;
-      if (options.force || stale) {
-        await table.createIndex('vector', {
-          name: ANN_INDEX,
-          replace: true,
-          config: Index.ivfRq({
-            distanceType: 'cosine',
-            numPartitions: Math.max(1, Math.round(rows / ANN_CONFIG.rowsPerPartition)),
-            numBits: ANN_CONFIG.numBits,
-          }),
-        });
-        result.ann = 'created';
-      } else result.ann = 'kept';
-    } else if (indices.some((i) => i.name === ANN_INDEX)) {
-      await table.dropIndex(ANN_INDEX); // shrank below the threshold: exact search is better there
-    }
-    return result;
+  createOrRefreshIndexes(options: { force?: boolean } = {}): Promise<IndexRefresh> {
+    return refreshIndexes(this.#requireTable(), options);
   }
 
   async tagVersion(tag: string, version: number): Promise<void> {
