@@ -14,3 +14,11 @@ export type {
   RecordedRequest,
 } from './openai-protocol-server.ts';
 export { startOpenAIProtocolServer } from './openai-protocol-server.ts';
+/** The protobuf encoder the tiny ONNX model is written with (bench/lib/bert-onnx.ts converts real weights with it). */
+export { ProtoMessage } from './tiny-models/protobuf-writer.ts';
+/** A 1-layer llama GGUF (SentencePiece vocabulary, ChatML template, random weights), written at test time. */
+export type { TinyLlamaGguf } from './tiny-models/write-tiny-llama-gguf.ts';
+export { writeTinyLlamaGguf } from './tiny-models/write-tiny-llama-gguf.ts';
+/** A BERT-shaped ONNX sentence-embedding folder (WordPiece tokenizer, random weights), written at test time. */
+export type { TinySentenceModel } from './tiny-models/write-tiny-sentence-model.ts';
+export { writeTinySentenceModel } from './tiny-models/write-tiny-sentence-model.ts';

@@ -1,15 +1,24 @@
 // Hand-rolled rather than protobufjs + onnx.proto: writing the dozen ONNX fields a one-Gather graph
 // needs is ~50 lines, against a new dependency and a vendored 800-line .proto file for test fixtures.
-// Only what ONNX uses: varints (wire type 0), length-delimited bytes (2) and packed 32-bit floats.
+// Only what ONNX uses: varints (wire type 0), length-delimited bytes (2) and 32-bit floats (5).
 
 /** One encoded protobuf field or message: a list of byte chunks, concatenated on `bytes()`. */
 export class ProtoMessage {
   readonly #chunks: Uint8Array[] = [];
 
-  /** A varint field (int32, int64, enum). Negative numbers are not needed by ONNX fixtures. */
+  /** A varint field (int32, int64, enum). */
   int(field: number, value: number | bigint): this {
     this.#tag(field, 0);
     this.#chunks.push(varint(BigInt(value)));
+    return this;
+  }
+
+  /** A 32-bit float field (wire type 5). */
+  float(field: number, value: number): this {
+    this.#tag(field, 5);
+    const b = new Uint8Array(4);
+    new DataView(b.buffer).setFloat32(0, value, true);
+    this.#chunks.push(b);
     return this;
   }
 
@@ -45,9 +54,9 @@ export class ProtoMessage {
 }
 
 function varint(value: bigint): Uint8Array {
-  if (value < 0n) throw new RangeError('negative varints are not supported');
   const out: number[] = [];
-  let v = value;
+  // A negative int64 (an `axis: -1` attribute) is its 64-bit two's complement: ten bytes.
+  let v = value < 0n ? value + (1n << 64n) : value;
   do {
     const byte = Number(v & 0x7fn);
     v >>= 7n;
