@@ -1,10 +1,5 @@
 import { ConfigError, InvalidInputError, NotFoundError } from '@ragops/core';
-import {
-  buildVersionOf,
-  findIndexHead,
-  getIndexBuildWithoutManifest,
-  type IndexBuild,
-} from '../build/build-record.ts';
+import { buildVersionOf, findIndexHead, getIndexBuildWithoutManifest, type IndexBuild } from '../build/build-record.ts';
 import { indexPaths } from '../build/index-paths.ts';
 import { createEmbedder, embedderIdentity } from '../embed/create-embedder.ts';
 import { embedMany } from '../embed/embed-many.ts';
