@@ -115,6 +115,7 @@ export type {
 /** Which LLM providers a configuration names, and the registration check that refuses others. */
 export {
   assertLlmProvidersConfigured,
+  assertRerankerProviderConfigured,
   configuredLlmProviderNames,
   llmProvidersOf,
 } from './llm/llm-provider-check.ts';

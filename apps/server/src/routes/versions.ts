@@ -11,7 +11,7 @@ import {
   tagsSchema,
   updateModelVersion,
 } from '@ragops/core';
-import { assertLlmProvidersConfigured } from '@ragops/rag';
+import { assertLlmProvidersConfigured, assertRerankerProviderConfigured } from '@ragops/rag';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { pinPackagedIndex, unpinUnusedIndex } from '../registry/index-pins.ts';
 import { API_BASE } from './api-base.ts';
@@ -153,6 +153,11 @@ export function registerVersionRoutes(app: RagopsApp, ctx: AppContext): void {
       llm: body.package.chain.llm,
       known: ctx.llmProviderNames,
       where: 'package.chain.llm',
+    });
+    assertRerankerProviderConfigured({
+      reranker: body.package.chain.retriever.reranker,
+      known: ctx.llmProviderNames,
+      where: 'package.chain.retriever.reranker',
     });
     const version = await createModelVersion({
       ...serviceContext(c, ctx),

@@ -23,6 +23,13 @@ describe('ragops.yaml', () => {
     expect(indexName).toBe('dev.s.docs');
     expect(chain.retriever).toEqual({ k: 5, mode: 'hybrid', filters: {} });
     expect(chain.llm.params).toEqual({});
+    for (const reranker of ['none', 'lexical', 'llm:local/qwen2.5-0.5b', 'llm:hosted_1/org/model-v2']) {
+      const text = valid.replace(
+        'prompt: prompts/a.md',
+        `prompt: prompts/a.md\n    retriever: { reranker: "${reranker}" }`,
+      );
+      expect(getChainSpec(parseRagopsSpec(text, '/repo/ragops.yaml'), 'qa').chain.retriever.reranker).toBe(reranker);
+    }
     expect(loaded.document.endpoints).toEqual({ later: { owned: 'by-another-module' } });
     expect(() => getChainSpec(loaded, 'nope')).toThrow(ConfigError);
   });
@@ -43,6 +50,16 @@ describe('ragops.yaml', () => {
       'k out of range',
       valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { k: 0 }'),
       /chains\.qa\.retriever\.k/,
+    ],
+    [
+      'bad reranker',
+      valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { reranker: cohere }'),
+      /^ragops\.yaml:8: chains\.qa\.retriever\.reranker: must be none, lexical or llm:<provider>\/<model>/,
+    ],
+    [
+      'lexical reranker without hybrid',
+      valid.replace('prompt: prompts/a.md', 'prompt: prompts/a.md\n    retriever: { mode: fts, reranker: lexical }'),
+      /chains\.qa\.retriever\.reranker: lexical reranks hybrid retrieval only \(mode is fts\)/,
     ],
     ['index not three-level', valid.replace('dev.s.docs:', 'docs:'), /^ragops\.yaml:3: indexes\.docs: /],
     [

@@ -1,4 +1,4 @@
-import { InvalidInputError, type ProvidersSpec } from '@ragops/core';
+import { InvalidInputError, type ProvidersSpec, parseReranker } from '@ragops/core';
 import { DEFAULT_LLM_PROVIDERS } from './create-language-model.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -46,11 +46,28 @@ export function assertLlmProvidersConfigured(input: {
   known: readonly string[];
   where: string;
 }): void {
-  const unknown = llmProvidersOf(input.llm).filter((name) => !input.known.includes(name));
+  refuseUnknown(llmProvidersOf(input.llm), input.known, input.where);
+}
+
+/**
+ * The same for a `retriever.reranker` of `llm:<provider>/<model>` (already checked by its schema):
+ * registered with a provider outside `known`, every request would fall back to the fused order.
+ */
+export function assertRerankerProviderConfigured(input: {
+  reranker: string | undefined;
+  known: readonly string[];
+  where: string;
+}): void {
+  const spec = input.reranker === undefined ? undefined : parseReranker(input.reranker);
+  if (spec?.kind === 'llm') refuseUnknown([spec.provider], input.known, input.where);
+}
+
+function refuseUnknown(names: readonly string[], known: readonly string[], where: string): void {
+  const unknown = names.filter((name) => !known.includes(name));
   if (unknown.length === 0) return;
   throw new InvalidInputError(
-    `${input.where}: LLM provider ${unknown.map((n) => `"${n}"`).join(', ')} is not configured (configured: ${input.known.join(', ')}). ` +
+    `${where}: LLM provider ${unknown.map((n) => `"${n}"`).join(', ')} is not configured (configured: ${known.join(', ')}). ` +
       'Declare it under providers.llm in ragops.yaml (the server reads the same file) or in RAGOPS_LLM_PROVIDERS, or name a configured one.',
-    { details: { unknownProviders: unknown, configuredProviders: [...input.known] } },
+    { details: { unknownProviders: unknown, configuredProviders: [...known] } },
   );
 }

@@ -20,7 +20,11 @@ import { pinIndexVersion } from '../build/compact-index.ts';
 import { codeGitCommit } from '../build/git-commit.ts';
 import { chunkerConfigSchema, resolveChunkerConfig } from '../chunk/chunk.ts';
 import { defaultEmbedderConfig, type EmbedderConfig, embedderConfigSchema } from '../embed/create-embedder.ts';
-import { assertLlmProvidersConfigured, configuredLlmProviderNames } from '../llm/llm-provider-check.ts';
+import {
+  assertLlmProvidersConfigured,
+  assertRerankerProviderConfigured,
+  configuredLlmProviderNames,
+} from '../llm/llm-provider-check.ts';
 
 /** The Lance tag that keeps an index version from cleanup while registered versions pin it. */
 export function registryPinTag(indexVersion: number): string {
@@ -71,10 +75,12 @@ export async function packageChain(
   const { chain, index, indexName } = getChainSpec(loaded, options.chain);
   // A provider the server would not know fails on the first request: refuse it here instead. The
   // server resolves providers from the same ragops.yaml and the same variables.
-  assertLlmProvidersConfigured({
-    llm: chain.llm,
-    known: configuredLlmProviderNames({ spec: loaded.spec.providers, env: options.env ?? {} }),
-    where: loaded.locations.where(['chains', options.chain, 'llm']),
+  const known = configuredLlmProviderNames({ spec: loaded.spec.providers, env: options.env ?? {} });
+  assertLlmProvidersConfigured({ llm: chain.llm, known, where: loaded.locations.where(['chains', options.chain, 'llm']) });
+  assertRerankerProviderConfigured({
+    reranker: chain.retriever.reranker,
+    known,
+    where: loaded.locations.where(['chains', options.chain, 'retriever', 'reranker']),
   });
   const at = ['indexes', indexName];
   const chunker = resolveChunkerConfig(
