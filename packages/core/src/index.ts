@@ -105,11 +105,12 @@ export { aliasGateName, findAliasGate, syncAliasGates } from './registry/alias-g
 /** Alias moves, audited with who, from, to and why. */
 export type { AliasMove, AliasPromotion } from './registry/alias-service.ts';
 export { deleteAlias, setAlias } from './registry/alias-service.ts';
-/** Catalog and schema services; `initWorkspace` creates dev/staging/prod. */
+/** Catalog and schema services; `initWorkspace` creates dev/staging/prod, `ensureSchema` one schema unless it exists (safe at once). */
 export {
   createCatalog,
   createSchema,
   DEFAULT_CATALOGS,
+  ensureSchema,
   getCatalog,
   getSchema,
   initWorkspace,

@@ -1,4 +1,5 @@
 import { parseInput } from '../errors/parse-input.ts';
+import { RagopsError } from '../errors/ragops-error.ts';
 import { canSee } from '../governance/access-rules.ts';
 import { writeAudit } from '../governance/audit.ts';
 import { authorize, factsFor, loadGrants, requireAdmin } from '../governance/authorize.ts';
@@ -121,6 +122,22 @@ export async function createSchema(
       return schema;
     }),
   );
+}
+
+/**
+ * Creates the schema unless it exists (`createSchemaIfMissing` of registrations and copies). Of two
+ * concurrent callers (two pipelines on a new model) one creates it and the other's ConflictError is
+ * answered by the row the first wrote; a ConflictError with no row behind it is thrown.
+ */
+export async function ensureSchema(ctx: ServiceContext & { catalog: string; schema: string }): Promise<void> {
+  const exists = () =>
+    ctx.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [ctx.catalog, ctx.schema]);
+  if (await exists()) return;
+  try {
+    await createSchema({ ...ctx, catalog: ctx.catalog, schema: { name: ctx.schema } });
+  } catch (error) {
+    if (!(RagopsError.isInstance(error) && error.code === 'conflict' && (await exists()))) throw error;
+  }
 }
 
 /** One schema. NotFoundError when absent or not visible (needs USE_CATALOG and USE_SCHEMA). */

@@ -1,6 +1,6 @@
 import { parseInput } from '../errors/parse-input.ts';
 import { authorizeIndexRead } from '../governance/index-access.ts';
-import { createSchema } from './catalog-service.ts';
+import { ensureSchema } from './catalog-service.ts';
 import { parseModelName } from './model-service.ts';
 import type { ModelVersion } from './model-version-package.ts';
 import { type Tags, tagsSchema } from './registry-schemas.ts';
@@ -22,18 +22,14 @@ export async function copyModelVersion(
     tags?: Tags;
     /** Create the target's schema when missing (needs MANAGE on the target catalog). */
     createSchemaIfMissing?: boolean;
+    /** At most one version of the target per key: a second copy with it is a ConflictError (see insertVersion). */
+    contentKey?: string;
   },
 ): Promise<ModelVersion> {
   const target = parseModelName(ctx.target);
   const tags = ctx.tags === undefined ? undefined : parseInput(tagsSchema, ctx.tags, 'tags');
   const source = await resolveModelUri({ store: ctx.store, actor: ctx.actor, uri: ctx.source });
-  if (ctx.createSchemaIfMissing) {
-    const exists = await ctx.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
-      target.catalog,
-      target.schema,
-    ]);
-    if (!exists) await createSchema({ ...ctx, catalog: target.catalog, schema: { name: target.schema } });
-  }
+  if (ctx.createSchemaIfMissing) await ensureSchema({ ...ctx, catalog: target.catalog, schema: target.schema });
   await authorizeNewVersion(ctx, target);
   // The copy pins the source's index version too: READ on the source model is not READ on its index.
   await authorizeIndexRead({ store: ctx.store, actor: ctx.actor, index: source.package.index.name, purpose: 'pin' });
@@ -43,6 +39,7 @@ export async function copyModelVersion(
       description: ctx.description ?? source.description,
       tags: tags ?? source.tags,
       source: { uri: source.uri, packageSha256: source.packageSha256 },
+      ...(ctx.contentKey !== undefined && { contentKey: ctx.contentKey }),
     }),
   );
 }

@@ -48,7 +48,9 @@ export async function authorizeNewVersion(ctx: ReadContext, n: ThreeLevelName): 
 
 /**
  * Inserts a version inside `tx`: stores the package content-addressed, creates the model if absent,
- * allocates the next number from the model's counter row (never reused), and audits.
+ * allocates the next number from the model's counter row (never reused), and audits. A `contentKey`
+ * the model has already (a unique index, see registry migration 5) is a ConflictError that rolls the
+ * whole transaction back, number included: the caller re-reads the version that holds the key.
  */
 export async function insertVersion(
   tx: SqlExecutor,
@@ -59,6 +61,7 @@ export async function insertVersion(
     description?: string;
     tags?: Tags;
     source?: { uri: string; packageSha256: string };
+    contentKey?: string;
   },
 ): Promise<ModelVersion> {
   const pkg = parseInput(modelVersionPackageSchema, input.package, 'model version package');
@@ -92,7 +95,7 @@ export async function insertVersion(
   const version = Number(counter!.last_version);
   await tx.run(
     `INSERT INTO model_versions (catalog, schema, model, version, package_sha256, description, tags, source_uri, source_sha256,
-       index_name, index_version, created_by, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+       index_name, index_version, created_by, created_at, updated_at, content_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     [
       ...modelKey(n),
       version,
@@ -106,6 +109,7 @@ export async function insertVersion(
       ctx.actor.name,
       now,
       now,
+      input.contentKey ?? null,
     ],
   );
   const uri = formatModelUri({ name: n, ref: { version } });
@@ -134,6 +138,8 @@ export async function createModelVersion(
     description?: string;
     tags?: Tags;
     prepare?: () => Promise<void>;
+    /** At most one version of the model per key: a second registration with it is a ConflictError. */
+    contentKey?: string;
   },
 ): Promise<ModelVersion> {
   const n = parseModelName(ctx.name);
@@ -144,7 +150,12 @@ export async function createModelVersion(
   await authorizeIndexRead({ store: ctx.store, actor: ctx.actor, index: pkg.index.name, purpose: 'pin' });
   await ctx.prepare?.();
   return ctx.store.transaction((tx) =>
-    insertVersion(tx, ctx, n, { package: ctx.package, description: ctx.description, tags }),
+    insertVersion(tx, ctx, n, {
+      package: ctx.package,
+      description: ctx.description,
+      tags,
+      ...(ctx.contentKey !== undefined && { contentKey: ctx.contentKey }),
+    }),
   );
 }
 

@@ -23,6 +23,11 @@ export function versionContentKey(pkg: ModelVersionPackage): string {
   );
 }
 
+/** What makes two copies the same version: the source version's URI and package (as findCopyOf matches). */
+export function copyContentKey(source: ModelVersion): string {
+  return sha256Hex(canonicalJson({ copyOf: { uri: source.uri, packageSha256: source.packageSha256 } }));
+}
+
 /** Every version of `model`, newest first (none when the model does not exist yet); READ checked. */
 async function* versionsOf(ctx: Omit<EvalContext, 'requestId'>, model: string): AsyncGenerator<ModelVersion> {
   let pageToken: string | undefined;

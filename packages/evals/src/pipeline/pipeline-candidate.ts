@@ -6,7 +6,8 @@ import {
   resolveModelUri,
 } from '@ragops/core';
 import { type BuildIndexResult, buildIndex, packageChain, registerPackagedChain } from '@ragops/rag';
-import { findCopyOf, findVersionByContent } from './find-version.ts';
+import { createOrReread, waitingForOtherBuilds } from './concurrent-pipelines.ts';
+import { copyContentKey, findCopyOf, findVersionByContent, versionContentKey } from './find-version.ts';
 import { CATALOG_ORDER, type PipelineOptions } from './pipeline-options.ts';
 import type { PipelineStep } from './pipeline-report.ts';
 
@@ -18,16 +19,18 @@ export async function buildStep(
   o: PipelineOptions,
   indexName: string,
 ): Promise<{ step: PipelineStep; build: BuildIndexResult }> {
-  const build = await buildIndex({
-    home: o.home,
-    name: indexName,
-    source: o.index.source,
-    ...(o.index.chunker && { chunker: o.index.chunker }),
-    ...(o.index.embedder && { embedder: o.index.embedder }),
-    ...(o.full && { full: true }),
-    onlyIfChanged: true,
-    ...(o.env && { env: o.env }),
-  });
+  const build = await waitingForOtherBuilds(() =>
+    buildIndex({
+      home: o.home,
+      name: indexName,
+      source: o.index.source,
+      ...(o.index.chunker && { chunker: o.index.chunker }),
+      ...(o.index.embedder && { embedder: o.index.embedder }),
+      ...(o.full && { full: true }),
+      onlyIfChanged: true,
+      ...(o.env && { env: o.env }),
+    }),
+  );
   const ids = { index: build.index, build: build.build, indexVersion: build.version };
   if (build.unchanged) {
     return {
@@ -40,29 +43,42 @@ export async function buildStep(
   return { step: { step: 'build', status: 'done', summary, ids }, build };
 }
 
-/** Registers the chain pinned to `build`, unless a version with the same content exists already. */
+/**
+ * Registers the chain pinned to `build`, unless a version with the same content exists already. The
+ * version carries its content key, so of two pipelines registering at once (processes or hosts on
+ * one store) the store lets one in and the other reports the first's version as found.
+ */
 export async function registerStep(
   o: PipelineOptions,
   model: string,
   build: BuildIndexResult,
 ): Promise<{ step: PipelineStep; version: ModelVersion }> {
   const packaged = await packageChain({ ...o, indexVersion: build.version, env: o.env ?? {} });
-  const existing = await findVersionByContent(o, model, packaged.package);
-  if (existing) {
-    const summary = `${existing.uri} has this chain and index version already`;
-    return { step: { step: 'register', status: 'skipped', summary, ids: { uri: existing.uri } }, version: existing };
-  }
-  const version = await registerPackagedChain({
-    ...o,
-    model,
-    packaged,
-    description: `${packaged.description ?? o.chain} (pipeline: index ${build.index} version ${build.version})`,
-    createSchemaIfMissing: true,
-  });
-  return {
-    step: { step: 'register', status: 'done', summary: `registered ${version.uri}`, ids: { uri: version.uri } },
-    version,
-  };
+  const find = () => findVersionByContent(o, model, packaged.package);
+  const existing = await find();
+  const { version, created } = existing
+    ? { version: existing, created: false }
+    : await createOrReread(
+        () =>
+          registerPackagedChain({
+            ...o,
+            model,
+            packaged,
+            description: `${packaged.description ?? o.chain} (pipeline: index ${build.index} version ${build.version})`,
+            createSchemaIfMissing: true,
+            contentKey: versionContentKey(packaged.package),
+          }),
+        find,
+      );
+  const step: PipelineStep = created
+    ? { step: 'register', status: 'done', summary: `registered ${version.uri}`, ids: { uri: version.uri } }
+    : {
+        step: 'register',
+        status: 'skipped',
+        summary: `${version.uri} has this chain and index version already`,
+        ids: { uri: version.uri },
+      };
+  return { step, version };
 }
 
 /** The catalog a copy into `catalog` comes from: `from`, else the one before it in dev → staging → prod. */
@@ -89,15 +105,21 @@ export async function copyStep(
   const n = parseThreeLevelName(model);
   const sourceUri = `models:/${from}.${n.schema}.${n.name}@champion`;
   const source = await resolveModelUri({ store: o.store, actor: o.actor, uri: sourceUri });
-  const existing = await findCopyOf(o, model, source);
-  if (existing) {
-    const summary = `${existing.uri} is a copy of ${source.uri} already`;
-    return {
-      step: { step: 'copy', status: 'skipped', summary, ids: { uri: existing.uri, source: source.uri } },
-      version: existing,
-    };
-  }
-  const version = await copyModelVersion({ ...o, source: source.uri, target: model, createSchemaIfMissing: true });
+  const find = () => findCopyOf(o, model, source);
+  const existing = await find();
+  if (existing) return copySkipped(existing, source);
+  const { version, created } = await createOrReread(
+    () =>
+      copyModelVersion({
+        ...o,
+        source: source.uri,
+        target: model,
+        createSchemaIfMissing: true,
+        contentKey: copyContentKey(source),
+      }),
+    find,
+  );
+  if (!created) return copySkipped(version, source);
   return {
     step: {
       step: 'copy',
@@ -106,5 +128,13 @@ export async function copyStep(
       ids: { uri: version.uri, source: source.uri },
     },
     version,
+  };
+}
+
+function copySkipped(existing: ModelVersion, source: ModelVersion): { step: PipelineStep; version: ModelVersion } {
+  const summary = `${existing.uri} is a copy of ${source.uri} already`;
+  return {
+    step: { step: 'copy', status: 'skipped', summary, ids: { uri: existing.uri, source: source.uri } },
+    version: existing,
   };
 }

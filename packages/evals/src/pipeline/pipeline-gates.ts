@@ -116,6 +116,17 @@ export async function aliasStep(o: PipelineOptions, candidate: ModelVersion, ali
     reason: `pipeline run ${o.chain}`,
   });
   const failing = d.criteria.filter((c) => c.verdict !== 'pass').map((c) => `${c.criterion} (${c.verdict})`);
+  // A concurrent pipeline with the same candidate won the move (its decision moved the alias, this
+  // one's found it moved): the alias is where this run wanted it, so the step is skipped, not failed.
+  if (!d.moved && (await findAliasHolder(o, candidate.fullName, alias))?.version === candidate.version) {
+    return {
+      step: alias,
+      status: 'skipped',
+      summary: `@${alias} is ${candidate.uri} already (moved by a concurrent run; decision ${d.id})`,
+      ids: { uri: candidate.uri, decision: d.id },
+      decision: { id: d.id, outcome: d.outcome, moved: d.moved },
+    };
+  }
   const summary = d.moved
     ? `@${alias} → ${candidate.uri} (${d.outcome}, decision ${d.id})`
     : `@${alias} not moved: ${d.outcome}${failing.length ? ` on ${failing.join(', ')}` : ''}${d.note ? `; ${d.note}` : ''} (decision ${d.id})`;

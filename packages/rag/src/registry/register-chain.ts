@@ -3,7 +3,7 @@ import {
   ConfigError,
   contentHash,
   createModelVersion,
-  createSchema,
+  ensureSchema,
   getChainSpec,
   loadPromptTemplate,
   loadRagopsSpec,
@@ -163,16 +163,12 @@ export async function registerPackagedChain(
     description?: string;
     tags?: Tags;
     createSchemaIfMissing?: boolean;
+    /** At most one version of the model per key (createModelVersion): a second is a ConflictError. */
+    contentKey?: string;
   },
 ): Promise<ModelVersion> {
   const target = parseThreeLevelName(options.model);
-  if (options.createSchemaIfMissing) {
-    const schemaRow = await options.store.get('SELECT name FROM schemas WHERE catalog = ? AND name = ?', [
-      target.catalog,
-      target.schema,
-    ]);
-    if (!schemaRow) await createSchema({ ...options, catalog: target.catalog, schema: { name: target.schema } });
-  }
+  if (options.createSchemaIfMissing) await ensureSchema({ ...options, catalog: target.catalog, schema: target.schema });
   return createModelVersion({
     ...options,
     name: options.model,
@@ -181,6 +177,7 @@ export async function registerPackagedChain(
     tags: options.tags,
     // Pinned before the version exists, so a compaction never races the registration.
     prepare: options.packaged.pin,
+    ...(options.contentKey !== undefined && { contentKey: options.contentKey }),
   });
 }
 

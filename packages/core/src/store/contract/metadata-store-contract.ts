@@ -9,6 +9,7 @@ import {
   type Principal,
   readPrincipal,
 } from '../../index.ts';
+import { describeContentKeyContract } from './content-key-contract.ts';
 import { describeGovernanceContract } from './governance-contract.ts';
 import { describeNulContract } from './nul-contract.ts';
 import { describeRegistryContract } from './registry-contract.ts';
@@ -79,6 +80,7 @@ export function describeMetadataStoreContract(
         'registry:2',
         'registry:3',
         'registry:4',
+        'registry:5',
       ]);
       expect(new Set(names).size).toBe(names.length);
       const again = await openMetadataStore(fx.url);
@@ -178,6 +180,7 @@ export function describeMetadataStoreContract(
     });
 
     describeRegistryContract(fx);
+    describeContentKeyContract(fx);
     describeGovernanceContract(fx);
     describeNulContract(fx);
   });

@@ -177,5 +177,16 @@ CREATE TABLE alias_gates (
   PRIMARY KEY (catalog, schema, model, alias)
 );`,
     },
+    {
+      version: 5,
+      name: 'version content keys',
+      // A registrar that names what makes two registrations the same (the pipeline: chain spec +
+      // pinned index version) gets at most one version per key, decided by the database: of two
+      // concurrent registrations, across processes and hosts, the second fails with ConflictError and
+      // re-reads the first. NULL (every other registration) is never equal to NULL in a unique index.
+      sql: `
+ALTER TABLE model_versions ADD COLUMN content_key TEXT;
+CREATE UNIQUE INDEX model_versions_content_key ON model_versions (catalog, schema, model, content_key);`,
+    },
   ],
 };
