@@ -1,4 +1,4 @@
-// Live traffic of a two-arm endpoint as the server stores it, with end-user thumbs on each answer:
+// Live traffic of an endpoint's arms as the server stores it, with end-user thumbs on each answer:
 // what the split test reads when its primary metric is end_user_approval. Rows are written through
 // the inference table and the ratings through submitFeedback (the caller rates its own requests).
 import { randomUUID } from 'node:crypto';
@@ -7,7 +7,13 @@ import { submitFeedback } from '@ragops/evals';
 
 export type Arm = { name: string; model: string; version: number; approved: number; total: number };
 
-function row(endpoint: string, arm: Arm, caller: string): InferenceRow {
+/** A complete live inference row of `arm` (answered, 100 ms); `overrides` for errors, times, …. */
+export function inferenceRow(
+  endpoint: string,
+  arm: Omit<Arm, 'approved' | 'total'>,
+  caller: string,
+  overrides: Partial<InferenceRow> = {},
+): InferenceRow {
   return {
     requestId: `st-${randomUUID()}`,
     ts: new Date().toISOString(),
@@ -44,6 +50,7 @@ function row(endpoint: string, arm: Arm, caller: string): InferenceRow {
     requestMessages: [{ role: 'user', content: 'What is a table version?' }],
     answer: 'Every write creates a new table version [1].',
     retrieved: [],
+    ...overrides,
   };
 }
 
@@ -54,7 +61,7 @@ export async function writeRatedTraffic(
   arms: readonly Arm[],
 ): Promise<void> {
   for (const arm of arms) {
-    const rows = Array.from({ length: arm.total }, () => row(endpoint, arm, ctx.actor.name));
+    const rows = Array.from({ length: arm.total }, () => inferenceRow(endpoint, arm, ctx.actor.name));
     await ctx.store.transaction((tx) => insertInferenceRows(tx, rows));
     for (const [i, r] of rows.entries()) {
       await submitFeedback(

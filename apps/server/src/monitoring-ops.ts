@@ -1,6 +1,6 @@
-import { ConfigError, type MetadataStore, type MonitoringSpec, parseInput } from '@ragops/core';
+import { type MetadataStore, type MonitoringSpec, parseInput } from '@ragops/core';
 import {
-  alertsConfigSchema,
+  alertsConfigFromSpec,
   createAlertEvaluator,
   createDriftRunner,
   createOnlineJudging,
@@ -12,18 +12,6 @@ import { createChainHost } from '@ragops/rag';
 import type { ServerConfig } from './config.ts';
 import { type ServerLogger, toLibraryLogger } from './logger.ts';
 import { loadServingConfig } from './serving/serving-config.ts';
-
-const ENV_REF = /^\$\{([A-Z_][A-Z0-9_]*)\}$/;
-
-/** Webhook secrets are `${ENV_VAR}` references in ragops.yaml (the spec lives in git); resolved here. */
-function resolveSecret(value: unknown, where: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (value === undefined) return undefined;
-  const ref = typeof value === 'string' ? ENV_REF.exec(value) : null;
-  if (!ref) throw new ConfigError(`${where}: secrets are never stored in ragops.yaml: write a \${ENV_VAR} reference`);
-  const resolved = env[ref[1]!];
-  if (!resolved) throw new ConfigError(`${where}: environment variable ${ref[1]} is not set`);
-  return resolved;
-}
 
 /**
  * What the server runs beside the metric refresher: alert evaluation and drift of the last complete
@@ -40,22 +28,7 @@ export function startServerMonitoringOps(args: {
   const env = args.env ?? process.env;
   const logger = toLibraryLogger(args.logger);
   const raw = args.spec as Record<string, unknown>;
-  const alertsInput = (raw.alerts ?? {}) as { webhooks?: Record<string, unknown>[] };
-  const alerts = parseInput(
-    alertsConfigSchema,
-    {
-      ...alertsInput,
-      ...(Array.isArray(alertsInput.webhooks) && {
-        webhooks: alertsInput.webhooks.map((w, i) => ({
-          ...w,
-          ...(w.secret !== undefined && {
-            secret: resolveSecret(w.secret, `monitoring.alerts.webhooks[${i}].secret`, env),
-          }),
-        })),
-      }),
-    },
-    'monitoring.alerts',
-  );
+  const alerts = alertsConfigFromSpec(raw.alerts, env);
   const evaluator =
     alerts.rules.length > 0 ? createAlertEvaluator({ store: args.store, config: alerts, logger }) : undefined;
 

@@ -13,6 +13,7 @@ export {
 export { type AlertEvaluator, createAlertEvaluator } from './alerts/alert-evaluator.ts';
 export { ALERT_METRICS, type AlertMetric } from './alerts/alert-metrics.ts';
 export type { AlertDelivery, AlertEvent, StoredAlertState } from './alerts/alert-store.ts';
+export { alertsConfigFromSpec } from './alerts/alerts-from-spec.ts';
 export { deliverWebhook, type WebhookDelivery, webhookSignature } from './alerts/deliver-webhook.ts';
 export { type AlertState, evaluateAlertRule } from './alerts/evaluate-alert-rule.ts';
 export { type AlertsReport, type EvaluateAlertsOptions, evaluateAlerts } from './alerts/evaluate-alerts.ts';

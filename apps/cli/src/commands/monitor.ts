@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { endpointAccessDenial, getEndpoint, loadRagopsSpec, monitoringSpecSchema, requireAdmin } from '@ragops/core';
-import type { MetricPoint, Rate, RefreshReport } from '@ragops/monitoring';
+import type { AlertsReport, MetricPoint, Rate, RefreshReport } from '@ragops/monitoring';
 import type { Command } from 'commander';
 import { z } from 'zod';
+import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { registerMonitorOpsCommands } from './monitor-ops.ts';
@@ -81,7 +82,16 @@ function renderTable(t: { endpoint: string; points: MetricPoint[]; truncated: bo
   return t.truncated ? `${rows}\n(older windows left out: narrow --since or raise --limit)` : rows;
 }
 
-function renderRefresh(r: RefreshReport): string {
+function renderAlerts(a: AlertsReport | null): string[] {
+  if (!a) return [];
+  const events = a.events.map(
+    (e) =>
+      `  ${e.state === 'firing' ? 'FIRED' : 'resolved'} ${e.rule} (${e.series}): ${e.message} [webhook: ${e.delivery}]`,
+  );
+  return [`alerts: ${a.rules} rule(s) over ${a.series} series, ${a.firing} firing`, ...events];
+}
+
+function renderRefresh(r: RefreshReport & { alerts: AlertsReport | null }): string {
   if (r.status === 'busy') return `another refresh holds the lease (${r.heldBy}, until ${r.until}): nothing done`;
   return [
     `read ${r.rowsRead} inference rows, wrote ${r.metricRows} metric rows in ${Math.round(r.durationMs)} ms`,
@@ -89,6 +99,7 @@ function renderRefresh(r: RefreshReport): string {
       ['window', 'from', 'complete before', 'windows written', 'stale (late feedback)'],
       r.sizes.map((s) => [s.size, s.from, s.completeBefore, s.windowsWritten, s.staleWindows]),
     ),
+    ...renderAlerts(r.alerts),
   ].join('\n');
 }
 
@@ -97,7 +108,9 @@ export function registerMonitorCommands(group: Command): void {
   addHomeOption(
     group
       .command('refresh')
-      .description('recompute the metric tables: new and incomplete windows, and windows with late feedback (admin)'),
+      .description(
+        'recompute the metric tables (new and incomplete windows, windows with late feedback), then evaluate monitoring.alerts as the server does (admin)',
+      ),
   )
     .option('--spec <file>', 'the spec whose monitoring: slices and metrics apply (default: the project ragops.yaml)')
     .option('--window <size...>', 'only these window sizes (5m, 1h, 1d)')
@@ -107,10 +120,18 @@ export function registerMonitorCommands(group: Command): void {
         const file = resolveSpec(f.spec);
         const loaded = f.spec !== undefined || existsSync(file) ? await loadRagopsSpec(file) : undefined;
         const spec = loaded?.spec.monitoring ?? monitoringSpecSchema.parse({});
-        const { refreshMetrics } = await monitoring();
+        const { alertsConfigFromSpec, evaluateAlerts, refreshMetrics } = await monitoring();
+        // Parsed before anything is written: a bad rule or an unset webhook secret refuses the command.
+        const alerts = alertsConfigFromSpec((spec as Record<string, unknown>).alerts, cliContext().env);
         const report = await withMonitoring(command, async (cli) => {
           requireAdmin(cli.actor, 'refresh the metric tables (they aggregate every endpoint)');
-          return refreshMetrics({ store: cli.store, spec, ...(f.window && { sizes: f.window }) });
+          const refreshed = await refreshMetrics({ store: cli.store, spec, ...(f.window && { sizes: f.window }) });
+          // As the server: rules are evaluated after a refresh that ran (transitions stored, logged, POSTed).
+          const evaluated =
+            refreshed.status === 'refreshed' && alerts.rules.length > 0
+              ? await evaluateAlerts({ store: cli.store, config: alerts })
+              : null;
+          return { ...refreshed, alerts: evaluated };
         });
         printResult(command.optsWithGlobals<GlobalOptions>(), report, renderRefresh);
       }),
