@@ -79,10 +79,13 @@ export class LlamaCppLanguageModel implements LanguageModel {
         `responseFormat ${request.responseFormat!.name}: node-llama-cpp cannot compile this JSON schema to a grammar; the reply is forced to be JSON, not to match the schema`,
       );
     }
-    const out = new PushStream<StreamPart>();
+    // A reader that stops early frees the sequence instead of generating on to maxOutputTokens.
+    const cancel = new AbortController();
+    const signal = request.abortSignal ? AbortSignal.any([request.abortSignal, cancel.signal]) : cancel.signal;
+    const out = new PushStream<StreamPart>(() => cancel.abort(new Error('stream closed by its reader')));
     void runtime
       .withChat((chat) =>
-        this.#generate({ chat, runtime, request, grammar: grammar?.grammar, seed: parsed.data.seed, out }),
+        this.#generate({ chat, runtime, request, signal, grammar: grammar?.grammar, seed: parsed.data.seed, out }),
       )
       .catch((error: unknown) =>
         out.fail(request.abortSignal?.aborted ? request.abortSignal.reason : wrap(this.provider, error)),
@@ -94,6 +97,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
     chat: LlamaChat;
     runtime: LlamaCppRuntime;
     request: GenerateRequest;
+    signal: AbortSignal;
     grammar: Awaited<ReturnType<LlamaCppRuntime['jsonGrammar']>>['grammar'] | undefined;
     seed: number | undefined;
     out: PushStream<StreamPart>;
@@ -108,7 +112,7 @@ export class LlamaCppLanguageModel implements LanguageModel {
       ...(input.seed !== undefined && { seed: input.seed }),
       ...(request.stop?.length && { customStopTriggers: request.stop }),
       ...(input.grammar && { grammar: input.grammar }),
-      ...(request.abortSignal && { signal: request.abortSignal }),
+      signal: input.signal,
       onTextChunk: (delta) => out.push({ type: 'text-delta', delta }),
     });
     const used = meter.diff(before);

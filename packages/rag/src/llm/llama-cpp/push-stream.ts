@@ -1,12 +1,18 @@
 /**
  * An async iterable fed by callbacks (node-llama-cpp reports text chunks by callback): items pushed
- * before anyone reads are buffered, `fail` makes the next read throw. One reader.
+ * before anyone reads are buffered, `fail` makes the next read throw. One reader; a reader that
+ * stops early (break, throw) calls `onCancel`, so the producer can stop generating.
  */
 export class PushStream<T> implements AsyncIterable<T> {
+  readonly #onCancel: () => void;
   readonly #buffer: T[] = [];
   #done = false;
   #error: { reason: unknown } | undefined;
   #wake: (() => void) | undefined;
+
+  constructor(onCancel: () => void = () => {}) {
+    this.#onCancel = onCancel;
+  }
 
   push(item: T): void {
     this.#buffer.push(item);
@@ -24,16 +30,27 @@ export class PushStream<T> implements AsyncIterable<T> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<T> {
-    while (true) {
-      if (this.#buffer.length > 0) {
-        yield this.#buffer.shift()!;
-        continue;
+    let finished = false;
+    try {
+      while (true) {
+        if (this.#buffer.length > 0) {
+          yield this.#buffer.shift()!;
+          continue;
+        }
+        if (this.#error) {
+          finished = true;
+          throw this.#error.reason;
+        }
+        if (this.#done) {
+          finished = true;
+          return;
+        }
+        await new Promise<void>((resolve) => {
+          this.#wake = resolve;
+        });
       }
-      if (this.#error) throw this.#error.reason;
-      if (this.#done) return;
-      await new Promise<void>((resolve) => {
-        this.#wake = resolve;
-      });
+    } finally {
+      if (!finished) this.#onCancel();
     }
   }
 
