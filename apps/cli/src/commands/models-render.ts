@@ -24,7 +24,7 @@ export function renderVersion(v: ModelVersion): string {
     `${v.uri}${v.aliases.length ? `  (${v.aliases.map((a) => `@${a}`).join(' ')})` : ''}`,
     `  created   ${v.createdAt} by ${v.createdBy}`,
     `  package   sha256 ${v.packageSha256}`,
-    `  chain     ${p.chain.name}: retriever ${p.chain.retriever.mode} k=${p.chain.retriever.k}, llm ${p.chain.llm.provider}/${p.chain.llm.model}`,
+    `  chain     ${p.chain.name}: retriever ${p.chain.retriever.mode} k=${p.chain.retriever.k}${p.chain.retriever.reranker ? ` reranker ${p.chain.retriever.reranker}` : ''}, llm ${p.chain.llm.provider}/${p.chain.llm.model}`,
     `  index     ${p.index.name} version ${p.index.version}${p.index.tag ? ` (tag ${p.index.tag})` : ''}`,
     `  embedder  ${p.chain.embedder.provider}/${p.chain.embedder.model} (${p.chain.embedder.dimensions} dims)`,
     `  prompt    ${p.chain.prompt.path} sha256 ${short(p.chain.prompt.sha256)}`,
