@@ -18,7 +18,7 @@ export type ChainReranker = {
   rerank(
     question: string,
     hits: RetrievedChunk[],
-    call: { timeoutMs?: number; abortSignal?: AbortSignal },
+    call: { timeoutMs?: number; maxRetries?: number; abortSignal?: AbortSignal },
   ): Promise<{ hits: RetrievedChunk[]; warnings: string[] }>;
 };
 
@@ -50,6 +50,7 @@ export function chainReranker(
           model,
           depth: LLM_RERANK_DEPTH,
           ...(call.timeoutMs !== undefined && { timeoutMs: call.timeoutMs }),
+          ...(call.maxRetries !== undefined && { maxRetries: call.maxRetries }),
           ...(call.abortSignal && { abortSignal: call.abortSignal }),
         });
         return { hits: out.items.slice(0, k), warnings: out.warnings.map((w) => `reranker ${spec.spec}: ${w}`) };

@@ -94,9 +94,12 @@ export async function loadChain(options: LoadChainOptions): Promise<Chain> {
       ...(options.fetch && { fetch: options.fetch }),
       ...(request.abortSignal && { abortSignal: request.abortSignal }),
     });
-    // The chain's LLM timeout and the request's abort bound an LLM reranker's call too.
+    // The chain's LLM timeout, retries and the request's abort bound an LLM reranker's call too.
     const reranked = await reranker.rerank(question, retrieval.hits, {
-      ...definedOnly({ timeoutMs: params.timeoutMs ?? options.callPolicy?.timeoutMs }),
+      ...definedOnly({
+        timeoutMs: params.timeoutMs ?? options.callPolicy?.timeoutMs,
+        maxRetries: params.maxRetries ?? options.callPolicy?.maxRetries,
+      }),
       ...(request.abortSignal && { abortSignal: request.abortSignal }),
     });
     const contexts: ChainContext[] = reranked.hits.map((hit, i) => ({

@@ -10,6 +10,8 @@ export type LlmRerankOptions = {
   /** Each passage is cut to this many characters in the prompt (default 1000, at most 4000). */
   maxPassageChars?: number;
   timeoutMs?: number;
+  /** Retries after a failed attempt (generate's default otherwise). */
+  maxRetries?: number;
   abortSignal?: AbortSignal;
 };
 
@@ -76,6 +78,7 @@ export async function llmRerank<T>(
     temperature: 0,
     responseFormat: { type: 'json', name: 'ranking', schema: RANKING_SCHEMA },
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
     ...(options.abortSignal && { abortSignal: options.abortSignal }),
   });
   const ranking = parseRanking(out.text);
