@@ -313,6 +313,18 @@ export function describeGovernanceContract(fx: ContractFixture): void {
               } as never,
             }),
         ],
+        [
+          'package bad reranker',
+          () =>
+            createModelVersion({
+              ...fx.ctx(),
+              name: 'dev.g.m',
+              package: {
+                ...samplePackage(),
+                chain: { ...samplePackage().chain, retriever: { k: 5, mode: 'hybrid', reranker: 'llm:' } },
+              } as never,
+            }),
+        ],
         ['alias version zero', () => setAlias({ ...fx.ctx(), name: 'dev.g.m', alias: 'champion', version: 0 })],
         ['principal name with spaces', () => createPrincipal({ ...fx.ctx(), principal: { name: 'bad name' } })],
         [
