@@ -11,6 +11,9 @@ import { ANN_CONFIG } from './ann-config.ts';
 // here, once, unless the user set them. Remove when an upgraded LanceDB passes bench:index without.
 process.env.LANCE_FTS_POSTING_BATCH_ROWS ??= '10000000';
 process.env.LANCE_FTS_WRITE_QUEUE_SIZE ??= '100000';
+// indexStats is read only for numUnindexedRows: without this, LanceDB 0.31 also serialises the ANN
+// index's centroids into every answer (and warns on stderr that it will stop doing so).
+process.env.LANCE_INCLUDE_VECTOR_CENTROIDS ??= 'false';
 
 const FTS_INDEX = 'index_text_idx';
 const ANN_INDEX = 'vector_idx';
