@@ -124,6 +124,20 @@ describe('retriever.reranker in a loaded chain', () => {
     expect(rerankRequests().at(-1)!.clientClosed).toBe(true);
   }, 60_000);
 
+  it("the request's abort cancels the reranking call and the request (it is not answered from the fused order)", async () => {
+    server.faults.push({ kind: 'delay', ms: 60_000, times: 1, path: '/v1/chat/completions' });
+    const chain = await load({ reranker: 'llm:local/ranker' });
+    const controller = new AbortController();
+    const before = rerankRequests().length;
+    const answer = chain.invoke({ question: QUESTION, abortSignal: controller.signal });
+    for (let i = 0; i < 500 && rerankRequests().length === before; i++) await new Promise((r) => setTimeout(r, 20));
+    controller.abort(new Error('client went away'));
+    await expect(answer).rejects.toThrow(/client went away/);
+    server.faults.clear();
+    for (let i = 0; i < 500 && !rerankRequests().at(-1)!.clientClosed; i++) await new Promise((r) => setTimeout(r, 20));
+    expect(rerankRequests().at(-1)!.clientClosed).toBe(true);
+  }, 60_000);
+
   it('refuses a malformed reranker or an unconfigured provider when the version loads, naming the field', async () => {
     for (const [reranker, message] of [
       ['magic', /models:\/dev\.test\.docs_qa\/1.*retriever\.reranker: must be none, lexical or llm:/],
