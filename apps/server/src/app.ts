@@ -15,6 +15,7 @@ import { bodySizeLimit } from './middleware/body-size-limit.ts';
 import { errorHandler, notFoundHandler } from './middleware/error-handler.ts';
 import { jsonDepthLimit } from './middleware/json-depth-limit.ts';
 import { requestLogger } from './middleware/request-logger.ts';
+import { createTokenAuthenticator, type TokenCacheOptions } from './middleware/token-cache.ts';
 import { validationHook } from './middleware/validation-hook.ts';
 import { API_BASE } from './routes/api-base.ts';
 import { registerDocsRoutes } from './routes/docs.ts';
@@ -39,6 +40,8 @@ export type CreateAppOptions = {
   metrics?: ServerMetrics;
   /** Serving settings (LLM providers, prices, inference writer); default parsed from the environment. */
   serving?: ServingOptions;
+  /** The bearer token cache's clock and size; its TTL defaults to config.tokenCacheTtlMs. */
+  tokenCache?: TokenCacheOptions;
 };
 
 /**
@@ -57,6 +60,10 @@ export function createApp(options: CreateAppOptions): RagopsApp {
     config: options.config,
     logger,
     metrics: options.metrics ?? createServerMetrics(),
+    tokens: createTokenAuthenticator(options.store, {
+      ttlMs: options.config.tokenCacheTtlMs,
+      ...options.tokenCache,
+    }),
     llmProviderNames: [
       ...new Set([
         ...Object.keys(DEFAULT_LLM_PROVIDERS),
@@ -83,7 +90,7 @@ export function createApp(options: CreateAppOptions): RagopsApp {
         }),
     }),
   );
-  app.use(`${API_BASE}/*`, bearerAuth(ctx.store));
+  app.use(`${API_BASE}/*`, bearerAuth(ctx.tokens));
   app.use(`${API_BASE}/*`, jsonDepthLimit());
   app.onError(errorHandler(logger));
   app.notFound(notFoundHandler);

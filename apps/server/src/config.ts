@@ -33,6 +33,9 @@ const configSchema = z
     // Key of the console's session cookies (≥ 32 chars); replicas must share it. Unset: a random key
     // per process, so console sessions end when the server restarts.
     RAGOPS_CONSOLE_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    // How long a replica trusts a resolved bearer token without asking the store, in ms (0: always
+    // ask). A revoked or expired token keeps working for at most this long; at most 60 s.
+    RAGOPS_TOKEN_CACHE_TTL_MS: z.coerce.number().int().min(0).max(60_000).default(1_000),
     // The spec whose `gates:` the server syncs at startup (and whose `providers:` serving reads);
     // unset: ./ragops.yaml when it exists.
     RAGOPS_SPEC: z.string().min(1).optional(),
@@ -51,6 +54,7 @@ const configSchema = z
       shutdownTimeoutMs: env.RAGOPS_SHUTDOWN_TIMEOUT_MS,
       evalsDir: path.resolve(env.RAGOPS_EVALS_DIR),
       consoleSecret: env.RAGOPS_CONSOLE_SECRET,
+      tokenCacheTtlMs: env.RAGOPS_TOKEN_CACHE_TTL_MS,
       specPath: env.RAGOPS_SPEC === undefined ? undefined : path.resolve(env.RAGOPS_SPEC),
     };
   });

@@ -143,7 +143,7 @@ const stats = createRoute({
  * own bearer auth and depth limit and answers before serving's `/v1/*` middleware would run.
  */
 export function registerFeedbackRoutes(app: RagopsApp, ctx: AppContext): void {
-  app.use('/v1/feedback', bearerAuth(ctx.store), jsonDepthLimit());
+  app.use('/v1/feedback', bearerAuth(ctx.tokens), jsonDepthLimit());
   app.openapi(endUser, async (c) => {
     const { id, ...rest } = c.req.valid('json');
     const input = { target: { kind: 'inference' as const, requestId: id }, ...rest };

@@ -77,7 +77,11 @@ export function registerTokenRoutes(app: RagopsApp, ctx: AppContext): void {
     c.header('cache-control', 'no-store');
     return c.json(created, 201);
   });
-  app.openapi(revoke, async (c) =>
-    c.json(await revokeToken({ ...serviceContext(c, ctx), id: c.req.valid('param').id }), 200),
-  );
+  app.openapi(revoke, async (c) => {
+    const revoked = await revokeToken({ ...serviceContext(c, ctx), id: c.req.valid('param').id });
+    // The cache knows tokens, not their ids: this replica forgets them all (revocations are rare),
+    // so the revocation holds here at once; other replicas drop the token within their TTL.
+    ctx.tokens.forgetAll();
+    return c.json(revoked, 200);
+  });
 }

@@ -1,8 +1,9 @@
-import { assertJsonDepth, authenticate, InvalidInputError, UnauthenticatedError } from '@ragops/core';
+import { assertJsonDepth, InvalidInputError, UnauthenticatedError } from '@ragops/core';
 import { Hono, type MiddlewareHandler } from 'hono';
 import type { z } from 'zod';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
+import { bearerToken } from '../middleware/bearer-auth.ts';
 import { ownCompletionId } from './completion-id.ts';
 import { CLIENT_CLOSED_STATUS, openAIErrorBody, openAIErrorResponse, toOpenAIError } from './openai-error.ts';
 import {
@@ -20,8 +21,6 @@ import {
   toChainMessages,
 } from './serving-request-schemas.ts';
 import type { ServeRequest, ServingRuntime } from './serving-runtime.ts';
-
-const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /** Parses a JSON body with a schema; malformed JSON or a schema miss → InvalidInputError naming the field. */
 async function parseBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.output<S>> {
@@ -78,13 +77,13 @@ export function createOpenAIRoutes(ctx: AppContext, runtime: ServingRuntime): Ho
 
   // Scoped paths, not '*': mounted at '/', a '*' middleware would guard every route of the app.
   const auth: MiddlewareHandler<AppEnv> = async (c, next) => {
-    const match = BEARER.exec(c.req.header('authorization') ?? '');
-    if (!match?.[1]) {
+    const token = bearerToken(c.req.header('authorization'));
+    if (!token) {
       throw new UnauthenticatedError(
         'You did not provide an API key: send "Authorization: Bearer <token>" (a ragops token).',
       );
     }
-    c.set('principal', await authenticate(ctx.store, match[1]));
+    c.set('principal', await ctx.tokens.authenticate(token));
     await next();
   };
   // Before auth, so that rejected requests' rows carry our id too.
