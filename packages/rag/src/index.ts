@@ -60,6 +60,10 @@ export { HashEmbedder, type HashEmbedderOptions } from './embed/hash-embedder.ts
 /** OpenAI-protocol embeddings (`openai`, `openai-compatible`). */
 export { OpenAICompatibleEmbedder } from './embed/openai-compatible-embedder.ts';
 export type { OpenAICompatibleConfig } from './embed/post-json.ts';
+/** The config a build records: a local model's folder made absolute and its content hash added. */
+export { resolveEmbedderConfig } from './embed/resolve-embedder-config.ts';
+/** A local ONNX sentence-embedding model (`transformers`), loaded from its folder on first use. */
+export { TransformersEmbedder, type TransformersEmbedderOptions } from './embed/transformers/transformers-embedder.ts';
 /** Retrieval metrics over the top-k distinct document ids: recall@k, precision@k, MRR@k, nDCG@k. */
 export {
   meanRetrievalScores,
@@ -112,6 +116,8 @@ export type {
   StreamPart,
   StreamResult,
 } from './llm/language-model.ts';
+/** A local GGUF model run in-process by node-llama-cpp (`llama-cpp`), loaded on first call. */
+export { createLlamaCpp, type LlamaCppProviderSettings } from './llm/llama-cpp/create-llama-cpp.ts';
 /** Which LLM providers a configuration names, and the registration check that refuses others. */
 export {
   assertLlmProvidersConfigured,
