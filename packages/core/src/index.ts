@@ -156,8 +156,6 @@ export {
   RAG_CHAIN_SIGNATURE,
   retrieverConfigSchema,
 } from './registry/model-version-package.ts';
-/** A chain's reranking stage: `none` | `lexical` | `llm:<provider>/<model>`. */
-export { parseReranker, type RerankerSpec, rerankerSchema } from './registry/reranker-spec.ts';
 /** Pure registry rules: alias names, immutability, canonical JSON content hashes. */
 export {
   aliasNameProblem,
@@ -197,6 +195,8 @@ export {
   setAliasBodySchema,
   tagsSchema,
 } from './registry/registry-schemas.ts';
+/** A chain's reranking stage: `none` | `lexical` | `llm:<provider>/<model>`. */
+export { parseReranker, type RerankerSpec, rerankerSchema } from './registry/reranker-spec.ts';
 /** What every service function takes: `{ store, actor, requestId }`. */
 export type { ServiceContext } from './registry/service-context.ts';
 /** Model version services (immutable packages, burned numbers, URI resolution). */

@@ -76,7 +76,11 @@ export async function packageChain(
   // A provider the server would not know fails on the first request: refuse it here instead. The
   // server resolves providers from the same ragops.yaml and the same variables.
   const known = configuredLlmProviderNames({ spec: loaded.spec.providers, env: options.env ?? {} });
-  assertLlmProvidersConfigured({ llm: chain.llm, known, where: loaded.locations.where(['chains', options.chain, 'llm']) });
+  assertLlmProvidersConfigured({
+    llm: chain.llm,
+    known,
+    where: loaded.locations.where(['chains', options.chain, 'llm']),
+  });
   assertRerankerProviderConfigured({
     reranker: chain.retriever.reranker,
     known,
