@@ -157,7 +157,9 @@ describe.each(BACKENDS)('RagopsChatModel (%s)', (backend) => {
     expect(cli.items.map((r) => r.requestId).sort()).toEqual(
       (await queryInferenceRows(L.f.store, { source: 'in-process', limit: 1000 })).map((r) => r.requestId).sort(),
     );
-    // The served request of the earlier test is an http row on its endpoint.
+    // The served request of the earlier test is an http row on its endpoint (the server's writer is
+    // asynchronous: wait for it, as the serving tests do).
+    expect(await L.f.rowWhere((r) => r.endpoint === 'docs-qa', 60_000)).toBeDefined();
     const http = await queryInferenceRows(L.f.store, { source: 'http', endpoint: 'docs-qa', limit: 1000 });
     expect(http.length).toBeGreaterThan(0);
     expect(http.every((r) => r.source === 'http')).toBe(true);
