@@ -159,7 +159,7 @@ describe.each(BACKENDS)('RagopsChatModel (%s)', (backend) => {
     );
     // The served request of the earlier test is an http row on its endpoint (the server's writer is
     // asynchronous: wait for it, as the serving tests do).
-    expect(await L.f.rowWhere((r) => r.endpoint === 'docs-qa', 60_000)).toBeDefined();
+    expect(await L.f.rowWhere((r) => r.endpoint === 'docs-qa', 30_000)).toBeDefined();
     const http = await queryInferenceRows(L.f.store, { source: 'http', endpoint: 'docs-qa', limit: 1000 });
     expect(http.length).toBeGreaterThan(0);
     expect(http.every((r) => r.source === 'http')).toBe(true);
