@@ -1,10 +1,12 @@
 // Two `ragops pipeline run`s on the same model at once (a cron job overlapping a CI job): in process
-// with Promise.all on one store, and on PostgreSQL through two store connections (as two hosts would
-// share it). The build lock makes the second build wait and find the corpus unchanged; the register
-// step's content key, unique per model in the store, lets one version in: both reports name it, and
-// no step fails (the loser of the alias move finds the alias on the candidate). Then a copy into
-// staging, twice at once. (The evaluate step is not made exclusive: two pipelines may both start the
-// candidate's run when neither sees the other's yet; these runs are fast enough that one reuses.)
+// with Promise.all on one store, on PostgreSQL through two store connections (as two hosts would
+// share it), and as two real CLI processes. The build lock makes the second build wait and find the
+// corpus unchanged; the register step's content key, unique per model in the store, lets one version
+// in: both reports name it, and no step fails (the loser of the alias move finds the alias on the
+// candidate). A chain change on an unchanged corpus lets both runs past the find-by-content check at
+// once: there the database decides (on PostgreSQL the loser's insert is refused and it re-reads the
+// winner). Then a copy into staging, twice at once. (Evaluations are not made exclusive: two runs may
+// both start the candidate's run when neither sees the other's yet; this file does not count them.)
 import { cp, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +22,7 @@ import { type PipelineReport, runPipeline } from '@ragops/evals';
 import { ragopsMigrationSets } from '@ragops/monitoring';
 import { closeIndexReaders, createChainHost } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, removeTempDir } from './index-cli-helpers.ts';
+import { ROOT, removeTempDir, runCliProcess } from './index-cli-helpers.ts';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
 const MODEL = 'dev.qs.docs_qa';
@@ -132,18 +134,51 @@ for (const [backend, enabled] of backends) {
       expect([a.version, b.version]).toEqual([2, 2]);
     }, 240_000);
 
+    it('a chain change on an unchanged corpus (both builds skip at once, both register): one version', async () => {
+      await writeFile(join(dir, 'ragops.yaml'), SPEC.replace('k: 5', 'k: 4'));
+      const store = opened[0]!;
+      const before = await versionsOf(store);
+      const [a, b] = await Promise.all([pipeline(store), pipeline(store)]);
+      expect([...failures(a), ...failures(b)]).toEqual([]);
+      const next = before[0]! + 1;
+      expect(await versionsOf(store)).toEqual([next, ...before]);
+      expect([a.version, b.version]).toEqual([next, next]);
+      expect([a, b].map((r) => r.steps.find((s) => s.step === 'register')?.status).sort()).toEqual(['done', 'skipped']);
+      await writeFile(join(dir, 'ragops.yaml'), SPEC);
+    }, 240_000);
+
     it.skipIf(backend !== 'postgres')(
       'through two store connections (as two hosts): one version, both reports name it',
       async () => {
         await writeFile(join(dir, 'docs', 'concurrency.md'), '# Concurrency\n\nTwo hosts at once register once.\n');
         const [first, second] = [await open(), await open()];
+        const before = await versionsOf(first);
         const [a, b] = await Promise.all([pipeline(first), pipeline(second)]);
         expect([...failures(a), ...failures(b)]).toEqual([]);
-        expect(await versionsOf(second)).toEqual([3, 2, 1]);
-        expect([a.version, b.version]).toEqual([3, 3]);
+        const next = before[0]! + 1;
+        expect(await versionsOf(second)).toEqual([next, ...before]);
+        expect([a.version, b.version]).toEqual([next, next]);
       },
       240_000,
     );
+
+    it('two real CLI processes at once: one version, both exit 0 naming it', async () => {
+      await writeFile(join(dir, 'docs', 'concurrency.md'), '# Concurrency\n\nTwo processes at once register once.\n');
+      const store = opened[0]!;
+      const before = await versionsOf(store);
+      const args = ['--json', 'pipeline', 'run', 'docs_qa', '--to', 'challenger', '--spec', join(dir, 'ragops.yaml')];
+      const env = { RAGOPS_METADATA_URL: url };
+      const results = await Promise.all([
+        runCliProcess(args, join(dir, '.ragops'), env),
+        runCliProcess(args, join(dir, '.ragops'), env),
+      ]);
+      const next = before[0]! + 1;
+      for (const r of results) {
+        expect(r.code, r.stderr).toBe(0);
+        expect((JSON.parse(r.stdout) as PipelineReport).version).toBe(next);
+      }
+      expect(await versionsOf(store)).toEqual([next, ...before]);
+    }, 240_000);
 
     it('two copies into staging at once: one version there, both reports name it', async () => {
       const [first, second] = [opened[0]!, backend === 'postgres' ? await open() : opened[0]!];
