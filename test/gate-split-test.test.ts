@@ -43,7 +43,12 @@ for (const [backend, enabled] of backends) {
       candidate = await f.registerVersion(5, 'candidate');
       other = await f.registerVersion(5, 'not the one under test');
       await setAlias({ ...f.ctx, name: GATE_MODEL, alias: 'champion', version: champion, reason: 'first' });
-      const arms = async (name: string, control: [number, number], challenger: [number, number]) => {
+      const arms = async (
+        name: string,
+        control: [number, number],
+        challenger: [number, number],
+        challengerRowsOf = candidate,
+      ) => {
         await createEndpoint({
           ...f.ctx,
           name,
@@ -56,13 +61,21 @@ for (const [backend, enabled] of backends) {
         });
         await writeRatedTraffic(f.ctx, name, [
           { name: 'champion', model: GATE_MODEL, version: champion, approved: control[0], total: control[1] },
-          { name: 'challenger', model: GATE_MODEL, version: candidate, approved: challenger[0], total: challenger[1] },
+          {
+            name: 'challenger',
+            model: GATE_MODEL,
+            version: challengerRowsOf,
+            approved: challenger[0],
+            total: challenger[1],
+          },
         ]);
       };
       // Thumbs-up shares per arm: the challenger clearly better, clearly worse, and too few to say.
       await arms('ab-better', [12, 40], [38, 40]);
       await arms('ab-worse', [36, 40], [6, 40]);
       await arms('ab-thin', [2, 5], [5, 5]);
+      // The challenger arm serves the candidate now, but its rated traffic was served by another version.
+      await arms('ab-retargeted', [12, 40], [38, 40], other);
     }, 300_000);
     afterAll(async () => {
       await f?.close();
@@ -108,6 +121,16 @@ for (const [backend, enabled] of backends) {
       expect(splitRow(d, 'ab-better')).toMatchObject({ verdict: 'unavailable' });
       expect(splitRow(d, 'ab-better')!.note).toContain(`serves models:/${GATE_MODEL}/${candidate}, not the candidate`);
       expect(await holder()).toBe(champion);
+    }, 300_000);
+
+    it("another version's traffic on the candidate's arm does not count for the candidate", async () => {
+      await gateOn('ab-retargeted');
+      const d = await promoteTo(candidate);
+      expect(d.outcome).toBe('blocked');
+      const row = splitRow(d, 'ab-retargeted')!;
+      expect(row.verdict).toBe('unavailable');
+      expect(row.note).toMatch(/^keep_collecting: end_user_approval: 40 control and 0 candidate observations/);
+      await gateOn('ab-better');
     }, 300_000);
 
     it('"promote" passes with its always-valid interval and n, and the alias moves', async () => {

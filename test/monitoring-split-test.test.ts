@@ -94,6 +94,24 @@ describe.each(backends)('split tests on %s', (backend) => {
     expect(rec.gateCriterion.verdict).toBe('fail');
   });
 
+  it("versions: only that version's judged traffic counts on an arm (the gate passes the candidate's)", async () => {
+    const own = await splitTestReport(ctx(), {
+      endpoint: 'ab',
+      control: 'v1',
+      candidate: 'v2',
+      versions: { control: f.versions[0], candidate: f.versions[1] },
+    });
+    expect(own).toMatchObject({ decision: 'promote', primary: { n: { control: 150, candidate: 150 } } });
+    const other = await splitTestReport(ctx(), {
+      endpoint: 'ab',
+      control: 'v1',
+      candidate: 'v2',
+      versions: { candidate: f.versions[0] },
+    });
+    expect(other).toMatchObject({ decision: 'keep_collecting', primary: { n: { control: 150, candidate: 0 } } });
+    expect(other.candidate.latencyMs.n).toBe(0);
+  });
+
   it('keeps collecting without enough evidence (no reviewer feedback yet)', async () => {
     const rec = await splitTestReport(ctx(), {
       endpoint: 'ab',

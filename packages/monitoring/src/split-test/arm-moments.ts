@@ -20,7 +20,15 @@ const percentile = (sorted: readonly number[], q: number) =>
  */
 export async function readArmData(
   db: SqlExecutor,
-  q: { endpoint: string; arms: readonly string[]; since?: string; until?: string; maxRows: number },
+  q: {
+    endpoint: string;
+    arms: readonly string[];
+    since?: string;
+    until?: string;
+    maxRows: number;
+    /** Only rows of this model version on the arm (arms not in the map: every version). */
+    versions?: ReadonlyMap<string, number>;
+  },
 ): Promise<Map<string, ArmData>> {
   const latencies = new Map<string, number[]>(q.arms.map((a) => [a, []]));
   const cost = new Map<string, number[]>(q.arms.map((a) => [a, []]));
@@ -41,6 +49,8 @@ export async function readArmData(
       const arm = row.servedEntity;
       const e = arm === null ? undefined : errors.get(arm);
       if (arm === null || !e) continue;
+      const version = q.versions?.get(arm);
+      if (version !== undefined && row.modelVersion !== version) continue;
       e.requests++;
       if (row.status === 'error') e.errors++;
       else latencies.get(arm)!.push(row.latencyTotalMs);
@@ -80,7 +90,7 @@ export async function readArmData(
 /** Moments of one online judge's scores per arm (this module's ledger), in [since, until) of request time. */
 export async function readJudgeMoments(
   db: SqlExecutor,
-  q: { endpoint: string; judge: string; since?: string; until?: string },
+  q: { endpoint: string; judge: string; since?: string; until?: string; versions?: ReadonlyMap<string, number> },
 ): Promise<Map<string, ArmMoments>> {
   const where = ['endpoint = ?', 'judge = ?', 'score IS NOT NULL'];
   const params: SqlValue[] = [q.endpoint, q.judge];
@@ -92,14 +102,20 @@ export async function readJudgeMoments(
     where.push('request_ts < ?');
     params.push(q.until);
   }
+  // Sums per arm × version, then summed per arm over the versions it may count.
   const rows = await db.all(
-    `SELECT served_entity, COUNT(*) AS n, SUM(score) AS s, SUM(score * score) AS ss FROM monitoring_judging_ledger
-     WHERE ${where.join(' AND ')} GROUP BY served_entity`,
+    `SELECT served_entity, model_version, COUNT(*) AS n, SUM(score) AS s, SUM(score * score) AS ss
+     FROM monitoring_judging_ledger WHERE ${where.join(' AND ')} GROUP BY served_entity, model_version`,
     params,
   );
-  return new Map(
-    rows
-      .filter((r) => r.served_entity !== null)
-      .map((r) => [String(r.served_entity), momentsFromSums(Number(r.n), Number(r.s), Number(r.ss))]),
-  );
+  const sums = new Map<string, { n: number; s: number; ss: number }>();
+  for (const r of rows) {
+    if (r.served_entity === null) continue;
+    const arm = String(r.served_entity);
+    const version = q.versions?.get(arm);
+    if (version !== undefined && (r.model_version === null || Number(r.model_version) !== version)) continue;
+    const t = sums.get(arm) ?? { n: 0, s: 0, ss: 0 };
+    sums.set(arm, { n: t.n + Number(r.n), s: t.s + Number(r.s), ss: t.ss + Number(r.ss) });
+  }
+  return new Map([...sums].map(([arm, t]) => [arm, momentsFromSums(t.n, t.s, t.ss)]));
 }

@@ -58,6 +58,8 @@ export function splitTestGateEvidence(ctx: { store: MetadataStore; actor: Princi
         candidate: s.candidate,
         primary: s.metric,
         alpha: s.alpha,
+        // Only the candidate's (and the holder's) own evidence, whatever the arm served before.
+        versions: { candidate: q.candidate.version, ...(q.holder && { control: q.holder.version }) },
         ...(s.since !== undefined && { since: s.since }),
         ...(s.latencyToleranceMs !== undefined && { latencyToleranceMs: s.latencyToleranceMs }),
         ...(s.costToleranceUsd !== undefined && { costToleranceUsd: s.costToleranceUsd }),

@@ -39,6 +39,16 @@ const splitTestQuerySchema = z.strictObject({
   latencyToleranceMs: z.number().nonnegative().max(600_000).optional(),
   costToleranceUsd: z.number().nonnegative().max(100).optional(),
   maxRows: z.number().int().min(1_000).max(1_000_000).default(200_000),
+  /**
+   * Only this model version's traffic, ratings and scores on an arm (the gate passes the candidate's
+   * and the holder's): an arm's URI may have served another version earlier in the test.
+   */
+  versions: z
+    .strictObject({
+      control: z.number().int().positive().optional(),
+      candidate: z.number().int().positive().optional(),
+    })
+    .optional(),
 });
 export type SplitTestQuery = z.input<typeof splitTestQuerySchema>;
 
@@ -101,13 +111,17 @@ export async function splitTestReport(
     ...(q.since && { since: new Date(q.since).toISOString() }),
     ...(q.until && { until: new Date(q.until).toISOString() }),
   };
+  const versions = new Map<string, number>();
+  if (q.versions?.control !== undefined) versions.set(q.control, q.versions.control);
+  if (q.versions?.candidate !== undefined) versions.set(q.candidate, q.versions.candidate);
   const data = await readArmData(ctx.store, {
     endpoint: q.endpoint,
     arms: [q.control, q.candidate],
     maxRows: q.maxRows,
+    versions,
     ...period,
   });
-  const quality = await primaryMoments(ctx, q, models, period);
+  const quality = await primaryMoments(ctx, q, models, period, versions);
   const guardrails: SplitMetric[] = [];
   const c = data.get(q.control)!;
   const k = data.get(q.candidate)!;
@@ -171,11 +185,13 @@ async function primaryMoments(
   q: z.output<typeof splitTestQuerySchema>,
   models: { control: string; candidate: string },
   period: { since?: string; until?: string },
+  versions: ReadonlyMap<string, number>,
 ): Promise<{ control: ArmMoments; candidate: ArmMoments }> {
   if (q.primary.startsWith('judge:')) {
     const byArm = await readJudgeMoments(ctx.store, {
       endpoint: q.endpoint,
       judge: q.primary.slice('judge:'.length),
+      versions,
       ...period,
     });
     const empty = { n: 0, mean: 0, variance: 0 };
@@ -183,7 +199,14 @@ async function primaryMoments(
   }
   const source = q.primary === 'end_user_approval' ? 'end_user' : 'reviewer';
   const approval = async (arm: string, modelName: string) => {
-    const stats = await feedbackStats(ctx, { modelName, endpoint: q.endpoint, arm, source });
+    const version = versions.get(arm);
+    const stats = await feedbackStats(ctx, {
+      modelName,
+      endpoint: q.endpoint,
+      arm,
+      source,
+      ...(version !== undefined && { version }),
+    });
     const a = stats.approval;
     return a ? proportionMoments(Math.round(a.mean * a.n), a.n) : proportionMoments(0, 0);
   };
