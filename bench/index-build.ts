@@ -75,9 +75,12 @@ const pct = (xs: number[], p: number) => {
 type SizeResult = {
   chunks: number;
   fullBuildMs: number;
+  /** Process CPU (user + system, every thread: LanceDB's native pool too); steadier than wall on a busy machine. */
+  fullBuildCpuMs: number;
   phasesMs: { loadAndHash: number; chunk: number; embedAndWrite: number; ftsAndAnnIndexes: number };
   chunksPerSecond: number;
   incrementalMs: number;
+  incrementalCpuMs: number;
   incrementalRatio: number;
   query: Record<string, { p50Ms: number; p99Ms: number }>;
   ann: { indexed: boolean; recallAt10: number | null; annP50Ms: number | null; exactP50Ms: number };
@@ -122,6 +125,11 @@ async function benchSize(n: number): Promise<SizeResult> {
     const source = join(home, 'corpus.jsonl');
     await writeCorpus(source, n);
     const name = `bench.index.n${n}`;
+    const cpuMs = (since: NodeJS.CpuUsage) => {
+      const u = process.cpuUsage(since);
+      return (u.user + u.system) / 1000;
+    };
+    let cpu = process.cpuUsage();
     let t = performance.now();
     const phaseStart: Partial<Record<BuildPhase, number>> = {};
     const full = await buildIndex({
@@ -133,6 +141,7 @@ async function benchSize(n: number): Promise<SizeResult> {
       },
     });
     const fullBuildMs = performance.now() - t;
+    const fullBuildCpuMs = cpuMs(cpu);
     const phasesMs = {
       loadAndHash: (phaseStart.chunking ?? 0) - (phaseStart.loading ?? 0),
       chunk: (phaseStart.embedding ?? 0) - (phaseStart.chunking ?? 0),
@@ -144,9 +153,11 @@ async function benchSize(n: number): Promise<SizeResult> {
     const changed = new Set<number>();
     while (changed.size < n / 100) changed.add(Math.floor(r() * n));
     await writeCorpus(source, n, changed);
+    cpu = process.cpuUsage();
     t = performance.now();
     const inc = await rebuildIndex({ home, name });
     const incrementalMs = performance.now() - t;
+    const incrementalCpuMs = cpuMs(cpu);
     if (inc.counts.documents.changed !== changed.size) throw new Error('incremental rebuild saw the wrong changes');
 
     const questions = Array.from({ length: queryCount }, (_, i) => {
@@ -191,9 +202,11 @@ async function benchSize(n: number): Promise<SizeResult> {
     return {
       chunks: full.counts.chunks.total,
       fullBuildMs,
+      fullBuildCpuMs,
       phasesMs,
       chunksPerSecond: full.counts.chunks.total / (fullBuildMs / 1000),
       incrementalMs,
+      incrementalCpuMs,
       incrementalRatio: incrementalMs / fullBuildMs,
       query,
       ann: {
@@ -220,10 +233,10 @@ const f = (x: number | null, d = 1) => (x === null ? 'n/a' : x.toFixed(d));
 const rows = [
   [
     'chunks',
-    'full build s',
+    'full build s (cpu)',
     'of which FTS+ANN s',
     'chunks/s',
-    'incr. s (1%)',
+    'incr. s (1%) (cpu)',
     'incr/full',
     ...RETRIEVAL_MODES.map((m) => `${m} p50/p99 ms`),
     'ANN recall@10',
@@ -234,10 +247,10 @@ const rows = [
   ],
   ...Object.values(results).map((r) => [
     String(r.chunks),
-    f(r.fullBuildMs / 1000, 2),
+    `${f(r.fullBuildMs / 1000, 2)} (${f(r.fullBuildCpuMs / 1000, 1)})`,
     f(r.phasesMs.ftsAndAnnIndexes / 1000, 2),
     f(r.chunksPerSecond, 0),
-    f(r.incrementalMs / 1000, 2),
+    `${f(r.incrementalMs / 1000, 2)} (${f(r.incrementalCpuMs / 1000, 2)})`,
     f(r.incrementalRatio, 3),
     ...RETRIEVAL_MODES.map((m) => `${f(r.query[m]!.p50Ms)}/${f(r.query[m]!.p99Ms)}`),
     f(r.ann.recallAt10, 3),
