@@ -60,14 +60,17 @@ describe('createOrReread', () => {
 describe('waitingForOtherBuilds', () => {
   it('retries while the index lock is held, then returns the build', async () => {
     let calls = 0;
+    const told: string[] = [];
     const result = await waitingForOtherBuilds(
       async () => {
         if (++calls < 3) throw lockError();
         return 'built';
       },
-      { pollMs: 1 },
+      { pollMs: 1, onWait: (m) => told.push(m) },
     );
     expect({ result, calls }).toEqual({ result: 'built', calls: 3 });
+    // Said once, not at every poll.
+    expect(told).toEqual(['waiting: Index dev.s.docs is locked by another build.']);
   });
 
   it('throws another conflict at once, and the lock error once the wait is over', async () => {

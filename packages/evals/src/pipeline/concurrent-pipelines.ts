@@ -32,15 +32,18 @@ const BUILD_POLL_MS = 200;
  */
 export async function waitingForOtherBuilds<T>(
   build: () => Promise<T>,
-  o: { waitMs?: number; pollMs?: number } = {},
+  o: { waitMs?: number; pollMs?: number; onWait?: (message: string) => void } = {},
 ): Promise<T> {
   const deadline = Date.now() + (o.waitMs ?? BUILD_WAIT_MS);
+  let told = false;
   for (;;) {
     try {
       return await build();
     } catch (error) {
       const locked = RagopsError.isInstance(error) && error.code === 'conflict' && 'owner' in (error.details ?? {});
       if (!locked || Date.now() >= deadline) throw error;
+      if (!told) o.onWait?.(`waiting: ${error.message}`);
+      told = true;
       await new Promise((resolve) => setTimeout(resolve, o.pollMs ?? BUILD_POLL_MS));
     }
   }

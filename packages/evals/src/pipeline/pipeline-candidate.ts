@@ -19,17 +19,19 @@ export async function buildStep(
   o: PipelineOptions,
   indexName: string,
 ): Promise<{ step: PipelineStep; build: BuildIndexResult }> {
-  const build = await waitingForOtherBuilds(() =>
-    buildIndex({
-      home: o.home,
-      name: indexName,
-      source: o.index.source,
-      ...(o.index.chunker && { chunker: o.index.chunker }),
-      ...(o.index.embedder && { embedder: o.index.embedder }),
-      ...(o.full && { full: true }),
-      onlyIfChanged: true,
-      ...(o.env && { env: o.env }),
-    }),
+  const build = await waitingForOtherBuilds(
+    () =>
+      buildIndex({
+        home: o.home,
+        name: indexName,
+        source: o.index.source,
+        ...(o.index.chunker && { chunker: o.index.chunker }),
+        ...(o.index.embedder && { embedder: o.index.embedder }),
+        ...(o.full && { full: true }),
+        onlyIfChanged: true,
+        ...(o.env && { env: o.env }),
+      }),
+    { onWait: (message) => o.onProgress?.(`build: ${message}`) },
   );
   const ids = { index: build.index, build: build.build, indexVersion: build.version };
   if (build.unchanged) {
