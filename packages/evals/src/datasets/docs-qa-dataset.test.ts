@@ -6,10 +6,14 @@ import { listEvalDatasets, loadEvalDataset } from './load-eval-dataset.ts';
 const repo = fileURLToPath(new URL('../../../../', import.meta.url));
 
 describe('the shipped dataset evals/docs-qa.jsonl', () => {
-  it('loads, has 25–40 rows with reference answers, and names only documents of docs/ (ids as the loader assigns them)', async () => {
+  it('loads, has ~100 rows with reference answers, and names only documents of docs/ (ids as the loader assigns them)', async () => {
     const ds = await loadEvalDataset(`${repo}evals/docs-qa.jsonl`);
-    expect(ds.rows.length).toBeGreaterThanOrEqual(25);
-    expect(ds.rows.length).toBeLessThanOrEqual(40);
+    // ~100 rows: at 34 answerable rows the gate's power to block a 5-point recall@5 drop was ≈ 11–23%.
+    expect(ds.rows.length).toBeGreaterThanOrEqual(95);
+    expect(ds.rows.length).toBeLessThanOrEqual(130);
+    // Questions that need several documents: with one gold document per row, usually ranked first, a
+    // k: 1 retriever barely lost recall@5 and the gate could not tell it from the champion.
+    expect(ds.rows.filter((r) => (r.reference_doc_ids ?? []).length >= 2).length).toBeGreaterThanOrEqual(35);
     for (const row of ds.rows) {
       expect(row.reference_answer, row.id).toBeTruthy();
       expect(row.tags?.length, row.id).toBeGreaterThan(0);
@@ -26,7 +30,19 @@ describe('the shipped dataset evals/docs-qa.jsonl', () => {
     expect(unanswerable.every((r) => r.reference_doc_ids === undefined)).toBe(true);
     const answerable = rows.filter((r) => !r.tags?.includes('unanswerable'));
     expect(answerable.every((r) => (r.reference_doc_ids ?? []).length > 0)).toBe(true);
-    for (const tag of ['concepts', 'indexes', 'registry', 'serving', 'governance']) {
+    for (const tag of [
+      'concepts',
+      'indexes',
+      'registry',
+      'serving',
+      'governance',
+      'evaluation',
+      'promotion',
+      'feedback',
+      'monitoring',
+      'console',
+      'langchain',
+    ]) {
       expect(answerable.filter((r) => r.tags?.includes(tag)).length, tag).toBeGreaterThanOrEqual(3);
     }
     const listed = await listEvalDatasets(`${repo}evals`);
