@@ -1,5 +1,5 @@
 // bench:eval — the native eval runner end to end through the real CLI binary: 100 rows of the shipped
-// docs-qa dataset (repeated to 100) on the quickstart chain (hash embedder, hybrid k=5, the offline
+// docs-qa dataset (its first 100, cycled if shorter) on the quickstart chain (hash embedder, hybrid k=5, the offline
 // extractive LLM), in two configurations: the offline judges (heuristics + retrieval metrics), and
 // the five LLM judges on the loopback OpenAI-protocol server answering in 20 ms, at concurrency 8.
 // A `--limit 1` run measures what a run costs before its rows (process start, store, chain load);

@@ -125,7 +125,7 @@ for (const [backend, enabled] of backends) {
         moved: true,
       });
       expect(r.stderr).toMatch(/pipeline: build: done — dev\.qs\.docs: build 1/);
-      expect(r.stderr).toMatch(/pipeline: {3}ran er_\w+: models:\/dev\.qs\.docs_qa\/1 on docs-qa \(39 rows\)/);
+      expect(r.stderr).toMatch(/pipeline: {3}ran er_\w+: models:\/dev\.qs\.docs_qa\/1 on docs-qa \(109 rows\)/);
       expect(await holder('champion')).toBe(1);
       expect(await holder('challenger')).toBe(1);
     }, 240_000);
