@@ -23,8 +23,10 @@
  * dimension) builds 5× faster than IVF_HNSW_SQ did, which was most of a 100k full build (176 s of
  * 195 s at load 13). The refine step reads full vectors back (~30 µs CPU a row here: reading 300
  * vectors by offset costs 7-9 ms), so it is most of a query; more bits need less refine but build far
- * slower. Re-measure with `npm run bench:index` when the embedder changes: dense model embeddings
- * cluster, where fewer probes and less refine may do.
+ * slower. k-means training is random, so recall moves between builds: bench:index gave 0.947 with
+ * refine 30 on one build (30 queries, load 5), hence 40 for margin: 0.967 at 100k and at 200k, p50 27
+ * and 43 ms through searchVector with hit columns (load 2-7). Re-measure with `npm run bench:index`
+ * when the embedder changes: dense model embeddings cluster, where fewer probes and less refine may do.
  */
 export const ANN_CONFIG = {
   /** Rows at which an ANN index starts to pay: exact search is ~90 ms at 10k rows × 1024 dims here. */
@@ -38,7 +40,7 @@ export const ANN_CONFIG = {
   /** Partitions probed per query: all of them up to 256k rows (LanceDB caps it at the partition count). */
   nprobes: 64,
   /** Candidates re-ranked with exact distances = k × this. */
-  refineFactor: 30,
+  refineFactor: 40,
   /** FTS is rebuilt when more than this fraction of rows is unindexed (unindexed rows are scanned). */
   ftsMaxUnindexedFraction: 0.1,
 };
