@@ -32,18 +32,17 @@ const cache = new Map<string, string>();
  */
 export async function modelFolderHash(folder: string, dtype: TransformersDtype): Promise<string> {
   const files = modelFiles(dtype);
-  const stats = await Promise.all(
-    files.map(async (f) => {
-      try {
-        return await stat(join(folder, f));
-      } catch (error) {
-        throw new ConfigError(
-          `The transformers embedder's model folder ${folder} has no ${f}: point path at a folder holding config.json, tokenizer.json, tokenizer_config.json and onnx/ (dtype ${dtype} reads ${files[3]}).`,
-          { cause: error },
-        );
-      }
-    }),
-  );
+  // allSettled, not all: the message names every missing file, in this order, whichever stat fails first.
+  const settled = await Promise.allSettled(files.map((f) => stat(join(folder, f))));
+  const missing = files.filter((_, i) => settled[i]!.status === 'rejected');
+  if (missing.length > 0) {
+    const first = settled.find((s) => s.status === 'rejected') as PromiseRejectedResult;
+    throw new ConfigError(
+      `The transformers embedder's model folder ${folder} has no ${missing.join(', ')}: point path at a folder holding config.json, tokenizer.json, tokenizer_config.json and onnx/ (dtype ${dtype} reads ${files[3]}).`,
+      { cause: first.reason },
+    );
+  }
+  const stats = settled.map((s) => (s as PromiseFulfilledResult<Awaited<ReturnType<typeof stat>>>).value);
   const key = `${folder}\0${dtype}\0${stats.map((s) => `${s.size}:${s.mtimeMs}`).join(',')}`;
   const known = cache.get(key);
   if (known) return known;

@@ -84,7 +84,9 @@ describe('TransformersEmbedder', () => {
     });
     const error = await embedder.doEmbed({ values: ['hello'] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigError);
-    expect((error as Error).message).toMatch(/all-MiniLM-L6-v2 has no config\.json: point path at a folder/);
+    expect((error as Error).message).toMatch(
+      /all-MiniLM-L6-v2 has no config\.json, tokenizer\.json, tokenizer_config\.json, onnx\/model\.onnx: point path at a folder/,
+    );
   });
 
   it('refuses a dimensions setting the model does not emit, naming the right one', async () => {
