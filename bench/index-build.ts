@@ -12,6 +12,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { seededRandom as rng } from '@ragops/core';
 import {
   type BuildPhase,
   buildIndex,
@@ -32,18 +33,6 @@ const { values: args } = parseArgs({
 });
 const sizes = args.sizes.split(',').map(Number);
 const queryCount = Number(args.queries);
-
-/** Deterministic PRNG (mulberry32) so every run indexes the same corpus. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // A Zipf-like vocabulary of 20k pseudo-words: realistic term statistics for BM25 and hashing.
 const VOCAB = Array.from({ length: 20_000 }, (_, i) => {

@@ -237,14 +237,5 @@ export async function startServingFixture(options: ServingFixtureOptions = {}): 
   return fixture;
 }
 
-/** A seeded PRNG (mulberry32): deterministic traffic splits in tests. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A seeded PRNG (mulberry32, core's one): deterministic traffic splits in tests. */
+export { seededRandom } from '@ragops/core';

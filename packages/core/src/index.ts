@@ -99,6 +99,8 @@ export {
   parseThreeLevelName,
   threeLevelNameSchema,
 } from './names/three-level-name.ts';
+/** A seeded uniform [0, 1) generator (mulberry32): bootstrap resampling, drift permutations, test data. */
+export { seededRandom } from './random/seeded-random.ts';
 /** Gated aliases: synced from ragops.yaml `gates:`; a gated alias moves only through a gate decision. */
 export type { AliasGate, ModelGates } from './registry/alias-gate-service.ts';
 export { aliasGateName, findAliasGate, syncAliasGates } from './registry/alias-gate-service.ts';

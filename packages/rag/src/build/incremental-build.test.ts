@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
+import { seededRandom as rng } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HIT_COLUMNS } from '../index/lancedb/chunk-arrow.ts';
 import { buildIndex, rebuildIndex } from './build-index.ts';
@@ -14,17 +15,6 @@ const DOCUMENTS = 600;
 const NAME = 'dev.test.incremental';
 const EMBEDDER = { provider: 'hash', model: 'hash-v2', dimensions: 64 } as const;
 
-/** Deterministic PRNG (mulberry32): the same corpus every run. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 const WORDS = ['index', 'vector', 'chunk', 'build', 'query', 'alias', 'manifest', 'lance', 'token', 'shard'];
 /** ~1,500 characters, so a document is two chunks at the default chunk size. */
 const text = (i: number, generation: number) => {

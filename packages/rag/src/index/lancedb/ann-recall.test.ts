@@ -5,6 +5,7 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom as rng } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildIndex } from '../../build/build-index.ts';
 import { indexPaths } from '../../build/index-paths.ts';
@@ -17,16 +18,6 @@ const DIMENSIONS = 256;
 const QUERIES = 30;
 const RECALL_FLOOR = 0.9;
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 // Zipf-like pseudo-words, as bench/index-build.ts: realistic term statistics for hashed features.
 const VOCAB = Array.from({ length: 5000 }, (_, i) => {
   const r = rng(i + 1);
