@@ -192,6 +192,21 @@ describe.each(backends)('metric tables (%s)', (backend) => {
     expect(points).toMatchObject([{ reviewerFeedback: { count: 3, rated: 2, approved: 2 }, requestCount: 5 }]);
   });
 
+  it('a refresh yields to the event loop between scan pages (SQLite answers synchronously)', async () => {
+    // An immediate queued before the refresh runs before it ends only if the scan gives the loop a turn:
+    // without that, a server's scheduled refresh would hold every request for the whole scan.
+    let ranDuringRefresh = false;
+    let refreshDone = false;
+    setImmediate(() => {
+      ranDuringRefresh = !refreshDone;
+    });
+    const report = await refreshMetrics({ store, spec, now: new Date(at('10:36:00')), sizes: ['1d'], pageSize: 2 });
+    refreshDone = true;
+    expect(report).toMatchObject({ status: 'refreshed' });
+    expect((report as { rowsRead: number }).rowsRead).toBeGreaterThan(2);
+    expect(ranDuringRefresh).toBe(true);
+  });
+
   it('a held lease makes a second refresher report busy without reading', async () => {
     const now = new Date(at('10:40:00'));
     await store.run('UPDATE monitor_leases SET holder = ?, expires_at = ?', ['replica-b', at('10:50:00')]);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import {
   earliestInferenceTime,
   inferenceTimesOf,
@@ -85,12 +86,16 @@ export async function refreshMetrics(o: RefreshOptions): Promise<RefreshReport> 
     for await (const page of scanInferenceRows(o.store, scan(scanFromMs, now.getTime() + 1, o.pageSize))) {
       fresh.add(page);
       await renew();
+      // SQLite answers synchronously: without a macrotask between pages a refresh in the server would
+      // hold the event loop (and every request) for the whole scan (~40 s per 1M rows at 25k rows/s).
+      await yieldToEventLoop();
     }
     const stale = grouper(plans.map((p) => ({ size: p.size, startsMs: p.stale })));
     for (const [from, until] of mergedRanges(plans)) {
       for await (const page of scanInferenceRows(o.store, scan(from, until, o.pageSize))) {
         stale.add(page);
         await renew();
+        await yieldToEventLoop();
       }
     }
     const rows = [...fresh.finish(), ...stale.finish()];
