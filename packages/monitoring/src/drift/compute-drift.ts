@@ -1,3 +1,4 @@
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type MetadataStore, parseInput, RagopsError } from '@ragops/core';
 import { createEmbedder, type Embedder, embedMany, getIndexBuild } from '@ragops/rag';
 import { corpusSample } from './corpus-sample.ts';
@@ -57,6 +58,10 @@ export async function computeDrift(options: ComputeDriftOptions): Promise<DriftR
     const corpus = embedder && first?.index ? await corpusCentroidFor(options, config, first.index, embedder) : null;
     const currentVectors = await embed(group.rows, config);
     for (const ref of references) {
+      // The permutation tests are synchronous CPU (~0.8 s at 300 × 300 questions): give the server's
+      // requests a turn between comparisons. Each test itself still holds the loop; a worker thread
+      // would remove that stall (drift is opt-in per endpoint: monitoring.drift.endpoints).
+      await yieldToEventLoop();
       const sameVersion = ref.rows.filter(
         (r) => r.modelName === group.modelName && r.modelVersion === group.modelVersion,
       );
