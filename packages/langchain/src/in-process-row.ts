@@ -1,5 +1,11 @@
 import type { InferenceRow, Principal } from '@ragops/core';
-import type { ChainAnswer, ChainFailureCode, ChainVersion, ChatMessage } from '@ragops/rag';
+import {
+  type ChainAnswer,
+  type ChainFailureCode,
+  type ChainVersion,
+  type ChatMessage,
+  fallbackFrom,
+} from '@ragops/rag';
 
 /**
  * The endpoint name of in-process rows: `in-process:<catalog.schema.model>`. In-process calls go to
@@ -78,12 +84,4 @@ export function buildInProcessRow(o: InProcessOutcome): InferenceRow {
     answer: keep && answerText !== undefined ? answerText : null,
     retrieved: a ? a.contexts.map((c) => ({ chunkId: c.chunkId, documentId: c.documentId, score: c.score })) : null,
   };
-}
-
-// The server's rule (inference-row-builder.ts `fallbackFrom`): models are tried in order, so a first
-// failed attempt by another model than the one that answered means a fallback answered.
-function fallbackFrom(answer: Pick<ChainAnswer, 'failures' | 'provider' | 'modelId'>): string | null {
-  const first = answer.failures[0];
-  if (!first || (first.provider === answer.provider && first.modelId === answer.modelId)) return null;
-  return `${first.provider}/${first.modelId}`;
 }

@@ -26,6 +26,8 @@ export type {
   ChainStreamEvent,
   ChainVersion,
 } from './chain/chain-types.ts';
+/** The inference table's `llmFallbackFrom` rule (server rows and in-process rows share it). */
+export { fallbackFrom } from './chain/fallback-from.ts';
 /** Chain runtime: a registered model version → retrieve (pinned index) → prompt → LLM → cited answer. */
 export { type LoadChainOptions, loadChain } from './chain/load-chain.ts';
 /** A registered version this process cannot run as configured (its message is safe to show callers). */

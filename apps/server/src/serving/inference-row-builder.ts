@@ -1,5 +1,5 @@
 import type { InferenceRow } from '@ragops/core';
-import type { ChainAnswer, ChatMessage } from '@ragops/rag';
+import { type ChainAnswer, type ChatMessage, fallbackFrom } from '@ragops/rag';
 import type { ServingConfig } from './serving-config.ts';
 
 /** What a request knew when it ended, successful or not. */
@@ -34,16 +34,6 @@ export function redact(text: string): string {
   return text.replace(EMAIL, '[email]').replace(DIGITS, '[number]');
 }
 
-/**
- * `provider/model` of the chain's own LLM when another one answered: the first failed attempt is the
- * chain's own model (models are tried in order), so a different answering model means a fallback.
- */
-export function fallbackFrom(answer: Pick<ChainAnswer, 'failures' | 'provider' | 'modelId'>): string | undefined {
-  const first = answer.failures[0];
-  if (!first || (first.provider === answer.provider && first.modelId === answer.modelId)) return undefined;
-  return `${first.provider}/${first.modelId}`;
-}
-
 /** Builds the inference row, applying the content policy (full | redacted | none, and sampling). */
 export function buildInferenceRow(
   o: RequestOutcome,
@@ -70,7 +60,7 @@ export function buildInferenceRow(
     promptSha256: o.resolved?.promptSha256 ?? null,
     llmProvider: a?.provider ?? null,
     llmModel: a?.modelId ?? null,
-    llmFallbackFrom: a ? (fallbackFrom(a) ?? null) : null,
+    llmFallbackFrom: a ? fallbackFrom(a) : null,
     status: o.error ? 'error' : 'ok',
     httpStatus: o.error?.httpStatus ?? 200,
     errorCode: o.error?.code ?? null,
