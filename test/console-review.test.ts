@@ -129,6 +129,40 @@ for (const backend of testBackends()) {
       expect((await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length).toBe(before);
     });
 
+    it('answers NUL bytes, long runs without whitespace and huge values with a 400 page, never a 5xx', async () => {
+      const before = (await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length;
+      const key = `eval_row:${f.run.id}:q002`;
+      const run = 'x'.repeat(100_000);
+      const cases: [Promise<Response>, RegExp][] = [
+        [post(reader, { target: key, action: 'submit', comment: 'a\u0000b' }), /comment/],
+        [post(reader, { target: key, action: 'submit', comment: run }), /comment/],
+        [post(reader, { target: key, action: 'submit', correctedAnswer: 'a\u0000b' }), /correctedAnswer/],
+        [post(reader, { target: `inference:${run}`, action: 'submit', rating: '1' }), /requestId|request id/],
+        [post(reader, { target: `eval_row:${f.run.id}:q\u0000`, action: 'skip' }), /rowId|row/],
+        [get(reader, '/console/review?source=%00'), /source/],
+        [get(reader, `/console/review?skipped=${run}`), /skipped/],
+        [get(reader, '/console/feedback?endpoint=a%00b'), /endpoint/],
+        [get(reader, '/console/feedback?model=a%00b'), /model/],
+        [get(reader, '/console/calibrations?judge=a%00b'), /judge/],
+        [get(reader, '/console/calibrations?criterion=a%00b'), /criterion/],
+        [get(reader, '/console/promotions?model=a%00b'), /model/],
+        [get(reader, `/console/promotions?pageToken=${run}`), /pageToken/],
+        [get(reader, '/console/promotions/gd_%00'), /id/],
+        [get(reader, '/console/promotions/gd_0123456789ab/compare?dataset=a%00b'), /dataset/],
+        [get(reader, '/console/monitoring?pageToken=%00'), /pageToken/],
+      ];
+      for (const [res, message] of cases) {
+        const r = await res;
+        const body = await r.text();
+        expect(r.status, `${message} ${body.slice(0, 300)}`).toBe(400);
+        expect(body).toMatch(message);
+      }
+      const endpoint = await get(reader, '/console/monitoring/a%00b');
+      expect(endpoint.status).toBeGreaterThanOrEqual(400);
+      expect(endpoint.status).toBeLessThan(500);
+      expect((await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length).toBe(before);
+    });
+
     it('a principal without READ: an empty queue, 404 for the item and the feedback page of the model', async () => {
       const queue = await (await get(outsider, '/console/review')).text();
       expect(queue).toContain('Queue done');

@@ -1,4 +1,4 @@
-import { parseInput } from '@ragops/core';
+import { filterTextSchema, parseInput } from '@ragops/core';
 import { readJudgeCalibrations } from '@ragops/evals';
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
@@ -10,8 +10,8 @@ import { chrome } from './page-query.ts';
 
 const blank = (v: unknown) => (v === '' ? undefined : v);
 const calibrationQuery = z.strictObject({
-  judge: z.preprocess(blank, z.string().min(1).max(100).optional()),
-  criterion: z.preprocess(blank, z.string().min(1).max(100).optional()),
+  judge: z.preprocess(blank, filterTextSchema(100).optional()),
+  criterion: z.preprocess(blank, filterTextSchema(100).optional()),
 });
 
 // Two decimals, and no "-0.00" for a bootstrap bound a rounding error below zero.

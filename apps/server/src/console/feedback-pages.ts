@@ -1,4 +1,4 @@
-import { listModels, parseInput, parseModelName } from '@ragops/core';
+import { endpointNameSchema, listModels, parseInput, parseModelName } from '@ragops/core';
 import { type FeedbackSeries, type FeedbackSource, feedbackTimeline } from '@ragops/evals';
 import type { Hono } from 'hono';
 import { html } from 'hono/html';
@@ -13,7 +13,7 @@ const blank = (v: unknown) => (v === '' ? undefined : v);
 const feedbackQuery = z.strictObject({
   model: z.preprocess(blank, z.string().min(1).max(500).optional()),
   version: z.preprocess(blank, z.coerce.number().int().positive().optional()),
-  endpoint: z.preprocess(blank, z.string().min(1).max(100).optional()),
+  endpoint: z.preprocess(blank, endpointNameSchema.optional()),
   days: z.preprocess(blank, z.coerce.number().int().min(1).max(366).default(30)),
 });
 
