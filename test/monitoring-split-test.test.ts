@@ -1,4 +1,4 @@
-import { InvalidInputError, PermissionDeniedError } from '@ragops/core';
+import { InvalidInputError, NotFoundError } from '@ragops/core';
 import { seededRandom } from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { indexPassages } from '../packages/monitoring/src/online-judging/judge-item.ts';
@@ -133,6 +133,6 @@ describe.each(backends)('split tests on %s', (backend) => {
     );
     await expect(
       splitTestReport({ store: f.store, actor: f.outsider }, { endpoint: 'ab', control: 'v1', candidate: 'v2' }),
-    ).rejects.toThrow(PermissionDeniedError);
+    ).rejects.toThrow(NotFoundError);
   });
 });

@@ -1,6 +1,8 @@
 // @ragops/monitoring: metric tables over the inference table and feedback, drift, online judging,
 // split-test decisions and alerts. Explicit named exports only (STYLE.md §1).
 
+/** The one READ check every monitoring read makes (NotFoundError when invisible, PermissionDeniedError naming what is missing). */
+export { readableEndpoint } from './access/readable-endpoint.ts';
 /** Alert rules, webhooks (`monitoring.alerts`), evaluation after each refresh, signed delivery, state and history. */
 export {
   type AlertCondition,

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { endpointAccessDenial, getEndpoint, loadRagopsSpec, monitoringSpecSchema, requireAdmin } from '@ragops/core';
+import { loadRagopsSpec, monitoringSpecSchema, requireAdmin } from '@ragops/core';
 import type { AlertsReport, MetricPoint, Rate, RefreshReport } from '@ragops/monitoring';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -149,16 +149,9 @@ export function registerMonitorCommands(group: Command): void {
     .action(
       action(async (endpoint: string, raw: unknown, command: Command) => {
         const f = parseFlags(showFlags, raw);
-        const { queryMetrics } = await monitoring();
+        const { queryMetrics, readableEndpoint } = await monitoring();
         const result = await withMonitoring(command, async (cli) => {
-          const found = await getEndpoint({ store: cli.store, actor: cli.actor, name: endpoint });
-          const denial = await endpointAccessDenial({
-            store: cli.store,
-            actor: cli.actor,
-            endpoint: found,
-            privilege: 'READ',
-          });
-          if (denial) throw denial;
+          await readableEndpoint(cli, endpoint);
           const { home: _home, ...filters } = f;
           return { endpoint, ...(await queryMetrics(cli.store, { endpoint, ...filters })) };
         });

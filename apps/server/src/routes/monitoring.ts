@@ -1,6 +1,5 @@
 import { createRoute, z } from '@hono/zod-openapi';
-import { endpointAccessDenial, getEndpoint } from '@ragops/core';
-import { metricQuerySchema, queryMetrics } from '@ragops/monitoring';
+import { metricQuerySchema, queryMetrics, readableEndpoint } from '@ragops/monitoring';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
 import { BEARER, COMMON_ERRORS, jsonResponse, named, readContext } from './route-helpers.ts';
@@ -57,9 +56,7 @@ export function registerMonitoringRoutes(app: RagopsApp, ctx: AppContext): void 
   app.openapi(metrics, async (c) => {
     const { name } = c.req.valid('param');
     // 404 when the caller can see none of it; 403 naming what is missing when it may call but not READ.
-    const endpoint = await getEndpoint({ ...readContext(c, ctx), name });
-    const denial = await endpointAccessDenial({ ...readContext(c, ctx), endpoint, privilege: 'READ' });
-    if (denial) throw denial;
+    await readableEndpoint(readContext(c, ctx), name);
     const table = await queryMetrics(ctx.store, { ...c.req.valid('query'), endpoint: name });
     return c.json({ endpoint: name, ...table }, 200);
   });

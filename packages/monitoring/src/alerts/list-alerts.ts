@@ -1,12 +1,6 @@
-import {
-  endpointAccessDenial,
-  findEndpoint,
-  type MetadataStore,
-  NotFoundError,
-  type Principal,
-  parseInput,
-} from '@ragops/core';
+import { findEndpoint, type MetadataStore, mayUseEndpoint, type Principal, parseInput } from '@ragops/core';
 import { z } from 'zod';
+import { readableEndpoint } from '../access/readable-endpoint.ts';
 import { type AlertEvent, type StoredAlertState, selectAlertEvents, selectAlertStates } from './alert-store.ts';
 
 const listAlertsQuerySchema = z.strictObject({
@@ -22,7 +16,7 @@ export type AlertsView = { alerts: StoredAlertState[]; events: AlertEvent[] };
 /**
  * Alert state (per rule × series) and history, for `ragops monitor alerts`, REST and the console.
  * Only endpoints the actor may READ (every model they serve) are shown; naming one it may not read
- * throws PermissionDeniedError, an unknown one NotFoundError. Alerts of deleted endpoints are
+ * throws PermissionDeniedError, an unknown or invisible one NotFoundError. Alerts of deleted endpoints are
  * shown to admins only.
  * @example const { alerts } = await listAlerts({ store, actor }, { state: 'firing' })
  */
@@ -31,12 +25,7 @@ export async function listAlerts(
   query: ListAlertsQuery = {},
 ): Promise<AlertsView> {
   const q = parseInput(listAlertsQuerySchema, query, 'alerts query');
-  if (q.endpoint !== undefined) {
-    const endpoint = await findEndpoint(ctx.store, q.endpoint);
-    if (!endpoint) throw new NotFoundError(`endpoint "${q.endpoint}" not found`);
-    const denial = await endpointAccessDenial({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' });
-    if (denial) throw denial;
-  }
+  if (q.endpoint !== undefined) await readableEndpoint(ctx, q.endpoint);
   const states = await selectAlertStates(ctx.store, q.endpoint === undefined ? {} : { endpoint: q.endpoint });
   // Read-filtering happens in TypeScript over the (config-bounded: ≤ 200 rules) state rows; events
   // are over-fetched so that filtering out unreadable endpoints still fills the page.
@@ -53,8 +42,7 @@ export async function listAlerts(
     if (ok === undefined) {
       const endpoint = await findEndpoint(ctx.store, name);
       ok = endpoint
-        ? (await endpointAccessDenial({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' })) ===
-          undefined
+        ? await mayUseEndpoint({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' })
         : ctx.actor.isAdmin;
       readable.set(name, ok);
     }

@@ -1,12 +1,6 @@
-import {
-  endpointAccessDenial,
-  findEndpoint,
-  type MetadataStore,
-  NotFoundError,
-  type Principal,
-  parseInput,
-} from '@ragops/core';
+import { type MetadataStore, type Principal, parseInput } from '@ragops/core';
 import { z } from 'zod';
+import { readableEndpoint } from '../access/readable-endpoint.ts';
 import { DRIFT_METRICS, type DriftResult } from './drift-config.ts';
 import { selectDriftResults } from './drift-store.ts';
 
@@ -23,7 +17,7 @@ export type DriftReportQuery = z.input<typeof driftReportQuerySchema>;
 /**
  * The stored drift results of an endpoint, newest window first, for `ragops monitor drift`, REST
  * and the dashboard. Needs READ on every model the endpoint serves (as the metric tables do):
- * an unknown endpoint is NotFoundError, a denied one PermissionDeniedError naming what is missing.
+ * an unknown or invisible endpoint is NotFoundError, a denied one PermissionDeniedError naming what is missing.
  * @example const rows = await driftReport({ store, actor }, { endpoint: 'docs', metric: 'query_mmd' })
  */
 export async function driftReport(
@@ -31,10 +25,7 @@ export async function driftReport(
   query: DriftReportQuery,
 ): Promise<DriftResult[]> {
   const q = parseInput(driftReportQuerySchema, query, 'drift report');
-  const endpoint = await findEndpoint(ctx.store, q.endpoint);
-  if (!endpoint) throw new NotFoundError(`endpoint "${q.endpoint}" not found`);
-  const denial = await endpointAccessDenial({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' });
-  if (denial) throw denial;
+  await readableEndpoint(ctx, q.endpoint);
   return selectDriftResults(ctx.store, {
     endpoint: q.endpoint,
     limit: q.limit,

@@ -1,16 +1,14 @@
 import {
-  endpointAccessDenial,
-  findEndpoint,
   formatThreeLevelName,
   InvalidInputError,
   type MetadataStore,
-  NotFoundError,
   type Principal,
   parseInput,
   parseModelUri,
 } from '@ragops/core';
 import { feedbackStats, type MeanInterval, wilsonInterval } from '@ragops/evals';
 import { z } from 'zod';
+import { readableEndpoint } from '../access/readable-endpoint.ts';
 import { readArmData, readJudgeMoments } from './arm-moments.ts';
 import { type ArmMoments, proportionMoments } from './confidence-sequence.ts';
 import { decideSplitTest, type SplitMetric, type SplitTestOutcome } from './split-test-decision.ts';
@@ -93,10 +91,7 @@ export async function splitTestReport(
   query: SplitTestQuery,
 ): Promise<SplitTestRecommendation> {
   const q = parseInput(splitTestQuerySchema, query, 'split test');
-  const endpoint = await findEndpoint(ctx.store, q.endpoint);
-  if (!endpoint) throw new NotFoundError(`endpoint "${q.endpoint}" not found`);
-  const denial = await endpointAccessDenial({ store: ctx.store, actor: ctx.actor, endpoint, privilege: 'READ' });
-  if (denial) throw denial;
+  const endpoint = await readableEndpoint(ctx, q.endpoint);
   const modelOf = (arm: string, field: string) => {
     const entity = endpoint.config.served.find((e) => e.name === arm);
     if (!entity) {
