@@ -44,6 +44,23 @@ describe('monitoring: spec', () => {
     expect(problems({ slices: { 'Bad-Name': { column: 'llm_model' } } })).toHaveLength(1);
   });
 
+  it('refuses a NUL or a 100k-character run in a filter value, and more slices or metrics than a refresh should carry', () => {
+    expect(problems({ metrics: { x: { aggregate: 'count', where: { caller: 'a\u0000b' } } } })[0]).toMatch(
+      /^metrics\.x\.where\.caller.*NUL/,
+    );
+    expect(
+      problems({ metrics: { x: { aggregate: 'count', where: { caller: { in: ['x'.repeat(100_000)] } } } } }),
+    ).not.toEqual([]);
+    const many = (n: number, f: (i: number) => unknown) =>
+      Object.fromEntries(Array.from({ length: n }, (_, i) => [`m${i}`, f(i)]));
+    const count = () => ({ aggregate: 'count' });
+    expect(problems({ metrics: many(64, count) })).toEqual([]);
+    expect(problems({ metrics: many(65, count) })).toEqual(['metrics: at most 64 custom metrics']);
+    const slice = () => ({ column: 'llm_model' });
+    expect(problems({ slices: many(16, slice) })).toEqual([]);
+    expect(problems({ slices: many(17, slice) })).toEqual(['slices: at most 16 slices']);
+  });
+
   it('is the monitoring: section of ragops.yaml, errors with file and line', () => {
     const ok = parseRagopsSpec('monitoring:\n  slices:\n    by_llm: { column: llm_model }\n', 'ragops.yaml');
     expect(ok.spec.monitoring?.slices).toEqual({ by_llm: { column: 'llm_model' } });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { filterTextSchema } from '../names/filter-text.ts';
 
 /**
  * Inference-table columns monitoring may group by (slices) or filter on. Config names columns from
@@ -47,7 +48,7 @@ export const MONITOR_COLUMNS = [...new Set([...MONITOR_CATEGORICAL_COLUMNS, ...M
 
 const columnSchema = z.enum(MONITOR_COLUMNS as unknown as [MonitorColumn, ...MonitorColumn[]]);
 const numericColumnSchema = z.enum(MONITOR_NUMERIC_COLUMNS);
-const scalar = z.union([z.string().max(200), z.number().finite(), z.boolean(), z.null()]);
+const scalar = z.union([filterTextSchema(200), z.number().finite(), z.boolean(), z.null()]);
 
 /** One condition on a column: equality (a bare value) or comparison operators, all of which must hold. */
 export const columnConditionSchema = z.union([
