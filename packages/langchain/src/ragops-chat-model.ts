@@ -4,7 +4,14 @@ import { BaseChatModel, type BaseChatModelParams } from '@langchain/core/languag
 import { AIMessage, AIMessageChunk, type BaseMessage } from '@langchain/core/messages';
 import { ChatGenerationChunk, type ChatResult } from '@langchain/core/outputs';
 import { type MetadataStore, type Principal, parseInput } from '@ragops/core';
-import { type ChainAnswer, type ChainHost, type ChainVersion, type ChatMessage, chainFailureOf } from '@ragops/rag';
+import {
+  type ChainAnswer,
+  type ChainHost,
+  type ChainVersion,
+  type ChatMessage,
+  callBudget,
+  chainFailureOf,
+} from '@ragops/rag';
 import {
   type ChatModelSettings,
   chatModelSettingsSchema,
@@ -108,17 +115,17 @@ export class RagopsChatModel extends BaseChatModel {
     runManager?: CallbackManagerForLLMRun,
   ): AsyncGenerator<ChatGenerationChunk> {
     const call = this.#begin(true);
-    const timeoutMs = this.#settings.timeoutMs;
-    const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-    const signals = [options.signal, timeout].filter((s) => s !== undefined);
-    const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    const budget = callBudget(options.signal, this.#settings.timeoutMs);
     let partial = '';
     try {
       call.messages = toChatMessages(messages);
       call.version = await this.#authorize();
       // The chain host's streaming path, as the server's streamed responses use it.
       const chain = await this.#host.chainFor(call.version);
-      for await (const event of chain.stream({ messages: call.messages, ...(abortSignal && { abortSignal }) })) {
+      for await (const event of chain.stream({
+        messages: call.messages,
+        ...(budget.signal && { abortSignal: budget.signal }),
+      })) {
         if (event.type === 'text-delta') {
           partial += event.delta;
           yield new ChatGenerationChunk({
@@ -141,7 +148,7 @@ export class RagopsChatModel extends BaseChatModel {
         }
       }
     } catch (error) {
-      call.failure = chainFailureOf(error, { timeout, timeoutMs, abortSignal: options.signal });
+      call.failure = budget.failureOf(error);
       throw error;
     } finally {
       // A consumer that stops reading ends the generator here without an error or an answer.

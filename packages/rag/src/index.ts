@@ -80,7 +80,14 @@ export {
   createChainHost,
   type HostAnswerRequest,
 } from './host/chain-host.ts';
-export { type ChainFailure, type ChainFailureCode, type ChainOutcome, chainFailureOf } from './host/chain-outcome.ts';
+export {
+  type CallBudget,
+  type ChainFailure,
+  type ChainFailureCode,
+  type ChainOutcome,
+  callBudget,
+  chainFailureOf,
+} from './host/chain-outcome.ts';
 /** Chunks by id from a pinned index version (review pages, exports); the caller checks READ on the index. */
 export { getChunks, type IndexRef, MAX_CHUNK_IDS } from './index/read-chunks.ts';
 /** The VectorIndex interface (LanceDB implementation: `@ragops/rag/lancedb`). */

@@ -4,7 +4,7 @@ import type { Chain, ChainRequest, ChainVersion } from '../chain/chain-types.ts'
 import { loadChain } from '../chain/load-chain.ts';
 import { createLanguageModelResolver } from '../llm/create-language-model.ts';
 import type { LanguageModel } from '../llm/language-model.ts';
-import { type ChainOutcome, chainFailureOf } from './chain-outcome.ts';
+import { type ChainOutcome, callBudget } from './chain-outcome.ts';
 
 export type ChainHostOptions = {
   store: MetadataStore;
@@ -98,21 +98,18 @@ export function createChainHost(options: ChainHostOptions): ChainHost {
     languageModel: (provider, modelId) => resolveModel(provider, modelId),
     async answer(request) {
       const started = performance.now();
-      const timeout = request.timeoutMs === undefined ? undefined : AbortSignal.timeout(request.timeoutMs);
-      const signals = [request.abortSignal, timeout].filter((s) => s !== undefined);
-      const abortSignal = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      const budget = callBudget(request.abortSignal, request.timeoutMs);
       let version: ChainVersion | undefined;
       try {
         version = 'version' in request ? request.version : await resolver.resolveVersion(request.modelUri);
         const chain = await resolver.chainFor(version);
-        const answer = await chain.invoke({ ...chainRequestOf(request), ...(abortSignal && { abortSignal }) });
+        const answer = await chain.invoke({
+          ...chainRequestOf(request),
+          ...(budget.signal && { abortSignal: budget.signal }),
+        });
         return { ok: true, version, answer, latencyMs: performance.now() - started };
       } catch (error) {
-        const failure = chainFailureOf(error, {
-          timeout,
-          timeoutMs: request.timeoutMs,
-          abortSignal: request.abortSignal,
-        });
+        const failure = budget.failureOf(error);
         return { ok: false, version, failure, latencyMs: performance.now() - started };
       }
     },

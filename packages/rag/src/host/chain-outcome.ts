@@ -42,3 +42,24 @@ export function chainFailureOf(
   }
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), retryable: false, error };
 }
+
+/** A call's budget: the caller's signal and an optional timeout, combined, and the failure an error means. */
+export type CallBudget = {
+  /** Fires on the caller's abort or the timeout; undefined when there is neither. */
+  readonly signal: AbortSignal | undefined;
+  /** `chainFailureOf` with this budget's signals (a fired timeout is `timeout`, the caller's abort `aborted`). */
+  failureOf(error: unknown): ChainFailure;
+};
+
+/**
+ * The one way a chain call combines the caller's signal with its `timeoutMs` (the host's `answer`
+ * and the LangChain adapter's stream had a copy each). The timeout starts now.
+ */
+export function callBudget(abortSignal: AbortSignal | undefined, timeoutMs: number | undefined): CallBudget {
+  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
+  const signals = [abortSignal, timeout].filter((s) => s !== undefined);
+  return {
+    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
+    failureOf: (error) => chainFailureOf(error, { timeout, timeoutMs, abortSignal }),
+  };
+}
