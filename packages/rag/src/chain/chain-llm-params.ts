@@ -13,8 +13,16 @@ const llmParamsSchema = z.looseObject({
   maxOutputTokens: z.number().int().positive().optional(),
   max_tokens: z.number().int().positive().optional(),
   stop: z.array(z.string()).max(4).optional(),
-  /** Per-attempt timeout (for streams: first part and between parts). */
-  timeoutMs: z.number().int().positive().optional(),
+  /**
+   * Per-attempt timeout (for streams: first part and between parts). At most setTimeout's 2^31 − 1 ms:
+   * Node runs a longer timer after 1 ms, so a careless `timeoutMs: 3e9` timed out every attempt at once.
+   */
+  timeoutMs: z
+    .number()
+    .int()
+    .positive()
+    .max(2 ** 31 - 1)
+    .optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   /** Models tried in order when this one fails (e.g. self-hosted first, third-party second). */
   fallbacks: z.array(z.strictObject({ provider: z.string().min(1), model: z.string().min(1) })).optional(),
