@@ -146,6 +146,27 @@ describe.each(testBackends())('monitoring ops over REST (%s)', (backend) => {
     }
   });
 
+  it('hostile names and filters are 400 naming what, never a 500', async () => {
+    // 10,000: past every bound, under Node's 16 KiB request-line limit (beyond it Node answers 431 itself).
+    const long = 'a'.repeat(10_000);
+    for (const path of [
+      'a%00b/drift',
+      `${long}/alerts`,
+      'ab/drift?limit=1e9',
+      'ab/drift?since=yesterday',
+      `ab/drift?metric=${long}`,
+      'ab/alerts?events=-1',
+      'ab/alerts?state=%00',
+      'ab/split-test?control=champion%00&candidate=challenger',
+      `ab/split-test?control=${long}&candidate=challenger`,
+      'ab/split-test?control=champion&candidate=challenger&primary=judge:%00',
+    ]) {
+      const res = await get(path);
+      expect(res.status, path.slice(0, 80)).toBe(400);
+      expect(await message(res), path.slice(0, 80)).toMatch(/\S/);
+    }
+  });
+
   it('is in the OpenAPI document', async () => {
     const doc = (await (await fetch(`${f.url}/openapi.json`)).json()) as { paths: Record<string, { get?: unknown }> };
     for (const p of ['drift', 'alerts', 'split-test'])
