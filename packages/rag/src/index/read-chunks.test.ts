@@ -59,4 +59,19 @@ describe('getChunks', () => {
     });
     expect((await getChunks({ home, index, chunkIds: [] })).size).toBe(0);
   });
+
+  it('refuses NUL bytes, over-long ids and path-like index names; a quote in an id is data, not SQL', async () => {
+    const index = { name: 'dev.t.kb', version: v2 };
+    for (const bad of ['a.md\u0000#0', 'x'.repeat(513)]) {
+      await expect(getChunks({ home, index, chunkIds: [bad] })).rejects.toMatchObject({ code: 'invalid_input' });
+    }
+    for (const name of ['../../etc', 'dev.t.kb/../kb', 'dev.t']) {
+      await expect(getChunks({ home, index: { name, version: 1 }, chunkIds: ['a'] })).rejects.toMatchObject({
+        code: 'invalid_input',
+      });
+    }
+    // An id built to widen the IN predicate matches nothing (it is quoted as one literal).
+    const injected = await getChunks({ home, index, chunkIds: ["a.md#0') OR chunk_id IS NOT NULL OR ('"] });
+    expect(injected.size).toBe(0);
+  });
 });
