@@ -6,7 +6,8 @@ export const endpointNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_.-]{0,62}$/, 'endpoint names: a lower-case letter, then a-z, 0-9, _ . or - (max 63)');
 
-const entityNameSchema = z
+/** A served entity's (an arm's) name within an endpoint. */
+export const entityNameSchema = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'entity names: a lower-case letter, then a-z, 0-9, _ or - (max 63)');
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { threeLevelNameSchema } from '../names/three-level-name.ts';
 import { aliasNameProblem } from '../registry/registry-rules.ts';
+import { endpointNameSchema, entityNameSchema } from '../serving/endpoint-schemas.ts';
 
 /** Run-level metrics a floor may name besides a judge's name (`token_f1`, `recall@5`, `groundedness`, …). */
 export const RUN_METRICS = ['error_rate', 'p95_latency_ms', 'cost_per_request_usd'] as const;
@@ -8,7 +9,6 @@ export const RUN_METRICS = ['error_rate', 'p95_latency_ms', 'cost_per_request_us
 const metricName = z
   .string()
   .regex(/^[a-z][a-z0-9_@.-]{0,62}$/, 'a judge name (token_f1, recall@5, …) or a run metric');
-const armName = z.string().min(1).max(63);
 const datasetName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/, 'a dataset name: evals/<name>.jsonl');
 
 /** A floor (`min`) or a ceiling (`max`) on one metric; exactly one. */
@@ -52,11 +52,11 @@ export const gatePolicySchema = z.strictObject({
    */
   splitTest: z
     .strictObject({
-      endpoint: z.string().min(1).max(100),
+      endpoint: endpointNameSchema,
       /** The arm serving the alias's current holder … */
-      control: armName.default('champion'),
+      control: entityNameSchema.default('champion'),
       /** … and the arm serving the version being promoted. */
-      candidate: armName.default('challenger'),
+      candidate: entityNameSchema.default('challenger'),
       metric: z
         .string()
         .regex(
