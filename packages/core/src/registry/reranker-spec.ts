@@ -11,8 +11,9 @@ export type RerankerSpec =
   | { kind: 'lexical' }
   | { kind: 'llm'; provider: string; model: string; spec: string };
 
-// Provider names as `providers.llm` allows them; the model is the rest (it may hold `/`, e.g. `org/model`).
-const RERANKER_PATTERN = /^(?:none|lexical|llm:[a-z][a-z0-9_-]*\/[^\s/][^\s]*)$/;
+// Provider names as `providers.llm` allows them; the model is the rest (it may hold `/`, e.g. `org/model`),
+// without whitespace or control characters (a NUL or an escape would reach the provider's request).
+const RERANKER_PATTERN = /^(?:none|lexical|llm:[a-z][a-z0-9_-]*\/[^\s\p{Cc}/][^\s\p{Cc}]*)$/u;
 
 export const rerankerSchema = z
   .string()
