@@ -79,5 +79,15 @@ describe('ragops.yaml providers:', () => {
     expect(() =>
       parseRagopsSpec(yaml(`  llm:\n    local: { type: llama-cpp, modelPath: m.gguf, gpu: true }\n`), 'ragops.yaml'),
     ).toThrow(/gpu/);
+    // JSON flow scalars in YAML: "\0" is a NUL.
+    expect(() =>
+      parseRagopsSpec(yaml(`  llm:\n    local: { type: llama-cpp, modelPath: "m\\0.gguf" }\n`), 'ragops.yaml'),
+    ).toThrow(/modelPath.*NUL/s);
+    expect(() =>
+      parseRagopsSpec(
+        yaml(`  llm:\n    local: { type: llama-cpp, modelPath: ${'x'.repeat(5000)}.gguf }\n`),
+        'ragops.yaml',
+      ),
+    ).toThrow(/modelPath/);
   });
 });

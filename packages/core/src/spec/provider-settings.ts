@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { formatZodError } from '../errors/format-zod-error.ts';
 import { ConfigError } from '../errors/ragops-error.ts';
+import { filterTextSchema } from '../names/filter-text.ts';
 
 // The LLM provider block both apps read (STYLE.md §10: config used by both apps lives in core). One
 // schema per provider type; `secret` is how an API key may be written: any string once resolved, only
@@ -25,10 +26,9 @@ const providerSchema = (secret: z.ZodType<string>, url: z.ZodType<string>) =>
     // `.gguf`, so a chain spec says which model it was evaluated with.
     z.strictObject({
       type: z.literal('llama-cpp'),
-      modelPath: z
-        .string()
+      // No NUL: node's fs throws a TypeError on one, which would surface as a crash, not a config error.
+      modelPath: filterTextSchema(4096)
         .min(1)
-        .max(4096)
         .regex(/\.gguf$/i, 'modelPath is a .gguf file'),
       contextSize: z.number().int().min(64).max(1_048_576).optional(),
       parallel: z.number().int().min(1).max(64).optional(),
