@@ -39,7 +39,7 @@ export const webhookSchema = z.strictObject({
   timeoutMs: z.number().int().min(100).max(60_000).default(5_000),
   /** Attempts in all (the first plus retries on network errors, 408, 429, 5xx). */
   maxAttempts: z.number().int().min(1).max(10).default(4),
-  /** First retry delay; doubles each retry. */
+  /** First retry delay; doubles each retry (jittered, each wait at most 60 s; a Retry-After up to 30 s wins). */
   backoffMs: z.number().int().min(0).max(60_000).default(500),
 });
 export type Webhook = z.output<typeof webhookSchema>;

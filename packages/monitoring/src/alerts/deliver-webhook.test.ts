@@ -42,17 +42,22 @@ describe('deliverWebhook', () => {
     expect(seen[0]?.['x-ragops-signature']).toBeUndefined();
   });
 
-  it('times out a receiver that never answers and retries with doubling backoff', async () => {
+  it('times out a receiver that never answers and retries it up to maxAttempts', async () => {
+    seen.length = 0;
     handle = () => undefined;
-    const sleeps: number[] = [];
-    const result = await deliverWebhook(hook({ timeoutMs: 200, maxAttempts: 3 }), payload, {
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-    });
+    const result = await deliverWebhook(hook({ timeoutMs: 200, maxAttempts: 3 }), payload);
     expect(result).toMatchObject({ delivered: false, attempts: 3, status: null });
     expect(result.lastError).toMatch(/TimeoutError|aborted/i);
-    expect(sleeps).toEqual([10, 20]);
+    expect(seen).toHaveLength(3);
+    // One delivery id across the retries, for the receiver's idempotency.
+    expect(new Set(seen.map((h) => h['x-ragops-delivery']))).toEqual(new Set(['d-1']));
+  });
+
+  it('does not retry 409 (a conflict will not clear), unlike a provider call', async () => {
+    seen.length = 0;
+    handle = (_req, res) => res.writeHead(409).end();
+    expect(await deliverWebhook(hook(), payload)).toMatchObject({ delivered: false, attempts: 1, status: 409 });
+    expect(seen).toHaveLength(1);
   });
 
   it('retries 429 and signs every attempt over timestamp and body', async () => {
@@ -60,10 +65,7 @@ describe('deliverWebhook', () => {
     let calls = 0;
     handle = (_req, res) => res.writeHead(++calls === 1 ? 429 : 204).end();
     const secret = 'a-secret-of-sixteen+';
-    const result = await deliverWebhook(hook({ secret }), payload, {
-      sleep: async () => undefined,
-      now: () => new Date(1_000_000),
-    });
+    const result = await deliverWebhook(hook({ secret }), payload, { now: () => new Date(1_000_000) });
     expect(result).toEqual({ delivered: true, attempts: 2, status: 204, lastError: null });
     expect(seen.map((h) => h['x-ragops-signature'])).toEqual([
       webhookSignature(secret, '1000', JSON.stringify(payload)),

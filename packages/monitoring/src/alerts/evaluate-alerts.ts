@@ -21,7 +21,6 @@ export type EvaluateAlertsOptions = {
   now?: Date;
   logger?: Logger;
   fetch?: typeof fetch;
-  sleep?: (ms: number) => Promise<void>;
 };
 
 export type AlertsReport = { rules: number; series: number; firing: number; events: AlertEvent[] };
@@ -124,7 +123,6 @@ async function deliver(
   for (const hook of targets) {
     const result = await deliverWebhook(hook, payload, {
       ...(options.fetch && { fetch: options.fetch }),
-      ...(options.sleep && { sleep: options.sleep }),
     });
     attempts += result.attempts;
     if (!result.delivered) {
