@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { FusedItem } from './fuse-ranked-lists.ts';
-import { lexicalRerank } from './lexical-rerank.ts';
+import { lexicalRerank, lexicalTermsCacheSize } from './lexical-rerank.ts';
 
 const item = (id: string, text: string, score: number): FusedItem<{ id: string; text: string }> => ({
   item: { id, text },
@@ -58,5 +58,20 @@ describe('lexicalRerank', () => {
     expect(lexicalRerank('rate limit', fused, (i) => i.text, options)).toEqual(first);
     expect(fused).toEqual(copy);
     expect(ids(first)).toEqual(['a', 'b']); // the phrase, in query order, wins the tie
+  });
+
+  it('bounds its terms cache by characters: huge chunks neither pile up nor get cached whole', () => {
+    // 30 distinct chunks of 400,000 characters each (a spec's chunk size has no upper bound).
+    const big = Array.from({ length: 30 }, (_, i) =>
+      item(`big${i}`, `rate limit ${i} ${'word '.repeat(80_000)}`, 30 - i),
+    );
+    expect(ids(lexicalRerank('rate limit', big, (i) => i.text, options))).toHaveLength(30);
+    const after = lexicalTermsCacheSize();
+    expect(after.chars).toBeLessThanOrEqual(5_000_000);
+    expect(after.entries).toBeLessThan(30);
+    // One text over the whole bound is analysed but not cached.
+    const huge = [item('huge', `rate limit ${'x '.repeat(3_000_000)}`, 1), item('small', 'rate', 0.5)];
+    expect(ids(lexicalRerank('rate limit', huge, (i) => i.text, options))).toEqual(['huge', 'small']);
+    expect(lexicalTermsCacheSize().chars).toBeLessThanOrEqual(5_000_000);
   });
 });

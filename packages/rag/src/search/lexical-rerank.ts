@@ -13,12 +13,19 @@ export type LexicalRerankOptions = {
 const K1 = 1.2;
 const B = 0.75;
 /**
- * Chunks whose analysed terms are kept: a pinned version's chunks recur across queries. At ~1,000
- * characters a chunk, the bound holds ≤ ~13 MB (texts read from LanceDB per query are new strings;
- * the resident copy's are shared, so only the hashes are extra there).
+ * Characters of chunk text whose analysed terms are kept: a pinned version's chunks recur across
+ * queries. Bounded by characters, not entries, because the cache holds its keys: texts read from
+ * LanceDB per query are new strings, and a spec's chunk `size` has no upper bound (5,000 chunks of
+ * ~1,000 characters fit; ≤ ~13 MB with the hashes). A text longer than the bound is not cached.
  */
-const TERMS_CACHE_MAX = 5_000;
+const TERMS_CACHE_MAX_CHARS = 5_000_000;
 const termsCache = new Map<string, Uint32Array>();
+let termsCacheChars = 0;
+
+/** What the terms cache holds now (for tests of its bound). */
+export function lexicalTermsCacheSize(): { entries: number; chars: number } {
+  return { entries: termsCache.size, chars: termsCacheChars };
+}
 
 /** FNV-1a of a term: the reranker compares terms by 32-bit hash (a collision only adds a little noise). */
 function hashTerm(term: string): number {
@@ -36,8 +43,14 @@ function termHashes(text: string): Uint32Array {
   let hashes = termsCache.get(text);
   if (!hashes) {
     hashes = Uint32Array.from(analyzeText(text), hashTerm);
-    if (termsCache.size >= TERMS_CACHE_MAX) termsCache.delete(termsCache.keys().next().value!);
+    if (text.length > TERMS_CACHE_MAX_CHARS) return hashes;
+    for (const oldest of termsCache.keys()) {
+      if (termsCacheChars + text.length <= TERMS_CACHE_MAX_CHARS) break;
+      termsCache.delete(oldest);
+      termsCacheChars -= oldest.length;
+    }
     termsCache.set(text, hashes);
+    termsCacheChars += text.length;
   }
   return hashes;
 }
