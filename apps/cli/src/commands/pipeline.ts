@@ -1,5 +1,5 @@
 import { dirname, join } from 'node:path';
-import { type ErrorCode, getChainSpec, loadRagopsSpec, resolveProviderSettings } from '@ragops/core';
+import { type ErrorCode, getChainSpec, identifierSchema, loadRagopsSpec, resolveProviderSettings } from '@ragops/core';
 import type { GateDecision, PipelineReport } from '@ragops/evals';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -14,11 +14,10 @@ import { addHomeOption, parseFlags, resolvePath, resolveSpec, table, withRegistr
 // The evals package and the RAG runtime load only when a pipeline runs (`ragops --help` never pays).
 const evals = () => import('@ragops/evals');
 
-const catalogName = z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, 'a catalog name (dev, staging, prod, …)');
 const flags = z.object({
   home: z.string().min(1).optional(),
-  catalog: catalogName.optional(),
-  from: catalogName.optional(),
+  catalog: identifierSchema.optional(),
+  from: identifierSchema.optional(),
   model: z.string().min(1).max(200).optional(),
   to: z.enum(['challenger', 'champion']).default('champion'),
   full: z.boolean().optional(),
