@@ -5,8 +5,7 @@
 // unknown dataset) leaves nothing to duplicate on the re-run; a blocked gate exits 3 with the
 // champion kept; a later catalog copies the champion with lineage; a version registered by hand is
 // found by its content and a run a killed process left unfinished is resumed, not repeated.
-import { appendFile, cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LOCAL_ADMIN_PRINCIPAL, openMetadataStore, readPrincipal } from '@ragops/core';
 import {
@@ -18,7 +17,8 @@ import {
   type PipelineReport,
 } from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, removeTempDir, runCli, runJson } from './index-cli-helpers.ts';
+import { removeTempDir, runCli, runJson } from './index-cli-helpers.ts';
+import { createPipelineProject, PIPELINE_MODEL, pipelineSpec } from './pipeline-fixture.ts';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
 const backends = [
@@ -26,24 +26,8 @@ const backends = [
   ['postgres', Boolean(process.env.RAGOPS_TEST_POSTGRES_URL)],
 ] as const;
 
-const MODEL = 'dev.qs.docs_qa';
-const spec = (gate: string) => `version: 1
-indexes:
-  dev.qs.docs:
-    source: docs
-    chunker: { strategy: recursive, size: 1000, overlap: 150 }
-    embedder: { provider: hash, model: hash-v2, dimensions: 1024 }
-chains:
-  docs_qa:
-    index: dev.qs.docs
-    retriever: { k: 5, mode: hybrid }
-    prompt: prompts/rag-answer.md
-    llm: { provider: extractive, model: extractive-v1, params: {} }
-gates:
-  ${MODEL}:
-    champion:
-${gate}
-`;
+const MODEL = PIPELINE_MODEL;
+const spec = (gate: string) => pipelineSpec(`    champion:\n${gate}`);
 const GATE = `      datasets: [docs-qa]
       judges: offline
       floors: { recall@5: { min: 0.7 }, token_f1: { min: 0.25 }, error_rate: { max: 0.01 } }
@@ -76,11 +60,8 @@ for (const [backend, enabled] of backends) {
       (await runJson<{ version: number }>(['models', 'show', `models:/${model}@${alias}`], home, env)).version;
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'ragops-pipeline-'));
+      dir = await createPipelineProject('ragops-pipeline-', spec(GATE));
       home = join(dir, '.ragops');
-      for (const folder of ['docs', 'evals', 'prompts'])
-        await cp(join(ROOT, folder), join(dir, folder), { recursive: true });
-      await writeFile(join(dir, 'ragops.yaml'), spec(GATE));
       if (backend === 'postgres') {
         const db = await createFreshPostgresDatabase(process.env.RAGOPS_TEST_POSTGRES_URL!, 'ragops_pipeline');
         env = { RAGOPS_METADATA_URL: db.url };

@@ -7,8 +7,7 @@
 // once: there the database decides (on PostgreSQL the loser's insert is refused and it re-reads the
 // winner). Then a copy into staging, twice at once. (Evaluations are not made exclusive: two runs may
 // both start the candidate's run when neither sees the other's yet; this file does not count them.)
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import {
   initWorkspace,
@@ -22,29 +21,15 @@ import { type PipelineReport, runPipeline } from '@ragops/evals';
 import { ragopsMigrationSets } from '@ragops/monitoring';
 import { closeIndexReaders, createChainHost } from '@ragops/rag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ROOT, removeTempDir, runCliProcess } from './index-cli-helpers.ts';
+import { removeTempDir, runCliProcess } from './index-cli-helpers.ts';
+import { createPipelineProject, PIPELINE_MODEL, pipelineSpec } from './pipeline-fixture.ts';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
 
-const MODEL = 'dev.qs.docs_qa';
-const SPEC = `version: 1
-indexes:
-  dev.qs.docs:
-    source: docs
-    chunker: { strategy: recursive, size: 1000, overlap: 150 }
-    embedder: { provider: hash, model: hash-v2, dimensions: 1024 }
-chains:
-  docs_qa:
-    index: dev.qs.docs
-    retriever: { k: 5, mode: hybrid }
-    prompt: prompts/rag-answer.md
-    llm: { provider: extractive, model: extractive-v1, params: {} }
-gates:
-  ${MODEL}:
-    challenger:
+const MODEL = PIPELINE_MODEL;
+const SPEC = pipelineSpec(`    challenger:
       datasets: [docs-qa]
       judges: offline
-      floors: { recall@5: { min: 0.7 } }
-`;
+      floors: { recall@5: { min: 0.7 } }`);
 
 const postgresUrl = process.env.RAGOPS_TEST_POSTGRES_URL;
 const backends = [
@@ -91,10 +76,7 @@ for (const [backend, enabled] of backends) {
     const failures = (r: PipelineReport) => r.steps.filter((s) => s.status === 'failed');
 
     beforeAll(async () => {
-      dir = await mkdtemp(join(tmpdir(), 'ragops-pipeline-concurrent-'));
-      for (const folder of ['docs', 'evals', 'prompts'])
-        await cp(join(ROOT, folder), join(dir, folder), { recursive: true });
-      await writeFile(join(dir, 'ragops.yaml'), SPEC);
+      dir = await createPipelineProject('ragops-pipeline-concurrent-', SPEC);
       url = `sqlite:${join(dir, 'ragops.db')}`;
       if (backend === 'postgres') {
         const db = await createFreshPostgresDatabase(postgresUrl!, 'ragops_pipeline_concurrent');
