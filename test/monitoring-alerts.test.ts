@@ -164,6 +164,26 @@ describe.each(backends)('alerts on %s', (backend) => {
     expect(stored).toMatchObject({ delivery: 'failed', attempts: 6 });
   });
 
+  it('alert evaluation yields to the event loop between rules (SQLite answers synchronously)', async () => {
+    // An immediate queued before the evaluation runs before it ends only if it gives the loop a turn.
+    await refreshMetrics({ store: f.store, spec, now: pastWindow(2), sizes: ['5m'] });
+    const rule = config([]).rules[0]!;
+    let ranDuring = false;
+    let done = false;
+    setImmediate(() => {
+      ranDuring = !done;
+    });
+    const report = await evaluateAlerts({
+      store: f.store,
+      config: { rules: [rule, { ...rule, name: 'errors_again' }] },
+      now: pastWindow(2),
+    });
+    done = true;
+    expect(report).toMatchObject({ rules: 2 });
+    expect(report.series).toBeGreaterThan(0);
+    expect(ranDuring).toBe(true);
+  });
+
   it('refuses a rule naming an unknown webhook or metric', async () => {
     await expect(
       evaluateAlerts({ store: f.store, config: { rules: [{ ...config([]).rules[0]!, webhooks: ['nope'] }] } }),

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Logger, type MetadataStore, parseInput, silentLogger } from '@ragops/core';
 import { WINDOW_MS } from '../metrics/windows.ts';
 import { type AlertRule, type AlertsConfigInput, alertsConfigSchema, type Webhook } from './alert-config.ts';
@@ -39,6 +40,9 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Al
   const now = options.now ?? new Date();
   const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [] };
   for (const rule of config.rules) {
+    // SQLite answers synchronously: without a turn of the loop between rules (≤ 200, each a metric
+    // query of up to 500 rows and a transaction per series) the server's requests wait for them all.
+    await yieldToEventLoop();
     const windowMs = WINDOW_MS[rule.window];
     const bySeries = await readAlertSeries(options.store, rule, now);
     const states = new Map((await selectAlertStates(options.store, { rule: rule.name })).map((s) => [s.series, s]));
