@@ -133,7 +133,7 @@ for (const backend of testBackends()) {
       const before = (await listFeedback(f.eval.adminCtx, { source: 'reviewer' })).items.length;
       const key = `eval_row:${f.run.id}:q002`;
       const run = 'x'.repeat(100_000);
-      const cases: [Promise<Response>, RegExp][] = [
+      const cases: [Response | Promise<Response>, RegExp][] = [
         [post(reader, { target: key, action: 'submit', comment: 'a\u0000b' }), /comment/],
         [post(reader, { target: key, action: 'submit', comment: run }), /comment/],
         [post(reader, { target: key, action: 'submit', correctedAnswer: 'a\u0000b' }), /correctedAnswer/],
