@@ -2,96 +2,28 @@
 // downloaded browser). Sign in through the form, open each page, check its heading and that its
 // screenshot is a rendered page; a form posted without the CSRF token is refused; a principal
 // without READ sees none of the model; no request ever leaves for a non-loopback origin.
-import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, type ConsoleFixture, chromiumAvailable, startConsoleFixture } from './console-fixture.ts';
+import { type ConsoleBrowser, launchConsoleBrowser } from './console-browser-helpers.ts';
+import { type ConsoleFixture, chromiumAvailable, startConsoleFixture } from './console-fixture.ts';
 import { EVAL_MODEL } from './eval-fixture.ts';
-
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
-
-// Runs in the browser (the test's tsconfig has no DOM types, so it is source text): decodes a PNG and
-// returns the share of pixels that differ from the top-left one.
-const DECODE_SCRIPT = `async (b64) => {
-  const img = new Image();
-  img.src = 'data:image/png;base64,' + b64;
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = img.width;
-  canvas.height = img.height;
-  const g = canvas.getContext('2d');
-  g.drawImage(img, 0, 0);
-  const data = g.getImageData(0, 0, img.width, img.height).data;
-  let differing = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) differing++;
-  }
-  return { width: img.width, height: img.height, share: differing / (data.length / 4) };
-}`;
 
 describe.skipIf(!chromiumAvailable())('console in headless Chromium', () => {
   let f: ConsoleFixture;
-  let browser: Browser;
-  const requested: string[] = [];
-  /** Console errors and uncaught exceptions of every page (a CSP violation lands here too). */
-  const pageErrors: string[] = [];
+  let b: ConsoleBrowser;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    [f, browser] = await Promise.all([
-      startConsoleFixture('sqlite', { rows: 6 }),
-      chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 }),
-    ]);
+    [f, b] = await Promise.all([startConsoleFixture('sqlite', { rows: 6 }), launchConsoleBrowser()]);
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
+    await b?.close();
     await f?.close();
     // Every request any page made went to the loopback server (data: and about: never hit a network).
-    const foreign = requested.filter((u) => !/^(data:|about:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
-    expect(foreign).toEqual([]);
-    expect(requested.length).toBeGreaterThan(0);
-    expect(requested.some((u) => u.endsWith('/console/assets/console.js'))).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(b.foreignRequests()).toEqual([]);
+    expect(b.requested.some((u) => u.endsWith('/console/assets/console.js'))).toBe(true);
+    expect(b.pageErrors).toEqual([]);
   });
-
-  async function signedIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    const page = await context.newPage();
-    page.on('request', (r) => requested.push(r.url()));
-    page.on('console', (m) => {
-      // 404/403 pages the tests ask for on purpose log "Failed to load resource"; anything else counts.
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${f.url}/`);
-    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
-    await page.fill('input[name=token]', token);
-    await Promise.all([page.waitForURL(/\/console\/models$/), page.click('button[type=submit]')]);
-    return { context, page };
-  }
-
-  /** The page's heading, and its screenshot decoded by the browser: not one flat colour. */
-  async function expectRendered(page: Page, heading: string | RegExp): Promise<void> {
-    await expect.poll(() => page.locator('h1').first().textContent()).toMatch(heading);
-    const png = await page.screenshot({ fullPage: true });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    const probe = await browser.newPage();
-    const varied = (await probe.evaluate(`(${DECODE_SCRIPT})('${png.toString('base64')}')`)) as {
-      width: number;
-      height: number;
-      share: number;
-    };
-    await probe.close();
-    expect(varied.width).toBe(1100);
-    // Text, tables and header on a light background: some pixels differ, far from all of them.
-    expect(varied.share).toBeGreaterThan(0.005);
-    expect(varied.share).toBeLessThan(0.95);
-  }
+  const signedIn = (token: string) => b.signedIn(f.url, token);
+  const expectRendered: ConsoleBrowser['expectRendered'] = (page, heading) => b.expectRendered(page, heading);
 
   it('signs in with a token and renders models, versions, lineage, eval runs and a run', async () => {
     const { context, page } = await signedIn(f.reader.token);
@@ -124,6 +56,9 @@ describe.skipIf(!chromiumAvailable())('console in headless Chromium', () => {
     // With the page's own form (token included) sign-out works.
     await Promise.all([page.waitForURL(/\/console\/sign-in$/), page.click('nav button[type=submit]')]);
     await expectRendered(page, 'Sign in');
+    // Signed out, the console's root sends the browser to the sign-in form.
+    await page.goto(`${f.url}/`);
+    expect(new URL(page.url()).pathname).toBe('/console/sign-in');
     await context.close();
   }, 120_000);
 
