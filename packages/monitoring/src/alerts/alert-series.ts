@@ -25,7 +25,11 @@ export async function readAlertSeries(
   const lastCompleteStart = Math.floor(now.getTime() / windowMs) * windowMs - windowMs;
   const since = new Date(lastCompleteStart - span).toISOString();
   const bySeries = new Map<string, SeriesWindow[]>();
-  const add = (series: string, w: SeriesWindow) => bySeries.set(series, [...(bySeries.get(series) ?? []), w]);
+  const add = (series: string, w: SeriesWindow) => {
+    const windows = bySeries.get(series);
+    if (windows) windows.push(w);
+    else bySeries.set(series, [w]);
+  };
   const drift = DRIFT_METRIC.exec(rule.metric);
   if (drift) {
     const comparison = drift[2] ?? 'previous';
