@@ -63,4 +63,21 @@ describe('ragops monitor drift|alerts|split-test', () => {
     expect(typo.code).toBe(2);
     expect(typo.stderr).toMatch(/arms: v1/);
   });
+
+  it('a 100k-character run as an endpoint, arm or metric is exit 2 with a short message, never an internal error', async () => {
+    const run = 'x'.repeat(100_000);
+    for (const args of [
+      ['monitor', 'drift', run],
+      ['monitor', 'drift', 'docs', '--metric', run],
+      ['monitor', 'alerts', '--endpoint', run],
+      ['monitor', 'split-test', run, '--control', 'v1', '--candidate', 'v1'],
+      ['monitor', 'split-test', 'docs', '--control', run, '--candidate', 'v1'],
+      ['monitor', 'split-test', 'docs', '--control', 'v1', '--candidate', 'v1', '--primary', run],
+    ]) {
+      const res = await cli(args);
+      const what = `${args.slice(0, 3).join(' ')} ${res.stderr.slice(0, 200)}`;
+      expect(res.code, what).toBe(2);
+      expect(res.stderr.length, what).toBeLessThan(2_000);
+    }
+  });
 });
