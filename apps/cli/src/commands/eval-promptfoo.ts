@@ -7,6 +7,7 @@ import { cliContext } from '../cli-context.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
 import { renderRun } from './eval-render.ts';
+import { evalsChainHost } from './evals-chain-host.ts';
 import { parseFlags, type RegistryCli, resolvePath, resolveSpec } from './registry-cli.ts';
 
 // promptfoo (~2 s to import) loads inside runPromptfooEval only, never when this module loads.
@@ -57,18 +58,11 @@ export function registerEvalPromptfooCommand(command: Command, helpers: EvalComm
         const specFile = resolveSpec(f.spec);
         const spec = f.spec !== undefined || existsSync(specFile) ? await loadRagopsSpec(specFile) : undefined;
         const settings = resolveProviderSettings({ spec: spec?.spec.providers, specPath: specFile, env });
-        const { createChainHost, createLanguageModelResolver, HashEmbedder } = await rag();
+        const { createLanguageModelResolver, HashEmbedder } = await rag();
         // Captured before the run's outbound guard: the chain's and the judge's configured hosts stay reachable.
         const fetch = globalThis.fetch.bind(globalThis);
         const run = await helpers.withEvals(cmd, async (cli) => {
-          const host = createChainHost({
-            store: cli.store,
-            home: cli.home,
-            ...settings,
-            actorName: 'system:evals',
-            env,
-            fetch,
-          });
+          const host = await evalsChainHost(cli, settings, fetch);
           let grader: ReturnType<ReturnType<typeof createLanguageModelResolver>> | undefined;
           if (f.judgeModel) {
             const [provider, ...model] = f.judgeModel.split('/');

@@ -10,12 +10,12 @@ import { createProgress } from '../progress.ts';
 import { renderCalibration } from './calibration-render.ts';
 import { registerEvalPromptfooCommand } from './eval-promptfoo.ts';
 import { renderComparison, renderDataset, renderDatasets, renderRun, renderRunList } from './eval-render.ts';
+import { evalsChainHost } from './evals-chain-host.ts';
 import { addHomeOption, parseFlags, type RegistryCli, resolvePath, resolveSpec, withRegistry } from './registry-cli.ts';
 
 // The evals package (judges, stats) and the RAG runtime (LanceDB, LLM clients) load only in the
 // actions that use them, so `ragops --help` and the other groups never pay for them.
 const evals = () => import('@ragops/evals');
-const rag = () => import('@ragops/rag');
 
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 const common = z.object({ home: z.string().min(1).optional(), datasetsDir: z.string().min(1).optional() });
@@ -71,9 +71,8 @@ async function runtimeFor(
   const specFile = resolveSpec(f.spec);
   const spec = f.spec !== undefined || existsSync(specFile) ? await loadRagopsSpec(specFile) : undefined;
   const settings = resolveProviderSettings({ spec: spec?.spec.providers, specPath: specFile, env });
-  const { createChainHost } = await rag();
   const { createJudges, judgeModelSchema, resolveJudgeModel, StoreVerdictCache } = await evals();
-  const host = createChainHost({ store: cli.store, home: cli.home, ...settings, actorName: 'system:evals', env });
+  const host = await evalsChainHost(cli, settings);
   const version = await host.resolveVersion(modelUri);
   const llm =
     f.judgeModel === undefined

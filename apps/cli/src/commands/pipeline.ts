@@ -7,6 +7,7 @@ import { cliContext } from '../cli-context.ts';
 import { EXIT_CODE_BY_ERROR, EXIT_GATE_BLOCKED } from '../exit-codes.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
+import { evalsChainHost } from './evals-chain-host.ts';
 import { indexDefinitionFromSpec } from './index-spec.ts';
 import { renderDecision } from './promote.ts';
 import { addHomeOption, parseFlags, resolvePath, resolveSpec, table, withRegistry } from './registry-cli.ts';
@@ -68,7 +69,6 @@ export function registerPipelineCommands(pipeline: Command): void {
         const { judgeModel } = parseFlags(z.object({ judgeModel: judgeModelSchema.optional() }), {
           judgeModel: f.judgeModel,
         });
-        const { createChainHost } = await import('@ragops/rag');
         const { env, stderr } = cliContext();
         const specPath = resolveSpec(f.spec);
         const loaded = await loadRagopsSpec(specPath);
@@ -77,13 +77,7 @@ export function registerPipelineCommands(pipeline: Command): void {
         const result = await withRegistry(
           cmd,
           async (cli) => {
-            const host = createChainHost({
-              store: cli.store,
-              home: cli.home,
-              ...settings,
-              actorName: 'system:evals',
-              env,
-            });
+            const host = await evalsChainHost(cli, settings);
             const report = await runPipeline({
               ...cli,
               specPath,

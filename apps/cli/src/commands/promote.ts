@@ -14,6 +14,7 @@ import { cliContext } from '../cli-context.ts';
 import { EXIT_GATE_BLOCKED } from '../exit-codes.ts';
 import { printResult } from '../output.ts';
 import { action, type GlobalOptions } from '../program.ts';
+import { evalsChainHost } from './evals-chain-host.ts';
 import {
   addHomeOption,
   parseFlags,
@@ -113,19 +114,12 @@ export function registerPromoteCommands(command: Command): void {
             const loadDataset = (name: string) => loadEvalDataset(evalDatasetPath(dir, name));
             let runMissing: Parameters<typeof promote>[0]['runMissing'];
             if (f.runMissing) {
-              const { createChainHost } = await import('@ragops/rag');
               const settings = resolveProviderSettings({
                 spec: loaded?.spec.providers,
                 specPath: resolveSpec(f.spec),
                 env,
               });
-              const host = createChainHost({
-                store: cli.store,
-                home: cli.home,
-                ...settings,
-                actorName: 'system:evals',
-                env,
-              });
+              const host = await evalsChainHost(cli, settings);
               runMissing = async ({ versionUri, dataset, judges }) => {
                 // Retrieval metrics without @k take 5 on both sides, so candidate and holder pair up.
                 const js = createJudges({ names: judges.split(','), k: 5, cache: new StoreVerdictCache(cli.store) });
