@@ -157,6 +157,9 @@ for (const backend of testBackends()) {
         expect(r.status, `${message} ${body.slice(0, 300)}`).toBe(400);
         expect(body).toMatch(message);
       }
+      // Past the server's body limit (1 MiB by default): refused before parsing, as on the API.
+      const huge = await post(reader, { target: key, action: 'submit', correctedAnswer: 'x'.repeat(2 * 1024 * 1024) });
+      expect(huge.status).toBe(413);
       const endpoint = await get(reader, '/console/monitoring/a%00b');
       expect(endpoint.status).toBeGreaterThanOrEqual(400);
       expect(endpoint.status).toBeLessThan(500);
