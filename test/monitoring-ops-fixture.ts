@@ -24,6 +24,7 @@ import { buildIndex, closeIndexReaders } from '@ragops/rag';
 import { monitoringMigrationSet } from '../packages/monitoring/src/metrics/monitoring-migrations.ts';
 import { monitoringOpsMigrationSet } from '../packages/monitoring/src/store/monitoring-ops-migrations.ts';
 import { createFreshPostgresDatabase } from './postgres-test-database.ts';
+import { inferenceRow } from './split-test-rows.ts';
 
 export const MODEL = 'dev.mon.docs_qa';
 export const INDEX = 'dev.mon.kb';
@@ -115,44 +116,15 @@ export async function startMonitoringOpsFixture(
     createEndpoint: async (name, config) => {
       await createEndpoint({ ...ctx, name, config });
     },
-    row: (overrides) => ({
-      requestId: `req-${++seq}`,
-      ts: new Date().toISOString(),
-      endpoint: 'docs',
-      source: 'http',
-      servedEntity: 'v1',
-      trafficArm: 'live',
-      assignment: 'single',
-      modelUri: `models:/${MODEL}/1`,
-      modelName: MODEL,
-      modelVersion: versions[0],
-      indexName: INDEX,
-      indexVersion: build.version,
-      promptSha256: 'b'.repeat(64),
-      llmProvider: 'extractive',
-      llmModel: 'extractive-v1',
-      llmFallbackFrom: null,
-      status: 'ok',
-      httpStatus: 200,
-      errorCode: null,
-      errorMessage: null,
-      latencyTotalMs: 100,
-      latencyRetrievalMs: 10,
-      latencyGenerationMs: 90,
-      ttftMs: null,
-      tokensIn: 50,
-      tokensOut: 20,
-      tokensSource: 'counted',
-      costUsd: 0.001,
-      finishReason: 'stop',
-      stream: false,
-      caller: 'local-admin',
-      stickyKey: null,
-      requestMessages: [{ role: 'user', content: 'What is a table version?' }],
-      answer: 'Every write creates a new table version [1].',
-      retrieved: [{ chunkId: 'lance.md#0', documentId: 'lance.md', score: 0.6 }],
-      ...overrides,
-    }),
+    row: (overrides) =>
+      inferenceRow('docs', { name: 'v1', model: MODEL, version: versions[0] }, 'local-admin', {
+        requestId: `req-${++seq}`,
+        assignment: 'single',
+        indexName: INDEX,
+        indexVersion: build.version,
+        retrieved: [{ chunkId: 'lance.md#0', documentId: 'lance.md', score: 0.6 }],
+        ...overrides,
+      }),
     insertRows: (rows) => store.transaction((tx) => insertInferenceRows(tx, rows)),
     async close() {
       await store.close();
