@@ -128,4 +128,20 @@ describe('ragops eval promptfoo (CLI, offline)', () => {
     const after = await runJson<{ items: unknown[] }>(['eval', 'list', '--model', EVAL_MODEL], f.home, env);
     expect(after.items).toHaveLength(before.items.length);
   });
+
+  it('a malformed or overlong --judge-model exits 2 naming the flag, and stores no run', async () => {
+    const before = await runJson<{ items: unknown[] }>(['eval', 'list', '--model', EVAL_MODEL], f.home, env);
+    const args = ['--dataset', 'pf', '--datasets-dir', f.datasetsDir, '--config', config];
+    for (const judge of ['no-slash', `judge/${'m'.repeat(400)}`]) {
+      const r = await runCli(
+        ['eval', 'promptfoo', `models:/${EVAL_MODEL}/1`, ...args, '--judge-model', judge],
+        f.home,
+        env,
+      );
+      expect(r.code, judge.slice(0, 20)).toBe(2);
+      expect(r.stderr).toMatch(/--judge-model/);
+    }
+    const after = await runJson<{ items: unknown[] }>(['eval', 'list', '--model', EVAL_MODEL], f.home, env);
+    expect(after.items).toHaveLength(before.items.length);
+  });
 });

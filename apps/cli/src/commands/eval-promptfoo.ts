@@ -19,10 +19,8 @@ const flags = z.object({
   datasetsDir: z.string().min(1).optional(),
   dataset: z.string().min(1),
   config: z.string().min(1).optional(),
-  judgeModel: z
-    .string()
-    .regex(/^[a-z][a-z0-9_-]*\/\S+$/, 'use provider/model, e.g. vllm/llama-3.1-8b')
-    .optional(),
+  // Checked against evals' judgeModelSchema once that package is loaded (it loads only in the action).
+  judgeModel: z.string().optional(),
   concurrency: z.coerce.number().int().min(1).max(64).optional(),
   limit: z.coerce.number().int().min(1).max(1_000_000).optional(),
   timeoutMs: z.coerce.number().int().min(1).max(3_600_000).default(60_000),
@@ -52,7 +50,11 @@ export function registerEvalPromptfooCommand(command: Command, helpers: EvalComm
         const globals = cmd.optsWithGlobals<GlobalOptions>();
         const { env } = cliContext();
         const dir = helpers.datasetsDir(f.datasetsDir);
-        const { loadEvalDataset, evalDatasetPath, loadPromptfooConfig, runPromptfooEval } = await evals();
+        const { loadEvalDataset, evalDatasetPath, loadPromptfooConfig, runPromptfooEval, judgeModelSchema } =
+          await evals();
+        const { judgeModel } = parseFlags(z.object({ judgeModel: judgeModelSchema.optional() }), {
+          judgeModel: f.judgeModel,
+        });
         const dataset = await loadEvalDataset(evalDatasetPath(dir, f.dataset));
         const config = await loadPromptfooConfig(f.config ? resolvePath(f.config) : join(dir, 'promptfooconfig.yaml'));
         const specFile = resolveSpec(f.spec);
@@ -64,8 +66,8 @@ export function registerEvalPromptfooCommand(command: Command, helpers: EvalComm
         const run = await helpers.withEvals(cmd, async (cli) => {
           const host = await evalsChainHost(cli, settings, fetch);
           let grader: ReturnType<ReturnType<typeof createLanguageModelResolver>> | undefined;
-          if (f.judgeModel) {
-            const [provider, ...model] = f.judgeModel.split('/');
+          if (judgeModel) {
+            const [provider, ...model] = judgeModel.split('/');
             grader = createLanguageModelResolver(settings.providers, { fetch })(provider!, model.join('/'));
           }
           const interrupt = helpers.interruptSignal();
