@@ -3,7 +3,7 @@
 // intervals, the review queue, verdicts after labelling, calibration and export round-trips.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { listAudit, NotFoundError, PermissionDeniedError, type Principal } from '@ragops/core';
+import { insertInferenceRows, listAudit, NotFoundError, PermissionDeniedError, type Principal } from '@ragops/core';
 import {
   allRunRows,
   criterionOfJudge,
@@ -21,7 +21,7 @@ import {
 } from '@ragops/evals';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVAL_MODEL } from './eval-fixture.ts';
-import { type FeedbackFixture, startFeedbackFixture } from './feedback-fixture.ts';
+import { type FeedbackFixture, inferenceRow, startFeedbackFixture } from './feedback-fixture.ts';
 import { testBackends } from './server-fixture.ts';
 
 const thumbs = (value: 0 | 1) => ({ scale: 'thumbs' as const, value });
@@ -186,6 +186,15 @@ describe.each(testBackends())('feedback services (%s)', (backend) => {
     expect(one.map((i) => i.target)).not.toContainEqual(own('req-alice-2'));
     expect(await reviewQueue(f.ctx(outsider), { ...q, size: 50 })).toEqual([]);
   });
+
+  it('review queue: a model or arm filter is applied before the window of newest rows, not after', async () => {
+    // 5,000 newer rows of another arm fill the candidate window; the canary's older row stays reachable.
+    const busy = Array.from({ length: 5_000 }, (_, i) => inferenceRow(`req-busy-${i}`, 'bob', { endpoint: 'busy' }));
+    await f.store.transaction((tx) => insertInferenceRows(tx, busy));
+    const q = { source: 'inference' as const, size: 50, seed: 42 };
+    const canary = await reviewQueue(f.ctx(reviewer), { ...q, arm: 'canary' });
+    expect(canary.map((i) => i.target)).toEqual([own('req-canary')]);
+  }, 120_000);
 
   it('judge verdicts are refused before the reviewer labelled the eval row, shown after', async () => {
     const target = { kind: 'eval_row' as const, runId: f.run.id, rowId: 'q001' };

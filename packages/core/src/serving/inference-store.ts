@@ -41,7 +41,10 @@ export const inferenceQuerySchema = z.strictObject({
   status: z.enum(['ok', 'error']).optional(),
   source: z.enum(INFERENCE_SOURCES).optional(),
   trafficArm: z.enum(['live', 'shadow']).optional(),
+  modelName: filterTextSchema(500).optional(),
   modelVersion: z.number().int().positive().optional(),
+  /** The arm that answered (the endpoint's served entity). */
+  servedEntity: filterTextSchema(100).optional(),
   requestId: filterTextSchema(200).optional(),
   /** Default 100, at most 100 000 (exports page through with afterSeq). */
   limit: z.number().int().min(1).max(100_000).default(100),
@@ -114,7 +117,9 @@ export async function queryInferenceRows(db: SqlExecutor, query: InferenceQuery 
   if (q.status !== undefined) add('status = ?', q.status);
   if (q.source !== undefined) add('source = ?', q.source);
   if (q.trafficArm !== undefined) add('traffic_arm = ?', q.trafficArm);
+  if (q.modelName !== undefined) add('model_name = ?', q.modelName);
   if (q.modelVersion !== undefined) add('model_version = ?', q.modelVersion);
+  if (q.servedEntity !== undefined) add('served_entity = ?', q.servedEntity);
   if (q.requestId !== undefined) add('request_id = ?', q.requestId);
   const sql = `SELECT * FROM inference_rows ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${
     q.order === 'asc' ? 'ASC' : 'DESC'

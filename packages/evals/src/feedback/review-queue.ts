@@ -38,14 +38,17 @@ const queueQuerySchema = z.strictObject({
 export type ReviewQueueQuery = z.input<typeof queueQuerySchema>;
 
 // Candidates considered per call: the newest inference rows, the newest runs' rows. A queue is a
-// sample for people to label, not a scan of the table.
+// sample for people to label, not a scan of the table. The filters are applied in SQL, so busy
+// traffic of other models or arms cannot push the asked-for rows out of the window.
 const MAX_INFERENCE_CANDIDATES = 5_000;
 const MAX_RUNS = 20;
 
 async function inferenceCandidates(ctx: Omit<FeedbackContext, 'requestId'>, q: z.output<typeof queueQuerySchema>) {
   const rows = await queryInferenceRows(ctx.store, {
     ...(q.endpoint && { endpoint: q.endpoint }),
+    ...(q.modelName && { modelName: q.modelName }),
     ...(q.version && { modelVersion: q.version }),
+    ...(q.arm && { servedEntity: q.arm }),
     status: 'ok',
     trafficArm: 'live',
     limit: MAX_INFERENCE_CANDIDATES,
@@ -55,7 +58,6 @@ async function inferenceCandidates(ctx: Omit<FeedbackContext, 'requestId'>, q: z
   for (const r of rows) seen.set(r.requestId, (seen.get(r.requestId) ?? 0) + 1);
   const items: ReviewItem[] = [];
   for (const r of rows) {
-    if ((q.modelName && r.modelName !== q.modelName) || (q.arm && r.servedEntity !== q.arm)) continue;
     if (seen.get(r.requestId)! > 1) continue; // a reused request id cannot be reviewed (ambiguous)
     const item = inferenceItem(r);
     if (item) items.push(item);
