@@ -5,6 +5,7 @@ import { createEndpoint, type InferenceRow, insertInferenceRows, type Principal 
 import { createEvalRun, createJudges, type EvalRun, loadEvalDataset, runEval } from '@ragops/evals';
 import { createChainHost } from '@ragops/rag';
 import { EVAL_MODEL, type EvalFixture, startEvalFixture } from './eval-fixture.ts';
+import { inferenceRow as splitTestRow } from './split-test-rows.ts';
 
 export type FeedbackFixture = EvalFixture & {
   run: EvalRun;
@@ -44,42 +45,15 @@ export async function startFeedbackFixture(backend: 'sqlite' | 'postgres', rows 
 
 /** A live, answered inference row of `caller` on endpoint `docs` (arm `champion`), as serving writes it. */
 export function inferenceRow(requestId: string, caller: string, extra: Partial<InferenceRow> = {}): InferenceRow {
-  return {
+  return splitTestRow('docs', { name: 'champion', model: EVAL_MODEL, version: 1 }, caller, {
     requestId,
-    ts: new Date().toISOString(),
-    endpoint: 'docs',
-    source: 'http',
-    servedEntity: 'champion',
-    trafficArm: 'live',
     assignment: 'single',
-    modelUri: `models:/${EVAL_MODEL}/1`,
-    modelName: EVAL_MODEL,
-    modelVersion: 1,
     indexName: 'dev.qs.kb',
     indexVersion: 1,
-    promptSha256: 'b'.repeat(64),
-    llmProvider: 'extractive',
-    llmModel: 'extractive-v1',
-    llmFallbackFrom: null,
-    status: 'ok',
-    httpStatus: 200,
-    errorCode: null,
-    errorMessage: null,
-    latencyTotalMs: 5,
-    latencyRetrievalMs: 1,
-    latencyGenerationMs: 1,
-    ttftMs: null,
-    tokensIn: 10,
-    tokensOut: 10,
-    tokensSource: 'counted',
     costUsd: null,
-    finishReason: 'stop',
-    stream: false,
-    caller,
-    stickyKey: null,
     requestMessages: [{ role: 'user', content: 'What does the champion alias mark?' }],
     answer: 'The champion alias marks the serving version [1].',
     retrieved: [{ chunkId: 'c1', documentId: 'aliases.md', score: 0.9 }],
     ...extra,
-  };
+  });
 }
