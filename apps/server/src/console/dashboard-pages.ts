@@ -1,9 +1,10 @@
-import { endpointAccessDenial, getEndpoint, listEndpoints, parseInput } from '@ragops/core';
+import { endpointAccessDenial, listEndpoints, parseInput } from '@ragops/core';
 import {
   driftReport,
   listAlerts,
   metricQuerySchema,
   queryMetrics,
+  readableEndpoint,
   splitTestReport,
   WINDOW_SIZES,
 } from '@ragops/monitoring';
@@ -70,9 +71,7 @@ export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): v
   ui.get('/monitoring/:endpoint', async (c) => {
     const name = c.req.param('endpoint');
     // 404 when the principal can see none of it; 403 naming what is missing when it may call but not READ.
-    const endpoint = await getEndpoint({ ...readAs(c, ctx), name });
-    const denial = await endpointAccessDenial({ ...readAs(c, ctx), endpoint, privilege: 'READ' });
-    if (denial) throw denial;
+    const endpoint = await readableEndpoint(readAs(c, ctx), name);
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));
     const q = parseInput(dashboardQuery, given, 'query');
     const range = q.range as Range;
