@@ -162,6 +162,8 @@ export {
   registerPackagedChain,
   registryPinTag,
 } from './registry/register-chain.ts';
+/** The caller's abort plus a timeout as one signal (the one way; AbortSignal.any was a per-request cost). */
+export { Deadline } from './retry/deadline.ts';
 /** Parses a reply's `retry-after-ms` / `Retry-After` (seconds or HTTP date) into milliseconds. */
 export { parseRetryAfterMs } from './retry/retry-after.ts';
 /** The one retry policy (and its defaults) for LLM calls, streams and embeddings. */

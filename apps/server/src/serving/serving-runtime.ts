@@ -8,6 +8,7 @@ import {
   type ChainVersion,
   type ChatMessage,
   createChainHost,
+  Deadline,
   type LanguageModel,
 } from '@ragops/rag';
 import type { ServerLogger } from '../logger.ts';
@@ -41,8 +42,8 @@ type Prepared = ServedMeta & {
   chain: Chain;
   stickyKey: string | undefined;
   signal: AbortSignal;
-  timeout: AbortSignal;
-  timeoutMs: number;
+  /** The endpoint timeout and the client's disconnect; disposed when the request ends. */
+  deadline: Deadline;
   started: number;
   startedAt: Date;
 };
@@ -124,6 +125,8 @@ export class ServingRuntime {
       const error = p ? translateAbort(raw, p) : raw;
       this.#recordError(req, p, error, { startedAt, started, stream: false });
       throw error;
+    } finally {
+      p?.deadline.dispose();
     }
   }
 
@@ -148,6 +151,7 @@ export class ServingRuntime {
       return { ...p, events: this.#relay(req, p, buffered, source) };
     } catch (raw) {
       const error = p ? translateAbort(raw, p) : raw;
+      p?.deadline.dispose();
       this.#recordError(req, p, error, { startedAt, started, stream: true });
       throw error;
     }
@@ -197,11 +201,9 @@ export class ServingRuntime {
       endpoint,
       stickyKey,
     );
-    const timeoutMs = endpoint.config.timeoutMs;
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = AbortSignal.any([req.clientSignal, timeout]);
+    const deadline = new Deadline(req.clientSignal, endpoint.config.timeoutMs);
     const meta = { endpoint: endpoint.name, arm, modelUri: arm.entity.model, resolved };
-    return { ...meta, chain, stickyKey, signal, timeout, timeoutMs, started, startedAt };
+    return { ...meta, chain, stickyKey, signal: deadline.signal, deadline, started, startedAt };
   }
 
   async *#relay(
@@ -237,6 +239,7 @@ export class ServingRuntime {
         await source.return(undefined);
         this.#recordError(req, p, new ClientClosedError(), { ...t, partial });
       }
+      p.deadline.dispose();
     }
   }
 
@@ -292,7 +295,7 @@ function base(req: ServeRequest, p: Prepared) {
 }
 
 function translateAbort(error: unknown, p: Prepared): unknown {
-  if (p.timeout.aborted) return new ServingTimeoutError(p.timeoutMs);
+  if (p.deadline.timedOut) return new ServingTimeoutError(p.deadline.timeoutMs!);
   if (p.signal.aborted) return new ClientClosedError();
   return error;
 }

@@ -1,4 +1,5 @@
 import { ProviderCallError } from '@ragops/core';
+import { Deadline } from '../retry/deadline.ts';
 import { parseRetryAfterMs } from '../retry/retry-after.ts';
 
 /** What an OpenAI-protocol provider needs to make a call. */
@@ -26,16 +27,30 @@ export async function postJson(
   abortSignal?: AbortSignal,
 ): Promise<unknown> {
   const headers = { 'content-type': 'application/json', ...config.headers() };
+  const deadline = new Deadline(abortSignal, config.timeoutMs ?? 60_000);
+  try {
+    return await post(config, path, body, headers, deadline);
+  } finally {
+    deadline.dispose();
+  }
+}
+
+async function post(
+  config: OpenAICompatibleConfig,
+  path: string,
+  body: unknown,
+  headers: Record<string, string>,
+  deadline: Deadline,
+): Promise<unknown> {
+  const signal = deadline.signal;
   // (?<!\/): a match starts only at the first slash of a run; /\/+$/ is quadratic on a long run.
   const url = `${config.baseURL.replace(/(?<!\/)\/+$/, '')}${path}`;
-  const timeout = AbortSignal.timeout(config.timeoutMs ?? 60_000);
-  const signal = abortSignal ? AbortSignal.any([abortSignal, timeout]) : timeout;
   let response: Response;
   try {
     response = await (config.fetch ?? fetch)(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
   } catch (error) {
-    if (abortSignal?.aborted) throw abortSignal.reason;
-    const message = timeout.aborted
+    if (deadline.callerAborted) throw signal.reason;
+    const message = deadline.timedOut
       ? `embedder ${url} timed out after ${config.timeoutMs ?? 60_000} ms`
       : `embedder ${url} unreachable: ${networkReason(error)}`;
     throw new ProviderCallError({ provider: config.provider, message, cause: error });

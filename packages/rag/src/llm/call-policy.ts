@@ -1,4 +1,5 @@
 import { ProviderCallError, RagopsError } from '@ragops/core';
+import { Deadline } from '../retry/deadline.ts';
 import type { RetryPolicy } from '../retry/retry-policy.ts';
 
 /** Retry, timeout and fallback settings shared by `generate()` and `stream()`. */
@@ -22,46 +23,30 @@ export type AttemptFailure = {
  * timeout as a retryable ProviderCallError.
  */
 export class Attempt {
-  readonly signal: AbortSignal;
-  readonly #controller = new AbortController();
+  readonly #deadline: Deadline;
   readonly #caller: AbortSignal | undefined;
-  readonly #timeoutMs: number;
   readonly #provider: string;
-  #timer: ReturnType<typeof setTimeout> | undefined;
-  #timedOut = false;
 
   constructor(input: { caller: AbortSignal | undefined; timeoutMs: number; provider: string }) {
     this.#caller = input.caller;
-    this.#timeoutMs = input.timeoutMs;
     this.#provider = input.provider;
-    // The caller's abort is forwarded by a listener rather than AbortSignal.any(), whose dependent-
-    // signal bookkeeping (weak refs, registries) was a visible per-request cost in serving profiles.
-    this.signal = this.#controller.signal;
-    const caller = input.caller;
-    if (caller?.aborted) this.#controller.abort(caller.reason);
-    else caller?.addEventListener('abort', this.#onCallerAbort, { once: true });
-    this.restartTimer();
+    this.#deadline = new Deadline(input.caller, input.timeoutMs);
   }
 
-  readonly #onCallerAbort = (): void => {
-    clearTimeout(this.#timer);
-    this.#controller.abort(this.#caller?.reason);
-  };
+  get signal(): AbortSignal {
+    return this.#deadline.signal;
+  }
 
   restartTimer(): void {
-    clearTimeout(this.#timer);
-    this.#timer = setTimeout(() => {
-      this.#timedOut = true;
-      this.#controller.abort(new DOMException(`timed out after ${this.#timeoutMs} ms`, 'TimeoutError'));
-    }, this.#timeoutMs);
+    this.#deadline.restart();
   }
 
   translate(error: unknown): unknown {
     if (this.#caller?.aborted) return this.#caller.reason;
-    if (this.#timedOut) {
+    if (this.#deadline.timedOut) {
       return new ProviderCallError({
         provider: this.#provider,
-        message: `no answer within ${this.#timeoutMs} ms (timed out)`,
+        message: `no answer within ${this.#deadline.timeoutMs} ms (timed out)`,
         cause: error,
         isRetryable: true,
       });
@@ -71,9 +56,7 @@ export class Attempt {
 
   /** Stops the timer and cancels whatever the provider still has in flight. */
   dispose(): void {
-    clearTimeout(this.#timer);
-    this.#caller?.removeEventListener('abort', this.#onCallerAbort);
-    if (!this.#controller.signal.aborted) this.#controller.abort(attemptFinished());
+    this.#deadline.dispose(attemptFinished());
   }
 }
 
