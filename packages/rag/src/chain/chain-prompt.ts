@@ -1,7 +1,7 @@
-import { renderPrompt, splitPromptSections } from '@ragops/core';
+import { type PromptSections, renderPrompt, splitPromptSections } from '@ragops/core';
 import type { ChatMessage } from '../llm/language-model.ts';
 import type { ChainContext } from './chain-types.ts';
-import { formatPassages, neutralizeDelimiters } from './format-passages.ts';
+import { formatNeutralizedPassages, neutralizeDelimiters } from './format-passages.ts';
 
 /** The variables the runtime fills in every prompt template. */
 export const CHAIN_PROMPT_VARIABLES = ['question', 'context', 'contexts', 'history'] as const;
@@ -24,17 +24,18 @@ export function buildChainMessages(input: {
 }): ChatMessage[] {
   const lastUser = input.messages.findLastIndex((m) => m.role === 'user');
   const earlier = lastUser >= 0 ? input.messages.slice(0, lastUser) : input.messages;
+  const contexts = input.contexts.map((c) => ({ ...c, text: neutralizeDelimiters(c.text) }));
   const view = {
     question: input.question,
-    context: formatPassages(input.contexts),
-    contexts: input.contexts.map((c) => ({ ...c, text: neutralizeDelimiters(c.text) })),
+    context: formatNeutralizedPassages(contexts),
+    contexts,
     history: earlier
       .filter((m) => m.role !== 'system')
       .map((m) => `${m.role}: ${m.content}`)
       .join('\n'),
   };
   const path = input.prompt.path ?? 'prompt';
-  const sections = splitPromptSections(input.prompt.template, path);
+  const sections = sectionsOf(input.prompt.template, path);
   const render = (template: string) =>
     renderPrompt({ template, variables: [...(input.prompt.variables ?? [])], path }, view);
   const callerSystem = earlier.filter((m) => m.role === 'system').map((m) => m.content);
@@ -45,6 +46,20 @@ export function buildChainMessages(input: {
     ...turns,
     { role: 'user', content: render(sections.user) },
   ];
+}
+
+// A served version's template never changes: split it once, not per request (the few templates in
+// use stay; the oldest goes past 64). Keyed by the template alone (the path only names it in an
+// error, and a template that fails to split is not cached); V8 keeps a string's hash on the string.
+const sectionCache = new Map<string, PromptSections>();
+function sectionsOf(template: string, path: string): PromptSections {
+  let sections = sectionCache.get(template);
+  if (!sections) {
+    sections = splitPromptSections(template, path);
+    sectionCache.set(template, sections);
+    if (sectionCache.size > 64) sectionCache.delete(sectionCache.keys().next().value!);
+  }
+  return sections;
 }
 
 /** The question a request asks: `question`, else the last user message. */

@@ -27,9 +27,14 @@ function attribute(value: string): string {
  * </passages>
  */
 export function formatPassages(contexts: readonly ChainContext[]): string {
+  return formatNeutralizedPassages(contexts.map((c) => ({ ...c, text: neutralizeDelimiters(c.text) })));
+}
+
+/** formatPassages for contexts whose texts already went through neutralizeDelimiters (the prompt needs both forms). */
+export function formatNeutralizedPassages(contexts: readonly ChainContext[]): string {
   const items = contexts.map((c) => {
     const title = c.title ? ` title="${attribute(c.title)}"` : '';
-    return `<passage n="${c.n}"${title} document="${attribute(c.documentId)}">\n${neutralizeDelimiters(c.text)}\n</passage>`;
+    return `<passage n="${c.n}"${title} document="${attribute(c.documentId)}">\n${c.text}\n</passage>`;
   });
   return ['<passages>', ...items, '</passages>'].join('\n');
 }
