@@ -60,6 +60,35 @@ describe('lexicalRerank', () => {
     expect(ids(first)).toEqual(['a', 'b']); // the phrase, in query order, wins the tie
   });
 
+  it('counts a query term found inside a longer word: compound and camelCase identifiers', () => {
+    // `abspath` and `enterContext` are one token each to the analyzer; `path` and `context` are in them.
+    const code = [
+      item('normalize', 'def normalize(s):\n    return s.strip()', 1.0),
+      item('abspath', 'def abspath(p):\n    return _fullname(p)', 0.98),
+      item('unrelated', 'def close(self):\n    self.closed = True', 0.5),
+    ];
+    expect(ids(lexicalRerank('Return the absolute version of a path.', code, (i) => i.text, options))[0]).toBe(
+      'abspath',
+    );
+    const camel = [
+      item('manager', 'def Manager(self):\n    return SyncManager()', 1.0),
+      item('enter', 'def enterContext(self, cm):\n    return _enter_context(cm)', 0.98),
+      item('unrelated', 'def close(self):\n    pass', 0.5),
+    ];
+    expect(ids(lexicalRerank('Enters the supplied context manager.', camel, (i) => i.text, options))[0]).toBe('enter');
+  });
+
+  it('counts a word once when it analyses to the query term itself, and never matches short terms inside words', () => {
+    // `paths` is the term `path` (counted as such), not also `path` inside a longer word.
+    const same = [item('b', 'paths path', 0.5), item('a', 'path path', 0.5), item('c', 'nothing', 0.4)];
+    const out = lexicalRerank('path', same, (i) => i.text, options);
+    expect(ids(out)).toEqual(['b', 'a', 'c']);
+    expect(out[0]!.score).toBe(out[1]!.score);
+    // `get` (3 characters) inside `target` is chance, not a sub-word.
+    const short = [item('a', 'nothing here', 0.5), item('b', 'target', 0.5), item('c', 'other', 0.5)];
+    expect(ids(lexicalRerank('get', short, (i) => i.text, options))).toEqual(['a', 'b', 'c']);
+  });
+
   it('bounds its terms cache by characters: huge chunks neither pile up nor get cached whole', () => {
     // 30 distinct chunks of 400,000 characters each (a spec's chunk size has no upper bound).
     const big = Array.from({ length: 30 }, (_, i) =>

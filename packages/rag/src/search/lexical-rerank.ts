@@ -1,4 +1,4 @@
-import { analyzeText } from '../text/analyze.ts';
+import { analyzeText, isWordCharCode, normalizeToken } from '../text/analyze.ts';
 import type { FusedItem } from './fuse-ranked-lists.ts';
 
 export type LexicalRerankOptions = {
@@ -13,13 +13,39 @@ export type LexicalRerankOptions = {
 const K1 = 1.2;
 const B = 0.75;
 /**
+ * Query terms of at least this many characters also match inside a longer word of a chunk
+ * (`path` in `abspath`, `context` in `entercontext`): shorter ones (`get`, `set`, `is`) occur inside
+ * too many words by chance. 3 measured the same as 4 on every set, 5 lost python-stdlib-code
+ * 0.004 MRR@10.
+ */
+const PARTIAL_MIN_TERM = 4;
+/**
  * Characters of chunk text whose analysed terms are kept: a pinned version's chunks recur across
  * queries. Bounded by characters, not entries, because the cache holds its keys: texts read from
  * LanceDB per query are new strings, and a spec's chunk `size` has no upper bound (5,000 chunks of
  * ~1,000 characters fit; ≤ ~13 MB with the hashes). A text longer than the bound is not cached.
+ * An entry counts its text and its distinct long words (at most the text's length again).
  */
 const TERMS_CACHE_MAX_CHARS = 5_000_000;
-const termsCache = new Map<string, Uint32Array>();
+
+/** A text's analysis, as the reranker keeps it. */
+type AnalysedText = {
+  /** Its analysed terms in order (duplicates kept), hashed. */
+  hashes: Uint32Array;
+  /**
+   * Its distinct lower-cased words longer than PARTIAL_MIN_TERM that analyse to a term, each after a
+   * NUL (`\0abspath\0normpath`): one native indexOf per long query term finds the words containing it.
+   */
+  words: string;
+  /** Where each word starts in `words`... */
+  wordStarts: Uint32Array;
+  /** ...the hash of the term each analyses to, and how often each occurs. */
+  wordTerms: Uint32Array;
+  wordCounts: Uint32Array;
+  /** What it counts for against TERMS_CACHE_MAX_CHARS. */
+  chars: number;
+};
+const termsCache = new Map<string, AnalysedText>();
 let termsCacheChars = 0;
 
 /** What the terms cache holds now (for tests of its bound). */
@@ -35,33 +61,95 @@ function hashTerm(term: string): number {
 }
 
 /**
- * A text's analysed terms, hashed, cached by text. Analysis (tokenising, stemming) is most of the
- * reranker's cost: 30 chunks of ~1,000 characters took ~2.3 ms a query uncached (anthropic-docs,
- * loaded 2-core machine), and the chunks of a pinned version come back query after query.
+ * One pass over a text: its terms exactly as analyzeText makes them (hashed), and its distinct long
+ * words with the term each became, for matches of a query term inside a word.
  */
-function termHashes(text: string): Uint32Array {
-  let hashes = termsCache.get(text);
-  if (!hashes) {
-    hashes = Uint32Array.from(analyzeText(text), hashTerm);
-    if (text.length > TERMS_CACHE_MAX_CHARS) return hashes;
-    for (const oldest of termsCache.keys()) {
-      if (termsCacheChars + text.length <= TERMS_CACHE_MAX_CHARS) break;
-      termsCache.delete(oldest);
-      termsCacheChars -= oldest.length;
+function analyse(text: string): AnalysedText {
+  const s = text.toLowerCase();
+  const hashes: number[] = [];
+  const words = new Map<string, number>(); // word → its index in wordTerms / wordCounts
+  const wordTerms: number[] = [];
+  const wordCounts: number[] = [];
+  let i = 0;
+  while (i < s.length) {
+    if (!isWordCharCode(s.charCodeAt(i))) {
+      i++;
+      continue;
     }
-    termsCache.set(text, hashes);
-    termsCacheChars += text.length;
+    const start = i;
+    while (i < s.length && isWordCharCode(s.charCodeAt(i))) i++;
+    const word = s.slice(start, i);
+    const term = normalizeToken(word);
+    if (term === undefined) continue;
+    const hash = hashTerm(term);
+    hashes.push(hash);
+    if (word.length <= PARTIAL_MIN_TERM) continue;
+    const w = words.get(word);
+    if (w !== undefined) wordCounts[w]!++;
+    else {
+      words.set(word, wordTerms.length);
+      wordTerms.push(hash);
+      wordCounts.push(1);
+    }
   }
-  return hashes;
+  const wordStarts = new Uint32Array(words.size);
+  let at = 1;
+  let w = 0;
+  for (const word of words.keys()) {
+    wordStarts[w++] = at;
+    at += word.length + 1;
+  }
+  const joined = words.size > 0 ? `\0${[...words.keys()].join('\0')}` : '';
+  return {
+    hashes: Uint32Array.from(hashes),
+    words: joined,
+    wordStarts,
+    wordTerms: Uint32Array.from(wordTerms),
+    wordCounts: Uint32Array.from(wordCounts),
+    chars: text.length + joined.length,
+  };
 }
 
-/** How often each query term and each adjacent query-term pair occurs in a text, and its length. */
-function queryTermCounts(
-  hashes: Uint32Array,
-  termIndex: ReadonlyMap<number, number>,
-  pairIndex: ReadonlyMap<number, number>,
-  termCount: number,
-): { tf: Float64Array; length: number } {
+/**
+ * A text's analysis, cached by text. Analysis (tokenising, stemming) is most of the reranker's
+ * cost: 30 chunks of ~1,000 characters took ~2.3 ms a query uncached (anthropic-docs, loaded 2-core
+ * machine), and the chunks of a pinned version come back query after query.
+ */
+function analysed(text: string): AnalysedText {
+  let entry = termsCache.get(text);
+  if (!entry) {
+    entry = analyse(text);
+    if (entry.chars > TERMS_CACHE_MAX_CHARS) return entry;
+    for (const [oldest, old] of termsCache) {
+      if (termsCacheChars + entry.chars <= TERMS_CACHE_MAX_CHARS) break;
+      termsCache.delete(oldest);
+      termsCacheChars -= old.chars;
+    }
+    termsCache.set(text, entry);
+    termsCacheChars += entry.chars;
+  }
+  return entry;
+}
+
+/** The query's distinct terms (hash → index, and the long ones' text) and adjacent pairs. */
+type QueryTerms = {
+  termIndex: ReadonlyMap<number, number>;
+  pairIndex: ReadonlyMap<number, number>;
+  termCount: number;
+  /** Terms of at least PARTIAL_MIN_TERM characters, with their index, for matches inside words. */
+  long: readonly { term: string; index: number }[];
+};
+
+/**
+ * How often each query term and each adjacent query-term pair occurs in a text, and its length.
+ * A long query term also counts once for each occurrence of a word that contains it but analyses to
+ * another term (`path` in `abspath`, `cache` in `cacheable`, `context` in `enterContext`): the
+ * sub-words of identifiers that the tokenizer cannot split (compounds, camelCase) and derivations
+ * the stemmer does not merge.
+ */
+function queryTermCounts(doc: AnalysedText, query: QueryTerms): { tf: Float64Array; length: number } {
+  const { termIndex, pairIndex, termCount } = query;
+  const hashes = doc.hashes;
   const tf = new Float64Array(termCount + pairIndex.size);
   let prev = -1;
   for (let i = 0; i < hashes.length; i++) {
@@ -75,7 +163,32 @@ function queryTermCounts(
     }
     prev = t;
   }
+  const { words, wordStarts } = doc;
+  for (const { term, index } of query.long) {
+    let at = words.indexOf(term);
+    while (at >= 0) {
+      // The word the match is in (a term has no NUL, so it lies inside one word), and where it ends.
+      const w = wordAt(wordStarts, at);
+      const end = w + 1 < wordStarts.length ? wordStarts[w + 1]! - 1 : words.length;
+      // Whole-word matches, and words that analyse to the term itself, were counted above.
+      if (end - wordStarts[w]! > term.length && termIndex.get(doc.wordTerms[w]!) !== index)
+        tf[index]! += doc.wordCounts[w]!;
+      at = words.indexOf(term, end);
+    }
+  }
   return { tf, length: hashes.length };
+}
+
+/** The index of the last start ≤ at (binary search; starts ascend). */
+function wordAt(starts: Uint32Array, at: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (starts[mid]! <= at) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
 }
 
 function minMax(values: readonly number[]): number[] {
@@ -91,14 +204,29 @@ function minMax(values: readonly number[]): number[] {
  * terms AND adjacent term pairs in each item's text, with document frequencies taken over those
  * items. The pairs reward the query's phrases ("prompt caching", "rate limit"), which neither the
  * full-text index (no positions) nor the hash embedder's bag of features ranks on; the local
- * frequencies weigh a term by how well it separates the candidates, not the whole corpus.
+ * frequencies weigh a term by how well it separates the candidates, not the whole corpus. A query
+ * term of 4+ characters also counts inside longer words (`path` in `abspath`; queryTermCounts),
+ * which is what lifts code, where identifiers glue words together.
  * Measured with bench:retrieval on five public sets and the repo's sample (recall@5 / MRR@10,
  * fused lists alone → reranked, depth 30, weight 0.2, pairs 1): anthropic-docs 0.844/0.928 →
- * 0.839/0.934, python-faq 0.719/0.533 → 0.719/0.551, hpo-definitions 0.763/0.652 → 0.770/0.657,
- * python-stdlib-code 0.500/0.391 → 0.520/0.387, wordnet-glosses 0.313/0.243 → 0.333/0.244. Small
- * gains (each within its set's interval alone), but in the same direction on five of six sets;
- * depth 20–50 and weight 0.2–0.3 moved no set by more than 0.015. Boosting title and heading terms
- * as well measured the same or lower (python-faq MRR@10 −0.004), so it is left out.
+ * 0.838/0.934, python-faq 0.719/0.533 → 0.719/0.551, hpo-definitions 0.763/0.652 → 0.770/0.658,
+ * python-stdlib-code 0.500/0.391 → 0.527/0.399, wordnet-glosses 0.313/0.243 → 0.330/0.248. Small
+ * gains (each within its set's interval alone), but in the same direction on five of six sets.
+ * Matching inside words moved python-stdlib-code from 0.520/0.387 to 0.527/0.399 (the default's
+ * MRR@10 interval over plain BM25 from [−0.008, +0.041] to [+0.003, +0.052]) and every other set
+ * by ≤ 0.004. Tried and left out, each within ±0.01 of this on every set or worse on the prose
+ * sets: depth 20–50, weight 0.15–0.5, pairs 0.5, k1 0.9–1.5 / b 0.4–0.9; the terms of ftsTerms
+ * (Porter2 and Lucene's short stop list, as the full-text index) instead of analyzeText (code MRR@10
+ * +0.006, python-faq −0.010, anthropic-docs recall@5 −0.005); camelCase splitting on top of the
+ * matches inside words (same); an idf-weighted query-term coverage bonus; scoring a document's
+ * candidate chunks together (python-faq MRR@10 −0.010); a chunk's first line (a signature or heading)
+ * as a boosted field (code MRR@10 +0.006, wordnet-glosses and anthropic-docs recall@5 −0.003/−0.005);
+ * abbreviations (`str` for `string`); RRF of the fused and lexical orders instead of the weighted
+ * sum (anthropic-docs MRR@10 −0.007 to −0.021). Boosting title and heading terms measured the same
+ * or lower (python-faq MRR@10 −0.004).
+ * Cost, warm terms cache (a pinned version), CPU per query over 30 candidates: 0.17 → 0.24 ms
+ * (anthropic-docs), 0.10 → 0.18 ms (hpo-definitions) with the matches inside words; first sight of
+ * a chunk 0.52 → 0.76 ms a query's worth (2-core machine, load average 2.2).
  * Returns new items (score = the reranked score for the first `depth`, then the rest below them).
  * Ties keep fused order. Deterministic: no model, no network.
  */
@@ -120,7 +248,11 @@ export function lexicalRerank<T>(
     const key = termIndex.get(hashes[i - 1]!)! * termCount + termIndex.get(hashes[i]!)!;
     if (!pairIndex.has(key)) pairIndex.set(key, pairIndex.size);
   }
-  const docs = head.map((f) => queryTermCounts(termHashes(text(f.item)), termIndex, pairIndex, termCount));
+  const long = [...new Set(queryTerms)]
+    .filter((term) => term.length >= PARTIAL_MIN_TERM)
+    .map((term) => ({ term, index: termIndex.get(hashTerm(term))! }));
+  const terms: QueryTerms = { termIndex, pairIndex, termCount, long };
+  const docs = head.map((f) => queryTermCounts(analysed(text(f.item)), terms));
   const n = docs.length;
   const averageLength = Math.max(1, docs.reduce((sum, d) => sum + d.length, 0) / n);
   const weights = Array.from({ length: termCount + pairIndex.size }, (_, j) =>
