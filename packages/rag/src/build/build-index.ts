@@ -28,6 +28,7 @@ import { diffManifest } from './diff-manifest.ts';
 import { codeGitCommit } from './git-commit.ts';
 import { withIndexLock } from './index-lock.ts';
 import { type IndexPaths, indexPaths } from './index-paths.ts';
+import { readSourceCache, writeSourceCache } from './source-cache-file.ts';
 
 export type BuildPhase = 'loading' | 'chunking' | 'embedding' | 'indexing';
 export type BuildProgress = { phase: BuildPhase; done: number; total: number };
@@ -130,16 +131,23 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
   const embedder = createEmbedder(embedderConfig, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
 
   progress({ phase: 'loading', done: 0, total: 1 });
-  const loaded = await loadSource({ path: options.source, maxFileBytes: options.maxFileBytes });
+  // An incremental build reads only the lines and files that changed since the last build (a full
+  // one needs every document's text). The cache's hashes are that build's manifest.
+  const cache = last && !options.full ? await readSourceCache(paths, last.version) : undefined;
+  const loaded = await loadSource({
+    path: options.source,
+    maxFileBytes: options.maxFileBytes,
+    cache: cache && last && { ...cache, hashes: last.manifest },
+  });
   const warnings = loaded.warnings.map((w) => w.message);
-  if (loaded.documents.length === 0) {
+  if (loaded.documents.length + loaded.reused.length === 0) {
     throw new InvalidInputError(
       `Source "${options.source}" has no loadable documents.${warnings.length ? `\n${warnings.join('\n')}` : ''}`,
     );
   }
 
   if (options.onlyIfChanged && last && !options.full) {
-    const same = diffManifest(last.manifest, loaded.documents);
+    const same = diffManifest(last.manifest, loaded.documents, loaded.reused);
     if (same.added.length + same.changed.length + same.removed.length === 0) {
       const builds = await listBuildVersions(options.home, paths.name);
       return { ...last, build: builds.indexOf(last.version) + 1, unchanged: true };
@@ -153,7 +161,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
     const full = options.full === true || !head;
     if (head && (await index.version()) !== head.version) await index.restore(head.version);
 
-    const diff = diffManifest(last?.manifest ?? {}, loaded.documents);
+    const diff = diffManifest(last?.manifest ?? {}, loaded.documents, loaded.reused);
     const toEmbed = full ? loaded.documents : [...diff.added, ...diff.changed];
     let deleted = 0;
     if (full) deleted = await index.countRows();
@@ -176,7 +184,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
       index: paths.name,
       version,
       source: { path: loaded.path, kind: loaded.kind },
-      manifest: Object.fromEntries(loaded.documents.map((d) => [d.id, d.contentHash])),
+      manifest: manifestOf(loaded.documents, loaded.reused),
       chunker: chunkerConfig,
       embedder: embedderConfig,
       full,
@@ -195,12 +203,21 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
       createdAt: new Date().toISOString(),
     };
     progress({ phase: 'indexing', done: 1, total: 1 });
-    await writeBuildRecord(options.home, record);
+    // The cache names its build, so either may land first (source-cache-file.ts); each fsyncs.
+    await Promise.all([writeSourceCache(paths, version, loaded.cache), writeBuildRecord(options.home, record)]);
     await writeIndexHead(options.home, paths.name, { version, buildVersion: version });
     return { ...record, build: (await listBuildVersions(options.home, paths.name)).indexOf(version) + 1 };
   } finally {
     index.close();
   }
+}
+
+function manifestOf(
+  documents: readonly { id: string; contentHash: string }[],
+  reused: readonly { id: string; contentHash: string }[],
+): Record<string, string> {
+  // fromEntries, not assignment: an id "__proto__" must be a key, not the object's prototype.
+  return Object.fromEntries([...documents, ...reused].map((d) => [d.id, d.contentHash]));
 }
 
 function checkSameIdentity(name: string, last: IndexBuild, chunker: IndexBuild['chunker'], embedder: EmbedderConfig) {

@@ -1,7 +1,7 @@
 // An incremental build (only changed, added and removed documents re-chunked, re-embedded and
 // deleted; the diff comes from the last build's manifest, no table scan) must leave exactly the table
 // a full build of the same corpus makes: same rows, same text, same vectors.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, cp, mkdir, mkdtemp, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as lancedb from '@lancedb/lancedb';
@@ -24,8 +24,8 @@ const text = (i: number, generation: number) => {
 const corpus = (ids: readonly number[], changed: ReadonlySet<number>) =>
   `${ids.map((i) => JSON.stringify({ id: `d${i}`, title: `Doc ${i}`, text: text(i, changed.has(i) ? 2 : 1) })).join('\n')}\n`;
 
-async function tableRows(home: string): Promise<Record<string, unknown>[]> {
-  const db = await lancedb.connect(indexPaths(home, NAME).lance);
+async function tableRows(home: string, name = NAME): Promise<Record<string, unknown>[]> {
+  const db = await lancedb.connect(indexPaths(home, name).lance);
   const table = await db.openTable('chunks');
   try {
     const rows = await table
@@ -81,5 +81,62 @@ describe('incremental build', () => {
     expect(got.length).toBe(fresh.counts.chunks.total);
     expect(got.length).toBeGreaterThan(after.length); // two chunks a document: the batches really split
     expect(got).toEqual(want);
+  }, 180_000);
+
+  it('a source cache left by another build is ignored: lines changed and changed back are read again', async () => {
+    // Build A (generation 1), build B (1% at generation 2), then A's source-cache.json put back and
+    // the corpus back at generation 1. Taken at its word, A's cache maps those lines to their ids and
+    // B's manifest to B's hashes: the rebuild would keep B's rows and differ from a full build.
+    const ids = Array.from({ length: 200 }, (_, i) => i);
+    const changed = new Set([3, 50, 120]);
+    const home = join(dir, 'stale');
+    const source = join(dir, 'stale.jsonl');
+    const paths = indexPaths(home, NAME);
+    await writeFile(source, corpus(ids, new Set()));
+    const a = await buildIndex({ home, name: NAME, source, embedder: EMBEDDER });
+    await copyFile(paths.sourceCache, join(dir, 'cache-a.json'));
+    expect(JSON.parse(await readFile(paths.sourceCache, 'utf8')).build).toBe(a.version);
+    await writeFile(source, corpus(ids, changed));
+    const b = await rebuildIndex({ home, name: NAME });
+    expect(b.counts.documents.changed).toBe(3);
+    expect(JSON.parse(await readFile(paths.sourceCache, 'utf8')).build).toBe(b.version);
+
+    await copyFile(join(dir, 'cache-a.json'), paths.sourceCache);
+    await writeFile(source, corpus(ids, new Set()));
+    const c = await rebuildIndex({ home, name: NAME });
+    expect(c.counts.documents).toEqual({ added: 0, changed: 3, removed: 0, unchanged: 197 });
+    const fullHome = join(dir, 'stale-full');
+    await buildIndex({ home: fullHome, name: NAME, source, embedder: EMBEDDER });
+    expect(await tableRows(home)).toEqual(await tableRows(fullHome));
+  }, 180_000);
+
+  it('a folder source: files unchanged on stat are not read, and the table equals a full build', async () => {
+    const root = join(dir, 'folder');
+    await mkdir(join(root, 'guides'), { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    const file = (i: number) => join(root, i % 2 ? 'guides' : '', `doc-${i}.md`);
+    const write = async (i: number, body: string) => {
+      await writeFile(file(i), `# Doc ${i}\n\n${body}\n`);
+      await utimes(file(i), old, old);
+    };
+    for (let i = 0; i < 40; i++) await write(i, text(i, 1));
+    const home = join(dir, 'folder-home');
+    const name = 'dev.test.folder';
+    await buildIndex({ home, name, source: root, embedder: EMBEDDER, batchChunks: 16 });
+
+    // doc-5: same size, other bytes, old mtime put back (only the ctime shows it); doc-6: other
+    // text; doc-7 removed; doc-40 added.
+    await write(5, text(5, 1).replace('index', 'INDEX'));
+    await write(6, text(6, 2));
+    await rm(file(7));
+    await write(40, text(40, 1));
+    const rebuilt = await rebuildIndex({ home, name, batchChunks: 16 });
+    expect(rebuilt.counts.documents).toEqual({ added: 1, changed: 2, removed: 1, unchanged: 37 });
+
+    const copy = join(dir, 'folder-copy');
+    await cp(root, copy, { recursive: true });
+    const fullHome = join(dir, 'folder-full');
+    await buildIndex({ home: fullHome, name, source: copy, embedder: EMBEDDER });
+    expect(await tableRows(home, name)).toEqual(await tableRows(fullHome, name));
   }, 180_000);
 });

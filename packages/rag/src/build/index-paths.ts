@@ -13,6 +13,8 @@ export type IndexPaths = {
   /** Points at the table version reads see by default (the last build, or its compaction). */
   head: string;
   lock: string;
+  /** The last build's source cache (load/source-cache.ts): one file, replaced by every build. */
+  sourceCache: string;
 };
 
 /** Paths of index `name` in `home`: `<home>/indexes/<catalog>.<schema>.<name>/…`. Throws InvalidInputError. */
@@ -26,5 +28,6 @@ export function indexPaths(home: string, name: string): IndexPaths {
     builds: join(dir, 'builds'),
     head: join(dir, 'head.json'),
     lock: join(dir, 'build.lock'),
+    sourceCache: join(dir, 'source-cache.json'),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, rm, symlink, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RagopsError } from '@ragops/core';
@@ -143,5 +143,92 @@ describe('content hash', () => {
     expect(makeSourceDocument({ id: 'd', text: 'a\nb', title: 't', metadata: { x: 1, y: 3 } }).contentHash).not.toBe(
       base.contentHash,
     );
+  });
+});
+
+describe('loadSource with the last load as cache', () => {
+  const byId = (l: {
+    documents: { id: string; contentHash: string }[];
+    reused: { id: string; contentHash: string }[];
+  }) => Object.fromEntries([...l.documents, ...l.reused].map((d) => [d.id, d.contentHash]));
+  const hashesOf = (l: Parameters<typeof byId>[0]) => byId(l);
+
+  it('jsonl: reuses the lines whose bytes are unchanged and reads the rest; same documents and warnings as without', async () => {
+    const file = join(dir, 'corpus.jsonl');
+    const line = (id: string, text: string) => JSON.stringify({ id, text, metadata: { n: id } });
+    const before = [line('a', 'alpha'), line('b', 'beta'), '{bad', line('c', 'gamma'), line('d', 'delta')];
+    await writeFile(file, `\uFEFF${before.join('\n')}\n`);
+    const first = await loadSource({ path: file });
+    expect(first.reused).toEqual([]);
+    expect(first.cache.lines.size).toBe(4); // the bad line has no entry
+
+    // b changed, d removed, e added, c moved to line 1 (where the BOM was), a line duplicating a's id.
+    const after = [
+      line('c', 'gamma'),
+      line('a', 'alpha'),
+      line('b', 'beta!'),
+      '{bad',
+      line('e', 'eps'),
+      line('a', 'again'),
+    ];
+    await writeFile(file, `${after.join('\n')}\n`);
+    const cached = await loadSource({ path: file, cache: { ...first.cache, hashes: hashesOf(first) } });
+    const fresh = await loadSource({ path: file });
+    // a's bytes were the BOM's too: read again (and the same document).
+    expect(cached.reused.map((d) => d.id).sort()).toEqual(['c']);
+    expect(cached.documents.map((d) => d.id).sort()).toEqual(['a', 'b', 'e']);
+    expect(byId(cached)).toEqual(byId(fresh));
+    expect(cached.warnings).toEqual(fresh.warnings);
+    expect(cached.warnings.map((w) => w.line)).toEqual([4, 6]);
+    expect([...cached.cache.lines.values()].sort()).toEqual(['a', 'b', 'c', 'e']);
+  });
+
+  it('jsonl: a line cached as an id the hashes do not have is read again', async () => {
+    const file = join(dir, 'corpus.jsonl');
+    await writeFile(file, `${JSON.stringify({ id: 'a', text: 'alpha' })}\n`);
+    const first = await loadSource({ path: file });
+    const again = await loadSource({ path: file, cache: { ...first.cache, hashes: {} } });
+    expect(again.reused).toEqual([]);
+    expect(again.documents.map((d) => d.id)).toEqual(['a']);
+    const proto = await loadSource({
+      path: file,
+      cache: { ...first.cache, lines: new Map([...first.cache.lines].map(([k]) => [k, 'constructor'])), hashes: {} },
+    });
+    expect(proto.documents.map((d) => d.id)).toEqual(['a']);
+  });
+
+  it('folder: reuses files whose size, mtime, ctime and inode are unchanged; records none modified just before the load', async () => {
+    const root = join(dir, 'src');
+    await mkdir(join(root, 'sub'), { recursive: true });
+    const old = new Date(Date.now() - 60_000);
+    for (const name of ['a.md', 'b.txt', 'sub/c.md']) {
+      await writeFile(join(root, name), `# ${name}\n\ntext of ${name}\n`);
+      await utimes(join(root, name), old, old);
+    }
+    await writeFile(join(root, 'fresh.md'), 'just written'); // mtime now: not recorded
+    await writeFile(join(root, 'lines.jsonl'), `${JSON.stringify({ id: 'j', text: 'line' })}\n`);
+    await utimes(join(root, 'lines.jsonl'), old, old);
+    const first = await loadSource({ path: root });
+    expect([...first.cache.files.keys()].sort()).toEqual(['a.md', 'b.txt', 'sub/c.md']);
+
+    // Same size, and the old mtime put back: the ctime still tells it was written.
+    await writeFile(join(root, 'b.txt'), `# b.txX\n\ntext of b.txt\n`);
+    await utimes(join(root, 'b.txt'), old, old);
+    const cache = { ...first.cache, hashes: hashesOf(first) };
+    const cached = await loadSource({ path: root, cache });
+    const fresh = await loadSource({ path: root });
+    expect(cached.reused.map((d) => d.id).sort()).toEqual(['a.md', 'j', 'sub/c.md']);
+    expect(cached.documents.map((d) => d.id).sort()).toEqual(['b.txt', 'fresh.md']);
+    expect(byId(cached)).toEqual(byId(fresh));
+    expect(byId(cached)['b.txt']).not.toBe(hashesOf(first)['b.txt']);
+
+    // Another folder with the same relative names: its files are read, not taken for these.
+    const copy = join(dir, 'copy');
+    await cp(root, copy, { recursive: true, preserveTimestamps: true });
+    await writeFile(join(copy, 'a.md'), `# a.mX\n\ntext of a.md\n`);
+    await utimes(join(copy, 'a.md'), old, old);
+    const other = await loadSource({ path: copy, cache });
+    expect(other.reused.map((d) => d.id)).toEqual(['j']); // lines are known by their bytes anywhere
+    expect(byId(other)).toEqual(byId(await loadSource({ path: copy })));
   });
 });

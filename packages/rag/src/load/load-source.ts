@@ -4,6 +4,14 @@ import { InvalidInputError, NotFoundError } from '@ragops/core';
 import { UndecodableFileError } from './decode-text.ts';
 import { loadJsonlFile } from './load-jsonl.ts';
 import { isLoadableFile, readDocumentFile } from './read-document-file.ts';
+import {
+  RACY_MS,
+  type ReusedDocument,
+  SOURCE_CACHE_VERSION,
+  type SourceCache,
+  type SourceCacheInput,
+  statKey,
+} from './source-cache.ts';
 import { type LoadWarning, makeSourceDocument, type SourceDocument } from './source-document.ts';
 
 export type SourceKind = 'folder' | 'jsonl';
@@ -16,26 +24,40 @@ export type LoadSourceOptions = {
    * limit applies to each line (document) instead, and the file is streamed. Default 10 MiB.
    */
   maxFileBytes?: number;
+  /**
+   * The last load's `cache` and the content hashes of its documents: jsonl lines whose bytes, and
+   * folder files whose size, mtime, ctime and inode, are the same come back in `reused`, unread.
+   */
+  cache?: SourceCacheInput | undefined;
 };
 
 export type LoadedSource = {
   /** Absolute path of the source. */
   path: string;
   kind: SourceKind;
+  /** Documents read and parsed. */
   documents: SourceDocument[];
+  /** Documents found unchanged through `cache`: id and content hash, not read (empty without a cache). */
+  reused: ReusedDocument[];
   warnings: LoadWarning[];
+  /** What the next load of this source may skip: pass it back (with the hashes) as `cache`. */
+  cache: SourceCache;
 };
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
 
 /**
- * Loads every document of a source. Skips, with a warning naming the file: symlinks leaving the root,
- * files over `maxFileBytes`, undecodable files, unreadable files, bad jsonl lines, duplicate ids.
- * Throws NotFoundError when the source does not exist, InvalidInputError when it is not a folder or `.jsonl`.
+ * Loads every document of a source; those unchanged since `cache` without reading them (a jsonl
+ * source is still read whole, but only to hash each line's bytes). Skips, with a warning naming the
+ * file: symlinks leaving the root, files over `maxFileBytes`, undecodable files, unreadable files,
+ * bad jsonl lines, duplicate ids. The warnings are the same with or without a cache (a skipped line
+ * or file has no cache entry, so it is read again). Throws NotFoundError when the source does not
+ * exist, InvalidInputError when it is not a folder or `.jsonl`.
  */
 export async function loadSource(options: LoadSourceOptions): Promise<LoadedSource> {
   const path = resolve(options.path);
   const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  const cache = options.cache?.v === SOURCE_CACHE_VERSION ? options.cache : undefined;
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'ENOENT') throw new NotFoundError(`Source "${options.path}" does not exist.`);
     throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}`, { cause: error });
@@ -46,30 +68,72 @@ export async function loadSource(options: LoadSourceOptions): Promise<LoadedSour
         `Source "${options.path}" is a file but not .jsonl. Pass a folder or a .jsonl file of {"id","text","title"?,"metadata"?} lines.`,
       );
     }
-    const loaded = await loadJsonlFile({ path, file: options.path, maxLineBytes: maxFileBytes }).catch((error) => {
-      if (!(error instanceof UndecodableFileError)) throw error;
-      throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
-    });
-    return { path, kind: 'jsonl', ...loaded };
+    const loaded = await loadJsonlFile({ path, file: options.path, maxLineBytes: maxFileBytes, cache }).catch(
+      (error) => {
+        if (!(error instanceof UndecodableFileError)) throw error;
+        throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
+      },
+    );
+    const out = new Collected(path, cache);
+    for (const { key, document } of loaded.entries) out.add(document, { line: key });
+    return { path, kind: 'jsonl', ...out.result(), warnings: loaded.warnings };
   }
   if (!info.isDirectory()) throw new InvalidInputError(`Source "${options.path}" is neither a folder nor a file.`);
-  const loader = new FolderLoader(path, maxFileBytes);
+  const loader = new FolderLoader(path, maxFileBytes, new Collected(path, cache), cache);
   await loader.walk(path, await realpath(path));
-  return { path, kind: 'folder', documents: loader.documents, warnings: loader.warnings };
+  return { path, kind: 'folder', ...loader.out.result(), warnings: loader.warnings };
+}
+
+/** The documents a load accepts, read or reused, and the cache entries of exactly those. */
+class Collected {
+  readonly #documents: SourceDocument[] = [];
+  readonly #reused: ReusedDocument[] = [];
+  readonly #lines = new Map<string, string>();
+  readonly #files = new Map<string, string>();
+  readonly #path: string;
+  /** The input cache's file entries, only when they are of this same folder. */
+  readonly files: ReadonlyMap<string, string> | undefined;
+  readonly hashes: Readonly<Record<string, string>>;
+  readonly startedAt = Date.now();
+
+  constructor(path: string, cache: SourceCacheInput | undefined) {
+    this.#path = path;
+    this.files = cache?.source === path ? cache.files : undefined;
+    this.hashes = cache?.hashes ?? {};
+  }
+
+  /**
+   * Only accepted documents get an entry: a line or file skipped as a duplicate id has none, since
+   * the content hash a later load takes for that id is the accepted document's.
+   */
+  add(doc: SourceDocument | ReusedDocument, entry: { line: string } | { file: string; stat: string } | undefined) {
+    if ('text' in doc) this.#documents.push(doc);
+    else this.#reused.push(doc);
+    if (entry && 'line' in entry) this.#lines.set(entry.line, doc.id);
+    else if (entry) this.#files.set(entry.file, entry.stat);
+  }
+
+  result(): { documents: SourceDocument[]; reused: ReusedDocument[]; cache: SourceCache } {
+    const cache: SourceCache = { v: SOURCE_CACHE_VERSION, source: this.#path, lines: this.#lines, files: this.#files };
+    return { documents: this.#documents, reused: this.#reused, cache };
+  }
 }
 
 class FolderLoader {
-  readonly documents: SourceDocument[] = [];
   readonly warnings: LoadWarning[] = [];
+  readonly out: Collected;
   readonly #root: string;
   readonly #maxFileBytes: number;
+  readonly #cache: SourceCacheInput | undefined;
   readonly #ids = new Set<string>();
   readonly #visitedDirs = new Set<string>();
   #realRoot = '';
 
-  constructor(root: string, maxFileBytes: number) {
+  constructor(root: string, maxFileBytes: number, out: Collected, cache: SourceCacheInput | undefined) {
     this.#root = root;
     this.#maxFileBytes = maxFileBytes;
+    this.out = out;
+    this.#cache = cache;
   }
 
   async walk(dir: string, realDir: string): Promise<void> {
@@ -113,25 +177,35 @@ class FolderLoader {
     }
     try {
       if (isJsonl) {
-        const parsed = await loadJsonlFile({ path: full, file: rel, maxLineBytes: this.#maxFileBytes });
+        const parsed = await loadJsonlFile({
+          path: full,
+          file: rel,
+          maxLineBytes: this.#maxFileBytes,
+          cache: this.#cache,
+        });
         this.warnings.push(...parsed.warnings);
-        for (const doc of parsed.documents) this.#add(doc, rel);
+        for (const { key, document } of parsed.entries) this.#add(document, rel, { line: key });
         return;
       }
+      const stat = statKey(info);
+      // Not recorded when modified just before the load: it may change again within the same tick.
+      const entry = info.mtimeMs < this.out.startedAt - RACY_MS ? { file: rel, stat } : undefined;
+      const hash = this.out.files?.get(rel) === stat ? this.out.hashes[rel] : undefined;
+      if (typeof hash === 'string') return this.#add({ id: rel, contentHash: hash }, rel, entry);
       const { text, title } = await readDocumentFile(full);
-      this.#add(makeSourceDocument({ id: rel, text, title, metadata: { path: rel } }), rel);
+      this.#add(makeSourceDocument({ id: rel, text, title, metadata: { path: rel } }), rel, entry);
     } catch (error) {
       if (!(error instanceof UndecodableFileError)) throw error;
       this.warnings.push({ file: rel, message: `${rel}: skipped, ${error.message}` });
     }
   }
 
-  #add(doc: SourceDocument, file: string): void {
+  #add(doc: SourceDocument | ReusedDocument, file: string, entry: Parameters<Collected['add']>[1]): void {
     if (this.#ids.has(doc.id)) {
       this.warnings.push({ file, message: `${file}: duplicate document id "${doc.id}", skipped` });
       return;
     }
     this.#ids.add(doc.id);
-    this.documents.push(doc);
+    this.out.add(doc, entry);
   }
 }
