@@ -19,12 +19,13 @@ import { chunkIndexText } from '../search/index-text.ts';
 import {
   findIndexHead,
   getIndexBuild,
+  getIndexBuildWithoutManifest,
   type IndexBuild,
   listBuildVersions,
   writeBuildRecord,
   writeIndexHead,
 } from './build-record.ts';
-import { diffManifest } from './diff-manifest.ts';
+import { diffManifest, type ManifestDiff } from './diff-manifest.ts';
 import { codeGitCommit } from './git-commit.ts';
 import { withIndexLock } from './index-lock.ts';
 import { type IndexPaths, indexPaths } from './index-paths.ts';
@@ -113,7 +114,8 @@ export async function rebuildIndex(
       `Index ${name} has never been built (an interrupted first build records nothing): run \`ragops index build ${name} --source <path>\` first.`,
     );
   }
-  const last = await getIndexBuild(options.home, options.name, head.buildVersion);
+  // Without its manifest: the build reads that once itself (7.6 MB at 100k documents, ~0.1 s a read).
+  const last = await getIndexBuildWithoutManifest(options.home, options.name, head.buildVersion);
   return buildIndex({ ...options, source: last.source.path, chunker: last.chunker, embedder: last.embedder });
 }
 
@@ -129,6 +131,11 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
   const embedderConfig = await resolveEmbedderConfig(options.embedder ?? lastEmbedder);
   if (last && !options.full) checkSameIdentity(paths.name, last, chunkerConfig, embedderConfig);
   const embedder = createEmbedder(embedderConfig, { env: options.env, ...(options.fetch && { fetch: options.fetch }) });
+  // Both wait on other things than this thread (a git process, LanceDB's native module: ~0.15 s of
+  // a 1% rebuild at 100k), so they start now and run while the source loads.
+  const gitCommit = codeGitCommit();
+  const lance = import('../index/lancedb/lancedb-vector-index.ts');
+  lance.catch(() => {}); // awaited below; never an unhandled rejection when loading fails first
 
   progress({ phase: 'loading', done: 0, total: 1 });
   // An incremental build reads only the lines and files that changed since the last build (a full
@@ -154,7 +161,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
     }
   }
 
-  const { openVectorIndex } = await import('../index/lancedb/lancedb-vector-index.ts');
+  const { openVectorIndex } = await lance;
   const index = await openVectorIndex({ uri: paths.lance });
   try {
     // A crashed build may have committed versions after the last recorded one: go back to it.
@@ -184,7 +191,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
       index: paths.name,
       version,
       source: { path: loaded.path, kind: loaded.kind },
-      manifest: manifestOf(loaded.documents, loaded.reused),
+      manifest: full || !last ? manifestOf(loaded.documents, loaded.reused) : updatedManifest(last.manifest, diff),
       chunker: chunkerConfig,
       embedder: embedderConfig,
       full,
@@ -199,7 +206,7 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
       },
       warnings,
       durationMs: Math.round(performance.now() - startedAt),
-      gitCommit: await codeGitCommit(),
+      gitCommit: await gitCommit,
       createdAt: new Date().toISOString(),
     };
     progress({ phase: 'indexing', done: 1, total: 1 });
@@ -210,6 +217,24 @@ async function runBuild(paths: IndexPaths, options: BuildIndexOptions): Promise<
   } finally {
     index.close();
   }
+}
+
+/**
+ * The last manifest, updated in place (`last` is not used again): 1% changed of 100k touches 1,000
+ * keys, where building the manifest anew from 100k documents cost 25-100 ms.
+ */
+function updatedManifest(manifest: Record<string, string>, diff: ManifestDiff): Record<string, string> {
+  for (const id of diff.removed) delete manifest[id];
+  for (const d of [...diff.added, ...diff.changed]) {
+    // defineProperty: an id "__proto__" must be a key, not the object's prototype.
+    Object.defineProperty(manifest, d.id, {
+      value: d.contentHash,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
+  }
+  return manifest;
 }
 
 function manifestOf(

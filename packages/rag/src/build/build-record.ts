@@ -137,13 +137,14 @@ export async function getIndexBuildWithoutManifest(home: string, name: string, v
 
 const manifestPath = (buildsDir: string, version: number) => join(buildsDir, `${version}.manifest.json`);
 
-// A plain loop: z.record over 100k entries cost 0.25-1.2 s per read (measured), this costs ~1 ms.
+// A plain loop: z.record over 100k entries cost 0.25-1.2 s per read (measured); Object.values(v)
+// .every cost 32-71 ms (it copies the values first), for-in 21-29 ms.
 const manifestSchema = z.custom<Record<string, string>>(
-  (v) =>
-    typeof v === 'object' &&
-    v !== null &&
-    !Array.isArray(v) &&
-    Object.values(v as Record<string, unknown>).every((h) => typeof h === 'string'),
+  (v) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+    for (const id in v) if (typeof (v as Record<string, unknown>)[id] !== 'string') return false;
+    return true;
+  },
   { message: 'expected an object of document id → content hash strings' },
 );
 /** On disk: records written before the manifest moved to its own file still hold it inline. */

@@ -139,4 +139,23 @@ describe('incremental build', () => {
     await buildIndex({ home: fullHome, name, source: copy, embedder: EMBEDDER });
     expect(await tableRows(home, name)).toEqual(await tableRows(fullHome, name));
   }, 180_000);
+
+  it('ids that are Object.prototype names are documents like any other through the updated manifest', async () => {
+    const home = join(dir, 'proto');
+    const source = join(dir, 'proto.jsonl');
+    const line = (id: string, t: string) => JSON.stringify({ id, text: t });
+    await writeFile(source, `${[line('a', 'alpha'), line('b', 'beta')].join('\n')}\n`);
+    await buildIndex({ home, name: NAME, source, embedder: EMBEDDER });
+    const odd = [line('__proto__', 'proto text'), line('constructor', 'constructor text'), line('toString', 'ts')];
+    await writeFile(source, `${[line('a', 'alpha'), line('b', 'beta'), ...odd].join('\n')}\n`);
+    const added = await rebuildIndex({ home, name: NAME });
+    expect(added.counts.documents).toEqual({ added: 3, changed: 0, removed: 0, unchanged: 2 });
+    expect(Object.keys(added.manifest).sort()).toEqual(['__proto__', 'a', 'b', 'constructor', 'toString']);
+    const again = await rebuildIndex({ home, name: NAME });
+    expect(again.counts.documents).toEqual({ added: 0, changed: 0, removed: 0, unchanged: 5 });
+    await writeFile(source, `${line('a', 'alpha')}\n`);
+    const removed = await rebuildIndex({ home, name: NAME });
+    expect(removed.counts.documents).toEqual({ added: 0, changed: 0, removed: 4, unchanged: 1 });
+    expect(removed.counts.chunks.total).toBe(1);
+  }, 180_000);
 });

@@ -25,8 +25,8 @@ export type JsonlEntry = { key: string; document: SourceDocument | ReusedDocumen
  * UTF-8 or JSON, nested deeper than MAX_METADATA_DEPTH, failing the schema, binary text, duplicate
  * id) become a warning naming `file:line`, and the lines around it load as usual. A line whose raw
  * bytes have a `cache` entry is not decoded or parsed: it is the document it was then (what a line
- * turns into depends on its bytes only; a BOM is dropped on line 1 and trimmed on any other), which
- * took 1.5 s → 0.3 s at 100k lines of 650 bytes. Throws UndecodableFileError when the file is binary
+ * turns into depends on its bytes only; a BOM is dropped on line 1 and trimmed on any other): 100k
+ * lines of 690 bytes, all cached, load in 0.35-0.46 s instead of 1.35-1.5 s (load 3). Throws UndecodableFileError when the file is binary
  * or UTF-16 (checked on its first bytes).
  */
 export async function loadJsonlFile(input: {
