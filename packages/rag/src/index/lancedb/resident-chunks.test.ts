@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashEmbedder } from '../../embed/hash-embedder.ts';
 import type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from '../vector-index.ts';
 import { openVectorIndex } from './lancedb-vector-index.ts';
-import { RESIDENT_CONFIG, residentChunkBytes } from './resident-chunks.ts';
+import { RESIDENT_CONFIG, residentChunkBytes, residentVersions } from './resident-chunks.ts';
+import { SPARSE_BLOCK_ROWS } from './sparse-columns.ts';
 
 const DIMS = 48;
 const ROWS = 400;
@@ -102,10 +103,10 @@ describe('resident chunks (a pinned version searched from memory)', () => {
     }
   });
 
-  it('leaves tables at or over the row threshold to LanceDB, and frees memory on close', async () => {
+  it('leaves dense tables at or over the row threshold to LanceDB, and frees memory on close', async () => {
     const held = residentChunkBytes();
-    const saved = RESIDENT_CONFIG.rowsBelow;
-    RESIDENT_CONFIG.rowsBelow = ROWS;
+    const saved = RESIDENT_CONFIG.denseRowsBelow;
+    RESIDENT_CONFIG.denseRowsBelow = ROWS;
     const big = await openVectorIndex({ uri: dir });
     try {
       await big.checkout(await writer.version());
@@ -113,7 +114,7 @@ describe('resident chunks (a pinned version searched from memory)', () => {
       expect(ids(await big.searchVector(query, { k: 5 }))).toEqual(ids(await reader.searchVector(query, { k: 5 })));
       expect(residentChunkBytes()).toBe(held); // searched by LanceDB, nothing loaded
     } finally {
-      RESIDENT_CONFIG.rowsBelow = saved;
+      RESIDENT_CONFIG.denseRowsBelow = saved;
       big.close();
     }
     const small = await openVectorIndex({ uri: dir });
@@ -148,4 +149,62 @@ describe('resident chunks (a pinned version searched from memory)', () => {
     expectSame(filtered, await writer.searchText('apple cherry', { k: 20, filter }));
     expect(new Set(filtered.map((h) => h.documentId))).toEqual(new Set(['d2', 'd4']));
   });
+
+  it('holds hashed vectors as sparse columns at any row count, ranking as LanceDB flat cosine does', async () => {
+    // Past a block of rows and past the dense row threshold (lowered here): sparse columns stay resident.
+    const embedder = new HashEmbedder({ dimensions: 256 });
+    const hashedRows: ChunkRow[] = Array.from({ length: SPARSE_BLOCK_ROWS + 1500 }, (_, i) => {
+      const text = Array.from(
+        { length: 20 },
+        () => `${WORDS[Math.floor(rand() * WORDS.length)]}${Math.floor(rand() * 40)}`,
+      ).join(' ');
+      return {
+        ...rows[i % ROWS]!,
+        chunkId: `h${i}`,
+        documentId: `hd${i % 500}`,
+        text,
+        indexText: text,
+        vector: Array.from(embedder.embedOne(text)),
+      };
+    });
+    const hashedDir = await mkdtemp(join(tmpdir(), 'ragops-resident-sparse-'));
+    const saved = RESIDENT_CONFIG.denseRowsBelow;
+    RESIDENT_CONFIG.denseRowsBelow = 100;
+    const hashedWriter = await openVectorIndex({ uri: hashedDir });
+    await hashedWriter.add(hashedRows);
+    const hashedReader = await openVectorIndex({ uri: hashedDir });
+    try {
+      await hashedReader.checkout(await hashedWriter.version());
+      const before = residentVersions().sparse;
+      const held = residentChunkBytes();
+      const queries = [
+        ...Array.from({ length: 12 }, () =>
+          Array.from(
+            embedder.embedOne(
+              hashedRows[Math.floor(rand() * hashedRows.length)]!.text.split(' ').slice(3, 9).join(' '),
+            ),
+          ),
+        ),
+        Array.from({ length: 256 }, () => rand() * 2 - 1), // dense: every column is scanned
+      ];
+      for (const [q, query] of queries.entries()) {
+        const filter = q % 4 === 3 ? { documentIds: ['hd7', 'hd77', 'hd123'], metadata: { lang: 'fr' } } : undefined;
+        const fromMemory = await hashedReader.searchVector(query, { k: 10, filter });
+        const fromLance = await hashedReader.searchVector(query, { k: 10, exact: true, filter });
+        expect(fromMemory.length).toBeGreaterThan(0);
+        expect(ids(fromMemory)).toEqual(ids(fromLance));
+        fromMemory.forEach((h, i) => {
+          expect(h.score).toBeCloseTo(fromLance[i]!.score, 5);
+          expect({ ...h, score: 0 }).toEqual({ ...fromLance[i]!, score: 0 });
+        });
+      }
+      expect(residentVersions().sparse).toBe(before + 1);
+      expect(residentChunkBytes()).toBeGreaterThan(held);
+    } finally {
+      RESIDENT_CONFIG.denseRowsBelow = saved;
+      hashedReader.close();
+      hashedWriter.close();
+      await rm(hashedDir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });

@@ -1,10 +1,15 @@
+import { totalmem } from 'node:os';
 import type * as lancedb from '@lancedb/lancedb';
+import type { RecordBatch } from 'apache-arrow';
 import { Bm25Index } from '../../search/bm25-index.ts';
 import { supportsFtsConfig } from '../../search/fts-analyzer.ts';
 import { RETRIEVAL_DEFAULTS } from '../../search/retrieval-defaults.ts';
 import type { IndexHit, SearchFilter } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
-import { HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.ts';
+import { arrow, HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.ts';
+import { DenseColumns } from './dense-columns.ts';
+import { SparseColumns } from './sparse-columns.ts';
+import type { VectorLayout } from './vector-layout.ts';
 
 /**
  * When a pinned (checked-out, immutable) table version is served from memory: below
@@ -27,18 +32,62 @@ import { HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.t
  * past it a version (or its text search) goes through LanceDB as before.
  */
 export const RESIDENT_CONFIG = {
-  /** Tables with fewer rows are resident. */
-  rowsBelow: ANN_CONFIG.minRows,
-  maxTotalBytes: 512 * 1024 * 1024,
+  /**
+   * Versions whose vectors have at most this fraction of non-zero values are held as sparse columns,
+   * at any row count the byte bound allows (2/3: 8 bytes a non-zero is then at most 1.33× dense).
+   */
+  sparseMaxDensity: 2 / 3,
+  /**
+   * Dense vectors are resident below this many rows: past it LanceDB has an ANN index, and an exact
+   * scan of a dense query (every dimension × every row) is slower than its ANN search.
+   */
+  denseRowsBelow: ANN_CONFIG.minRows,
+  /** Bound on the bytes of every resident version of a process, text indexes included: 1.5 GiB, at most 1/8 of RAM. */
+  maxTotalBytes: Math.min(1.5 * 2 ** 30, Math.floor(totalmem() / 8)),
 };
+
+/** Rows read to measure a version's density before it is loaded. */
+const SAMPLE_ROWS = 256;
+
+/**
+ * The layout of a version and its estimated bytes (vectors only), from the density of its first
+ * rows; undefined when it is not to be resident.
+ */
+async function planLayout(
+  table: lancedb.Table,
+  rows: number,
+  dimensions: number,
+): Promise<{ kind: VectorLayout['kind']; estimate: number } | undefined> {
+  if (rows === 0) return undefined;
+  const sample = await table.query().select(['vector']).limit(SAMPLE_ROWS).toArrow();
+  let nonZero = 0;
+  for (const data of sample.getChild('vector')!.data) {
+    const values = data.children[0]!.values as Float32Array;
+    for (let i = data.offset * dimensions, end = (data.offset + data.length) * dimensions; i < end; i++) {
+      if (values[i] !== 0) nonZero++;
+    }
+  }
+  const density = nonZero / Math.max(1, sample.numRows * dimensions);
+  if (density <= RESIDENT_CONFIG.sparseMaxDensity)
+    return { kind: 'sparse', estimate: rows * (density * dimensions * 8 + 16) };
+  if (rows >= RESIDENT_CONFIG.denseRowsBelow) return undefined;
+  return { kind: 'dense', estimate: rows * dimensions * 4 };
+}
 
 let residentBytes = 0;
 /** Decoded hits kept per resident version (about 2× a chunk's text each). */
 const HIT_CACHE_MAX = 4096;
 
+const residentLayouts = { dense: 0, sparse: 0 };
+
 /** Bytes held by resident versions in this process (for tests and diagnostics). */
 export function residentChunkBytes(): number {
   return residentBytes;
+}
+
+/** Resident versions in this process by vector layout (for tests, diagnostics and bench:index). */
+export function residentVersions(): Readonly<Record<VectorLayout['kind'], number>> {
+  return { ...residentLayouts };
 }
 
 /**
@@ -50,9 +99,7 @@ export class ResidentChunks {
   readonly rows: number;
   readonly dimensions: number;
   readonly bytes: number;
-  readonly #byDimension: Float32Array;
-  readonly #inverseNorms: Float32Array;
-  readonly #dots: Float64Array;
+  readonly #vectors: VectorLayout;
   readonly #columns: HitColumns;
   /** LanceDB row id (fragment << 32 | offset, stable within a version) → resident row. */
   readonly #rowOfRowId = new Map<bigint, number>();
@@ -67,48 +114,54 @@ export class ResidentChunks {
   /** Loads the table's checked-out version, or returns undefined when it is over the limits. */
   static async load(table: lancedb.Table, dimensions: number): Promise<ResidentChunks | undefined> {
     const rows = await table.countRows();
-    const estimate = rows * dimensions * 4;
-    if (rows >= RESIDENT_CONFIG.rowsBelow || residentBytes + estimate > RESIDENT_CONFIG.maxTotalBytes) return undefined;
-    const data = await table
+    const plan = await planLayout(table, rows, dimensions);
+    if (!plan || residentBytes + plan.estimate > RESIDENT_CONFIG.maxTotalBytes) return undefined;
+    const vectors = plan.kind === 'sparse' ? new SparseColumns(dimensions) : new DenseColumns(rows, dimensions);
+    // Batch by batch: the vectors go into the layout and only the hit columns are kept, so the
+    // whole table's Arrow vectors (4 bytes × dims a row) are never held at once.
+    const kept: RecordBatch[] = [];
+    let columnBytes = 0;
+    let read = 0;
+    for await (const batch of table
       .query()
       .select([...HIT_COLUMNS, 'vector'])
-      .withRowId()
-      .toArrow();
-    const resident = new ResidentChunks(data, dimensions);
+      .withRowId()) {
+      for (const data of batch.getChild('vector')!.data) {
+        const values = data.children[0]!.values as Float32Array;
+        for (let r = 0; r < data.length; r++) vectors.add(values, (data.offset + r) * dimensions);
+      }
+      read += batch.numRows;
+      // LanceDB's batches are views into one IPC message, vectors included: a column kept as it comes
+      // keeps the whole message. A copy of the hit columns in a message of their own frees it.
+      const keep = [...HIT_COLUMNS, '_rowid'].map((name) => batch.schema.fields.findIndex((f) => f.name === name));
+      // selectAt: select() by name gave a column of nulls for _rowid (apache-arrow 18.1).
+      const own = arrow.tableToIPC(new arrow.Table([batch.selectAt(keep)]));
+      columnBytes += own.buffer.byteLength;
+      kept.push(...arrow.tableFromIPC(own).batches);
+    }
+    if (read !== rows) return undefined; // not the version counted: leave it to LanceDB
+    if (vectors instanceof SparseColumns) vectors.finish();
+    const resident = new ResidentChunks(kept, vectors, dimensions, columnBytes);
     if (residentBytes + resident.bytes > RESIDENT_CONFIG.maxTotalBytes) return undefined;
     residentBytes += resident.bytes;
+    residentLayouts[resident.layout]++;
     return resident;
   }
 
-  private constructor(data: Awaited<ReturnType<ReturnType<lancedb.Table['query']>['toArrow']>>, dimensions: number) {
-    const n = data.numRows;
-    this.rows = n;
+  private constructor(batches: RecordBatch[], vectors: VectorLayout, dimensions: number, columnBytes: number) {
+    this.rows = vectors.rows;
     this.dimensions = dimensions;
+    this.#vectors = vectors;
+    const data = new arrow.Table(batches);
     this.#columns = hitColumns(data);
-    const byDimension = new Float32Array(n * dimensions);
-    const inverseNorms = new Float32Array(n);
-    let row = 0;
-    for (const batch of data.getChild('vector')!.data) {
-      const values = batch.children[0]!.values as Float32Array;
-      for (let r = 0; r < batch.length; r++, row++) {
-        const base = (batch.offset + r) * dimensions;
-        let sq = 0;
-        for (let j = 0; j < dimensions; j++) {
-          const x = values[base + j]!;
-          byDimension[j * n + row] = x;
-          sq += x * x;
-        }
-        inverseNorms[row] = sq > 0 ? 1 / Math.sqrt(sq) : 0;
-      }
-    }
-    this.#byDimension = byDimension;
-    this.#inverseNorms = inverseNorms;
-    this.#dots = new Float64Array(n);
     const rowIds = data.getChild('_rowid')!;
-    for (let i = 0; i < n; i++) this.#rowOfRowId.set(BigInt(rowIds.get(i) as bigint), i);
-    let columnBytes = 0;
-    for (const name of HIT_COLUMNS) for (const d of data.getChild(name)!.data) columnBytes += d.byteLength;
-    this.bytes = byDimension.byteLength + inverseNorms.byteLength + columnBytes;
+    for (let i = 0; i < this.rows; i++) this.#rowOfRowId.set(BigInt(rowIds.get(i) as bigint), i);
+    this.bytes = vectors.bytes + columnBytes;
+  }
+
+  /** How this version's vectors are held: 'dense' or 'sparse' (diagnostics, tests and bench). */
+  get layout(): VectorLayout['kind'] {
+    return this.#vectors.kind;
   }
 
   /**
@@ -116,41 +169,11 @@ export class ResidentChunks {
    * cosine distance). Exact: every row (that passes `filter`) is compared.
    */
   search(vector: Float32Array | readonly number[], k: number, filter?: SearchFilter): IndexHit[] {
-    const n = this.rows;
     if (vector.length !== this.dimensions) {
       throw new Error(`query vector has ${vector.length} dimensions, the index has ${this.dimensions}`);
     }
-    // Locals, not private fields, in the loops; one scratch buffer (a search never yields midway).
-    const byDimension = this.#byDimension;
-    const inverseNorms = this.#inverseNorms;
-    const dots = this.#dots;
-    dots.fill(0);
-    let querySq = 0;
-    for (let j = 0; j < vector.length; j++) {
-      const q = vector[j]!;
-      if (q === 0) continue;
-      querySq += q * q;
-      for (let i = 0, at = j * n; i < n; i++, at++) dots[i]! += q * byDimension[at]!;
-    }
-    const queryInverseNorm = querySq > 0 ? 1 / Math.sqrt(querySq) : 0;
-    const mask = filter && this.#mask(filter);
-    // Top k by insertion into a short sorted list: most rows fail the first comparison.
-    const top: number[] = [];
-    const topScores: number[] = [];
-    for (let i = 0; i < n; i++) {
-      if (mask && mask[i] === 0) continue;
-      const score = dots[i]! * inverseNorms[i]! * queryInverseNorm;
-      if (top.length === k && score <= topScores[k - 1]!) continue;
-      let at = top.length === k ? k - 1 : top.length;
-      while (at > 0 && topScores[at - 1]! < score) {
-        top[at] = top[at - 1]!;
-        topScores[at] = topScores[at - 1]!;
-        at--;
-      }
-      top[at] = i;
-      topScores[at] = score;
-    }
-    return top.map((row, i) => this.#hit(row, topScores[i]!));
+    const { rows, scores } = this.#vectors.search(vector, k, filter && this.#mask(filter));
+    return rows.map((row, i) => this.#hit(row, scores[i]!));
   }
 
   /**
@@ -206,6 +229,7 @@ export class ResidentChunks {
     if (this.#released) return;
     this.#released = true;
     residentBytes -= this.bytes + this.#textBytes;
+    residentLayouts[this.layout]--;
     this.#textBytes = 0;
   }
 
