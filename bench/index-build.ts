@@ -1,8 +1,10 @@
 /**
  * Index build benchmark: full build time, chunks/s, incremental rebuild with 1% of documents changed
  * (ratio to full), query p50/p99 per mode, ANN recall@10 against exact search, and a one-shot CLI
- * query (a whole `ragops index query` process, hybrid, k 10) next to bare `node -e 0`, with the load
- * average, since the machine is shared.
+ * query (a whole `ragops index query` process, hybrid, k 10) next to bare `node -e 0`, and the vector
+ * query as served from a pinned version (resident in memory when it fits: its layout, first-query
+ * load, p50/p99, CPU per query, recall@10 against exact), with the load average, since the machine
+ * is shared.
  *   npm run bench:index [-- --sizes 10000,100000 --queries 200]
  * Prints a table and writes bench/results/index-build.json. Measures; never gates CI.
  */
@@ -23,6 +25,7 @@ import {
   rebuildIndex,
 } from '@ragops/rag';
 import { openVectorIndex } from '@ragops/rag/lancedb';
+import { residentChunkBytes, residentVersions } from '../packages/rag/src/index/lancedb/resident-chunks.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -73,6 +76,21 @@ type SizeResult = {
   incrementalRatio: number;
   query: Record<string, { p50Ms: number; p99Ms: number }>;
   ann: { indexed: boolean; recallAt10: number | null; annP50Ms: number | null; exactP50Ms: number };
+  /**
+   * The vector query as served: a pinned version (checkout, as the server's readers), resident in
+   * memory when it fits (resident-chunks.ts), else LanceDB. Recall@10 against exact search on the
+   * ANN sample; CPU is process CPU per query (all threads); loadMs is the first query, which loads.
+   */
+  served: {
+    layout: string;
+    loadMs: number;
+    residentMb: number;
+    p50Ms: number;
+    p99Ms: number;
+    cpuMsPerQuery: number;
+    recallAt10: number;
+    load1: number;
+  };
   /** Medians over CLI_RUNS processes; CPU (user + system, all threads) when /usr/bin/time exists. */
   cliQuery: { wallMs: number; cpuMs: number | null; nodeWallMs: number };
 };
@@ -105,6 +123,45 @@ function timeCliQuery(home: string, name: string, questions: readonly string[]):
     wallMs: median(runs.map((r) => r.wallMs)),
     cpuMs: cpu.length ? median(cpu) : null,
     nodeWallMs: median(node),
+  };
+}
+
+async function benchServed(
+  index: Awaited<ReturnType<typeof openVectorIndex>>,
+  embedder: HashEmbedder,
+  questions: readonly string[],
+  truths: readonly Set<string>[],
+): Promise<SizeResult['served']> {
+  const vectors = questions.map((q) => embedder.embedOne(q));
+  const held = residentChunkBytes();
+  const before = residentVersions();
+  await index.checkout(await index.version()); // pinned, as a server's reader
+  let s = performance.now();
+  await index.searchVector(vectors[0]!, { k: 10 });
+  const loadMs = performance.now() - s;
+  const after = residentVersions();
+  const layout = after.sparse > before.sparse ? 'sparse' : after.dense > before.dense ? 'dense' : 'LanceDB';
+  for (const v of vectors.slice(0, 10)) await index.searchVector(v, { k: 10 }); // warm up
+  const ms: number[] = [];
+  const cpu = process.cpuUsage();
+  let found = 0;
+  for (const [i, v] of vectors.entries()) {
+    s = performance.now();
+    const hits = await index.searchVector(v, { k: 10 });
+    ms.push(performance.now() - s);
+    const truth = truths[i];
+    if (truth) found += hits.filter((h) => truth.has(h.chunkId)).length;
+  }
+  const used = process.cpuUsage(cpu);
+  return {
+    layout,
+    loadMs,
+    residentMb: (residentChunkBytes() - held) / 1e6,
+    p50Ms: pct(ms, 50),
+    p99Ms: pct(ms, 99),
+    cpuMsPerQuery: (used.user + used.system) / 1000 / vectors.length,
+    recallAt10: found / (truths.length * 10),
+    load1: loadavg()[0]!,
   };
 }
 
@@ -174,6 +231,7 @@ async function benchSize(n: number): Promise<SizeResult> {
     const exactMs: number[] = [];
     let hits = 0;
     const sample = questions.slice(0, 30); // exact search is slow at 100k: 30 queries bound the run
+    const truths: Set<string>[] = [];
     for (const q of sample) {
       const v = embedder.embedOne(q);
       let s = performance.now();
@@ -183,10 +241,12 @@ async function benchSize(n: number): Promise<SizeResult> {
       const ann = await index.searchVector(v, { k: 10 });
       annMs.push(performance.now() - s);
       const truth = new Set(exact.map((h) => h.chunkId));
+      truths.push(truth);
       hits += ann.filter((h) => truth.has(h.chunkId)).length;
     }
     const indexed =
       full.counts.chunks.total >= (await import('../packages/rag/src/index/lancedb/ann-config.ts')).ANN_CONFIG.minRows;
+    const served = await benchServed(index, embedder, questions, truths);
     index.close();
     return {
       chunks: full.counts.chunks.total,
@@ -205,6 +265,7 @@ async function benchSize(n: number): Promise<SizeResult> {
         exactP50Ms: pct(exactMs, 50),
       },
       cliQuery,
+      served,
     };
   } finally {
     await rm(home, { recursive: true, force: true });
@@ -231,6 +292,12 @@ const rows = [
     'ANN recall@10',
     'ANN p50 ms',
     'exact p50 ms',
+    'served vector: layout',
+    'load s (MB)',
+    'p50/p99 ms',
+    'cpu ms/q',
+    'recall@10',
+    'load1',
     'CLI query ms (cpu)',
     'node -e 0 ms',
   ],
@@ -245,6 +312,12 @@ const rows = [
     f(r.ann.recallAt10, 3),
     f(r.ann.annP50Ms, 2),
     f(r.ann.exactP50Ms, 2),
+    r.served.layout,
+    `${f(r.served.loadMs / 1000, 2)} (${f(r.served.residentMb, 0)})`,
+    `${f(r.served.p50Ms, 2)}/${f(r.served.p99Ms, 2)}`,
+    f(r.served.cpuMsPerQuery, 2),
+    f(r.served.recallAt10, 3),
+    f(r.served.load1, 2),
     `${f(r.cliQuery.wallMs, 0)} (${f(r.cliQuery.cpuMs, 0)})`,
     f(r.cliQuery.nodeWallMs, 0),
   ]),
