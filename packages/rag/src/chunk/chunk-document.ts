@@ -78,7 +78,7 @@ export function createChunker(config: ChunkerConfig): Chunker {
 /**
  * The splitter, imported on first use: @langchain/textsplitters pulls in @langchain/core and
  * langsmith (251 modules), which every command importing @ragops/rag loaded for nothing: an eval
- * run or a query never chunks. With the openai SDK also lazy (openai-sdk.ts), `ragops eval run`
+ * run or a query never chunks. With the LLM transport also lazy (llm/openai/chat-transport.ts), `ragops eval run`
  * loads 628 modules instead of 1 146, and starts + scores one row in ~0.45 s instead of ~0.64 s.
  */
 async function createSplitter(config: ChunkerConfig): Promise<TextSplitter> {

@@ -1,7 +1,7 @@
 import type { LanguageModel } from '../language-model.ts';
+import { createChatTransport } from '../openai/chat-transport.ts';
 import { OpenAIChatLanguageModel } from '../openai/openai-chat-language-model.ts';
 import type { ChatCapabilities } from '../openai/openai-chat-request.ts';
-import { lazyOpenAIClient } from '../openai/openai-sdk.ts';
 import { forgetCapabilities, probeCapabilities, probeStructuredCapabilities } from './probe-capabilities.ts';
 
 export type OpenAICompatibleProviderSettings = {
@@ -23,28 +23,22 @@ export type OpenAICompatibleProviderSettings = {
  */
 export function createOpenAICompatible(settings: OpenAICompatibleProviderSettings): (modelId: string) => LanguageModel {
   const provider = settings.name ?? 'openai-compatible';
-  const client = lazyOpenAIClient({
-    // The SDK insists on a key; without one we strip the header it would build from it.
-    apiKey: settings.apiKey ?? 'unused',
+  const transport = createChatTransport({
+    provider,
     baseURL: settings.baseURL,
-    organization: null,
-    project: null,
-    maxRetries: 0,
-    timeout: 600_000,
-    ...(settings.apiKey ? {} : { defaultHeaders: { Authorization: null } }),
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.apiKey && { apiKey: settings.apiKey }),
+    ...(settings.fetch && { fetch: settings.fetch }),
   });
   return (modelId) =>
     new OpenAIChatLanguageModel(modelId, {
       provider,
-      client,
+      transport,
       capabilities: async () =>
-        settings.capabilities ??
-        probeCapabilities({ provider, baseURL: settings.baseURL, client: await client(), modelId }),
+        settings.capabilities ?? probeCapabilities({ provider, baseURL: settings.baseURL, transport, modelId }),
       structuredCapabilities: async () =>
         settings.capabilities?.jsonSchema !== undefined && settings.capabilities.seed !== undefined
           ? { jsonSchema: settings.capabilities.jsonSchema, seed: settings.capabilities.seed }
-          : probeStructuredCapabilities({ provider, baseURL: settings.baseURL, client: await client(), modelId }),
+          : probeStructuredCapabilities({ provider, baseURL: settings.baseURL, transport, modelId }),
       maxTokensParam: 'max_tokens',
       ...(settings.capabilities ? {} : { reprobe: () => forgetCapabilities(settings.baseURL) }),
     });

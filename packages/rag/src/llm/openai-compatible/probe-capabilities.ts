@@ -1,7 +1,7 @@
-import type OpenAI from 'openai';
+import { ProviderCallError } from '@ragops/core';
+import type { ChatTransport } from '../openai/chat-transport.ts';
 import type { ChatCapabilities, StructuredCapabilities } from '../openai/openai-chat-request.ts';
 import { toProviderError } from '../openai/openai-chat-request.ts';
-import { isOpenAIAPIError } from '../openai/openai-sdk.ts';
 
 // One probe per server (baseURL), shared by every model and chain that talks to it. A failed probe
 // (server down, bad key) is not cached, so the next call probes again.
@@ -17,7 +17,7 @@ const structuredProbes = new Map<string, Promise<StructuredCapabilities>>();
 export function probeCapabilities(input: {
   provider: string;
   baseURL: string;
-  client: OpenAI;
+  transport: ChatTransport;
   modelId: string;
 }): Promise<ChatCapabilities> {
   // (?<!\/): a match starts only at the first slash of a run; /\/+$/ is quadratic on a long run.
@@ -46,7 +46,7 @@ export function forgetCapabilities(baseURL?: string): void {
 export function probeStructuredCapabilities(input: {
   provider: string;
   baseURL: string;
-  client: OpenAI;
+  transport: ChatTransport;
   modelId: string;
 }): Promise<StructuredCapabilities> {
   const key = input.baseURL.replace(/(?<!\/)\/+$/, '');
@@ -61,7 +61,7 @@ export function probeStructuredCapabilities(input: {
 
 async function runStructuredProbe(input: {
   provider: string;
-  client: OpenAI;
+  transport: ChatTransport;
   modelId: string;
 }): Promise<StructuredCapabilities> {
   const base = { model: input.modelId, messages: [{ role: 'user' as const, content: 'ping' }], max_tokens: 1 };
@@ -73,12 +73,12 @@ async function runStructuredProbe(input: {
   };
   const [jsonSchema, seed] = await Promise.all([
     accepted(input.provider, () =>
-      input.client.chat.completions.create({
+      input.transport.complete({
         ...base,
         response_format: { type: 'json_schema', json_schema: { name: 'probe', schema, strict: true } },
       }),
     ),
-    accepted(input.provider, () => input.client.chat.completions.create({ ...base, seed: 1 })),
+    accepted(input.provider, () => input.transport.complete({ ...base, seed: 1 })),
   ]);
   return { jsonSchema, seed };
 }
@@ -89,25 +89,29 @@ async function accepted(provider: string, call: () => Promise<unknown>): Promise
     await call();
     return true;
   } catch (error) {
-    if (isOpenAIAPIError(error) && (error.status === 400 || error.status === 422)) return false;
+    if (ProviderCallError.isInstance(error) && (error.statusCode === 400 || error.statusCode === 422)) return false;
     throw toProviderError(provider, error, undefined);
   }
 }
 
-async function runProbe(input: { provider: string; client: OpenAI; modelId: string }): Promise<ChatCapabilities> {
+async function runProbe(input: {
+  provider: string;
+  transport: ChatTransport;
+  modelId: string;
+}): Promise<ChatCapabilities> {
   const base = { model: input.modelId, messages: [{ role: 'user' as const, content: 'ping' }], max_tokens: 1 };
   const accepted = async (call: () => Promise<unknown>): Promise<boolean> => {
     try {
       await call();
       return true;
     } catch (error) {
-      if (isOpenAIAPIError(error) && (error.status === 400 || error.status === 422)) return false;
+      if (ProviderCallError.isInstance(error) && (error.statusCode === 400 || error.statusCode === 422)) return false;
       throw toProviderError(input.provider, error, undefined);
     }
   };
   const [streamUsage, topP, n] = await Promise.all([
     accepted(async () => {
-      const stream = await input.client.chat.completions.create({
+      const stream = await input.transport.stream({
         ...base,
         stream: true,
         stream_options: { include_usage: true },
@@ -116,8 +120,8 @@ async function runProbe(input: { provider: string; client: OpenAI; modelId: stri
         // drain: a server may only fail once it starts streaming
       }
     }),
-    accepted(() => input.client.chat.completions.create({ ...base, top_p: 1 })),
-    accepted(() => input.client.chat.completions.create({ ...base, n: 1 })),
+    accepted(() => input.transport.complete({ ...base, top_p: 1 })),
+    accepted(() => input.transport.complete({ ...base, n: 1 })),
   ]);
   return { streamUsage, topP, n };
 }

@@ -1,8 +1,8 @@
 import { ConfigError } from '@ragops/core';
 import type { LanguageModel } from '../language-model.ts';
+import { createChatTransport } from './chat-transport.ts';
 import { OpenAIChatLanguageModel } from './openai-chat-language-model.ts';
 import { ALL_CAPABILITIES } from './openai-chat-request.ts';
-import { lazyOpenAIClient } from './openai-sdk.ts';
 
 export type OpenAIProviderSettings = {
   /** Required; the app reads it from its config (packages never read process.env). */
@@ -14,7 +14,7 @@ export type OpenAIProviderSettings = {
 };
 
 /**
- * The third-party OpenAI API through the official SDK.
+ * The third-party OpenAI API (chat-transport.ts).
  * @example
  * const model = createOpenAI({ apiKey: config.OPENAI_API_KEY })('gpt-4o-mini');
  */
@@ -24,21 +24,18 @@ export function createOpenAI(settings: OpenAIProviderSettings): (modelId: string
       'The openai provider needs an API key. Pass it as `apiKey` (the server reads OPENAI_API_KEY into its config).',
     );
   }
-  const client = lazyOpenAIClient({
+  const transport = createChatTransport({
+    provider: 'openai',
     apiKey: settings.apiKey,
     baseURL: settings.baseURL ?? 'https://api.openai.com/v1',
-    organization: settings.organization ?? null,
-    project: null,
-    // The runtime retries with jitter across a fallback chain, and owns timeouts through abort.
-    maxRetries: 0,
-    timeout: 600_000,
-    ...(settings.fetch ? { fetch: settings.fetch } : {}),
+    ...(settings.organization && { organization: settings.organization }),
+    ...(settings.fetch && { fetch: settings.fetch }),
   });
   const capabilities = Promise.resolve(ALL_CAPABILITIES);
   return (modelId) =>
     new OpenAIChatLanguageModel(modelId, {
       provider: 'openai',
-      client,
+      transport,
       capabilities: () => capabilities,
       maxTokensParam: 'max_completion_tokens',
     });

@@ -1,5 +1,4 @@
 import { ProviderCallError } from '@ragops/core';
-import type OpenAI from 'openai';
 import {
   type FinishReason,
   type GenerateRequest,
@@ -10,6 +9,7 @@ import {
   type StreamPart,
   type StreamResult,
 } from '../language-model.ts';
+import type { ChatTransport } from './chat-transport.ts';
 import {
   buildChatBody,
   type ChatCapabilities,
@@ -22,8 +22,8 @@ import {
 
 export type OpenAIChatConfig = {
   provider: string;
-  /** Built on first call (the SDK loads then: see openai-sdk.ts). */
-  client: () => Promise<OpenAI>;
+  /** POST /chat/completions (chat-transport.ts). */
+  transport: ChatTransport;
   /** Resolved before each call; the compatible provider probes the server once per baseURL. */
   capabilities: () => Promise<ChatCapabilities>;
   /** Probed the first time a request asks for a JSON schema or a seed; absent: assume both work. */
@@ -40,9 +40,10 @@ export type OpenAIChatConfig = {
 const REJECTED_OPTIONAL = /stream_options|include_usage|top_p|\bn\b|response_format|json_schema|\bseed\b/;
 
 /**
- * A chat model on the OpenAI protocol, through the official `openai` SDK. Shared by the `openai`
- * and `openai-compatible` providers; the SDK's own retries are off (maxRetries 0) because the
- * runtime retries, with jitter, across a fallback chain.
+ * A chat model on the OpenAI protocol: our request body (openai-chat-request.ts) over our transport
+ * (chat-transport.ts: undici's keep-alive pool; the official SDK cost ~5× its CPU per call), the
+ * reply checked by our schemas. Shared by the `openai` and `openai-compatible` providers. One
+ * attempt per call: the runtime retries, with jitter, across a fallback chain.
  */
 export class OpenAIChatLanguageModel implements LanguageModel {
   readonly specificationVersion = 'v1';
@@ -84,10 +85,7 @@ export class OpenAIChatLanguageModel implements LanguageModel {
     const { body, warnings } = await this.#body(request, false);
     let json: unknown;
     try {
-      json = await (await this.#config.client()).chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
-        { signal: request.abortSignal },
-      );
+      json = await this.#config.transport.complete(body, request.abortSignal);
     } catch (error) {
       throw toProviderError(this.provider, error, request.abortSignal);
     }
@@ -113,23 +111,20 @@ export class OpenAIChatLanguageModel implements LanguageModel {
 
   async #stream(request: GenerateRequest): Promise<StreamResult> {
     const { body, warnings } = await this.#body(request, true);
-    let sdkStream: AsyncIterable<unknown>;
+    let events: AsyncIterable<unknown>;
     try {
-      sdkStream = await (await this.#config.client()).chat.completions.create(
-        body as unknown as OpenAI.ChatCompletionCreateParamsStreaming,
-        { signal: request.abortSignal },
-      );
+      events = await this.#config.transport.stream(body, request.abortSignal);
     } catch (error) {
       throw toProviderError(this.provider, error, request.abortSignal);
     }
-    return { stream: this.#parts(sdkStream, request.abortSignal), warnings };
+    return { stream: this.#parts(events, request.abortSignal), warnings };
   }
 
-  async *#parts(sdkStream: AsyncIterable<unknown>, abortSignal: AbortSignal | undefined): AsyncGenerator<StreamPart> {
+  async *#parts(events: AsyncIterable<unknown>, abortSignal: AbortSignal | undefined): AsyncGenerator<StreamPart> {
     let finishReason: FinishReason | undefined;
     let usage: ProviderUsage | undefined;
     try {
-      for await (const raw of sdkStream) {
+      for await (const raw of events) {
         const chunk = chatChunkSchema.safeParse(raw);
         if (!chunk.success) {
           throw new ProviderCallError({

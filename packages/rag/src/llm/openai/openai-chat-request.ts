@@ -1,8 +1,6 @@
 import { ProviderCallError } from '@ragops/core';
 import { z } from 'zod';
-import { parseRetryAfterMs } from '../../retry/retry-after.ts';
 import type { GenerateRequest } from '../language-model.ts';
-import { isOpenAIAPIError } from './openai-sdk.ts';
 
 /** What an OpenAI-protocol server accepts beyond `model` and `messages`; `true` unless probed otherwise. */
 export type ChatCapabilities = {
@@ -100,21 +98,12 @@ export function buildChatBody(input: {
 }
 
 /**
- * Turns whatever the SDK threw into ProviderCallError; rethrows the abort reason when our own
+ * Turns whatever a call threw into ProviderCallError; rethrows the abort reason when our own
  * signal fired (the runtime decides whether that was a timeout or the client going away).
  */
 export function toProviderError(provider: string, error: unknown, abortSignal: AbortSignal | undefined): unknown {
   if (abortSignal?.aborted) return abortSignal.reason;
   if (ProviderCallError.isInstance(error)) return error;
-  if (isOpenAIAPIError(error)) {
-    return new ProviderCallError({
-      provider,
-      message: error.message,
-      statusCode: error.status,
-      cause: error,
-      retryAfterMs: parseRetryAfterMs(error.headers),
-    });
-  }
   const message = error instanceof Error ? error.message : String(error);
   return new ProviderCallError({ provider, message: `call failed: ${message}`, cause: error });
 }
