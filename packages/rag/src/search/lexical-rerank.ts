@@ -136,8 +136,8 @@ type QueryTerms = {
   termIndex: ReadonlyMap<number, number>;
   pairIndex: ReadonlyMap<number, number>;
   termCount: number;
-  /** Terms of at least PARTIAL_MIN_TERM characters, with their index, for matches inside words. */
-  long: readonly { term: string; index: number }[];
+  /** Terms of at least PARTIAL_MIN_TERM characters, with their hash and index, for matches inside words. */
+  long: readonly { term: string; hash: number; index: number }[];
 };
 
 /**
@@ -164,15 +164,14 @@ function queryTermCounts(doc: AnalysedText, query: QueryTerms): { tf: Float64Arr
     prev = t;
   }
   const { words, wordStarts } = doc;
-  for (const { term, index } of query.long) {
+  for (const { term, hash, index } of query.long) {
     let at = words.indexOf(term);
     while (at >= 0) {
       // The word the match is in (a term has no NUL, so it lies inside one word), and where it ends.
       const w = wordAt(wordStarts, at);
       const end = w + 1 < wordStarts.length ? wordStarts[w + 1]! - 1 : words.length;
       // Whole-word matches, and words that analyse to the term itself, were counted above.
-      if (end - wordStarts[w]! > term.length && termIndex.get(doc.wordTerms[w]!) !== index)
-        tf[index]! += doc.wordCounts[w]!;
+      if (doc.wordTerms[w] !== hash && end - wordStarts[w]! > term.length) tf[index]! += doc.wordCounts[w]!;
       at = words.indexOf(term, end);
     }
   }
@@ -250,7 +249,7 @@ export function lexicalRerank<T>(
   }
   const long = [...new Set(queryTerms)]
     .filter((term) => term.length >= PARTIAL_MIN_TERM)
-    .map((term) => ({ term, index: termIndex.get(hashTerm(term))! }));
+    .map((term) => ({ term, hash: hashTerm(term), index: termIndex.get(hashTerm(term))! }));
   const terms: QueryTerms = { termIndex, pairIndex, termCount, long };
   const docs = head.map((f) => queryTermCounts(analysed(text(f.item)), terms));
   const n = docs.length;
