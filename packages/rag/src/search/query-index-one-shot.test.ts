@@ -35,7 +35,7 @@ afterAll(async () => {
 
 describe('queryIndex resident: false (one-shot)', () => {
   it('finds the answer in every mode without loading the resident copy; the default path loads it', async () => {
-    expect(DOCUMENTS).toBeLessThan(RESIDENT_CONFIG.rowsBelow);
+    expect(DOCUMENTS).toBeLessThan(RESIDENT_CONFIG.denseRowsBelow);
     const home = join(dir, 'home');
     for (const mode of ['vector', 'fts', 'hybrid'] as const) {
       const result = await queryIndex({ home, name: NAME, text: 'marker1234', k: 3, mode, resident: false });
