@@ -45,7 +45,8 @@ describe('queryIndex resident: false (one-shot)', () => {
 
     const served = await queryIndex({ home, name: NAME, text: 'marker1234', k: 3, mode: 'vector' });
     expect(served.hits[0]?.documentId).toBe('doc-1234');
-    // The counter sees a resident copy when there is one: 256 dims × 4 bytes per chunk at least.
-    expect(residentChunkBytes()).toBeGreaterThanOrEqual(DOCUMENTS * 256 * 4);
+    // The counter sees a resident copy when there is one (sparse columns for hashed vectors: a few
+    // bytes per non-zero value, not 4 × dims per chunk).
+    expect(residentChunkBytes()).toBeGreaterThan(DOCUMENTS * 8);
   }, 120_000);
 });
