@@ -22,9 +22,10 @@ const PARTIAL_MIN_TERM = 4;
 /**
  * Characters of chunk text whose analysed terms are kept: a pinned version's chunks recur across
  * queries. Bounded by characters, not entries, because the cache holds its keys: texts read from
- * LanceDB per query are new strings, and a spec's chunk `size` has no upper bound (5,000 chunks of
- * ~1,000 characters fit; ≤ ~13 MB with the hashes). A text longer than the bound is not cached.
- * An entry counts its text and its distinct long words (at most the text's length again).
+ * LanceDB per query are new strings, and a spec's chunk `size` has no upper bound. An entry counts
+ * its text and its distinct long words (at most the text's length again; measured +21% on
+ * anthropic-docs, +23% python-stdlib-code, +49% hpo-definitions), so ~4,000 chunks of ~1,000
+ * characters fit, ≤ ~14 MB with the arrays. A text whose entry is over the bound is not cached.
  */
 const TERMS_CACHE_MAX_CHARS = 5_000_000;
 
