@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { HashEmbedder } from '../../embed/hash-embedder.ts';
 import { DenseColumns } from './dense-columns.ts';
-import { SPARSE_BLOCK_ROWS, SparseColumns } from './sparse-columns.ts';
+import { FULL_COLUMNS_DENSITY, SPARSE_BLOCK_ROWS, SparseColumns } from './sparse-columns.ts';
 
 /** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
 function random(seed: number): () => number {
@@ -18,11 +18,11 @@ const DIMS = 64;
 const rand = random(11);
 
 /**
- * Rows a block and a half long: ~30% of dimensions non-zero, dimension 0 only every 700th row (gaps
+ * Rows a block and a half long: `density` of dimensions non-zero, dimension 0 only every 700th row (gaps
  * over 255 rows need filler entries), and pairs of rows 1e-4 apart (their int8 codes are equal, so
  * only the exact step can order them).
  */
-function rows(n: number): Float32Array[] {
+function rows(n: number, density: number): Float32Array[] {
   const out: Float32Array[] = [];
   for (let i = 0; i < n; i++) {
     if (i % 10 === 1) {
@@ -32,7 +32,7 @@ function rows(n: number): Float32Array[] {
       continue;
     }
     const v = new Float32Array(DIMS);
-    for (let j = 1; j < DIMS; j++) if (rand() < 0.3) v[j] = (rand() * 2 - 1) * (j % 7 === 0 ? 3 : 1);
+    for (let j = 1; j < DIMS; j++) if (rand() < density) v[j] = (rand() * 2 - 1) * (j % 7 === 0 ? 3 : 1);
     if (i % 700 === 0) v[0] = rand() + 0.1;
     v[1 + (i % (DIMS - 1))] ||= 0.2; // no zero vector
     out.push(v);
@@ -55,10 +55,35 @@ function build(vectors: Float32Array[]): { sparse: SparseColumns; dense: DenseCo
 }
 
 const n = Math.floor(SPARSE_BLOCK_ROWS * 1.5);
-const data = rows(n);
-const { sparse, dense } = build(data);
 
-describe('sparse columns', () => {
+/**
+ * The same scores in order, and the same rows but for the order of exact ties and which of those
+ * tied at the cut are kept (rows with one non-zero, in the same dimension, have equal cosines).
+ */
+function expectSameRanking(got: { rows: number[]; scores: number[] }, want: { rows: number[]; scores: number[] }) {
+  expect(got.scores.length).toBe(want.scores.length);
+  got.scores.forEach((s, i) => {
+    expect(s).toBeCloseTo(want.scores[i]!, 9);
+  });
+  const cut = want.scores.at(-1)! + 1e-9;
+  const above = (r: { rows: number[]; scores: number[] }) =>
+    r.rows.filter((_, i) => r.scores[i]! > cut).sort((a, b) => a - b);
+  expect(above(got)).toEqual(above(want));
+}
+
+// Both kinds of quantized columns: every row (30% non-zero) and the non-zeros only (5%).
+describe.each([
+  { density: 0.3, full: true },
+  { density: 0.05, full: false },
+])('sparse columns, $density non-zero', ({ density, full }) => {
+  const data = rows(n, density);
+  const { sparse, dense } = build(data);
+
+  it('quantize into the kind of columns their density asks for', () => {
+    expect(sparse.nonZeros / (n * DIMS) >= FULL_COLUMNS_DENSITY).toBe(full);
+    expect(sparse.fullColumns).toBe(full);
+  });
+
   it('rank exactly as the dense scan: sparse, dense and near-tie queries, with masks', () => {
     const queries: Float32Array[] = [];
     for (let q = 0; q < 10; q++) queries.push(Float32Array.from({ length: DIMS }, () => rand() * 2 - 1)); // every dimension
@@ -74,10 +99,7 @@ describe('sparse columns', () => {
       ] as const) {
         const got = sparse.search(query, k, m);
         const want = dense.search(query, k, m);
-        expect(got.rows).toEqual(want.rows);
-        got.scores.forEach((s, i) => {
-          expect(s).toBeCloseTo(want.scores[i]!, 9);
-        });
+        expectSameRanking(got, want);
       }
     }
   });
@@ -88,7 +110,7 @@ describe('sparse columns', () => {
     // error-bound step finds the best 10, the last rows scanned.
     const vectors: Float32Array[] = [];
     for (let i = 0; i < 200; i++)
-      vectors.push(Float32Array.from({ length: DIMS }, () => (rand() < 0.3 ? rand() * 2 - 1 : 0)));
+      vectors.push(Float32Array.from({ length: DIMS }, () => (rand() < density ? rand() * 2 - 1 : 0)));
     vectors[0]![5] = 3; // sets the block's scale of dimension 5: one step is 3/127
     for (let m = 0; m < 60; m++) {
       const v = new Float32Array(DIMS);
@@ -98,6 +120,7 @@ describe('sparse columns', () => {
       vectors.push(v);
     }
     const { sparse: group, dense: reference } = build(vectors);
+    expect(group.fullColumns).toBe(full);
     const query = Float32Array.from({ length: DIMS }, (_, j) => (j === 5 ? 1 : j === 7 ? 0.5 : 0));
     const want = reference.search(query, 10);
     expect(want.rows).toEqual(Array.from({ length: 10 }, (_, i) => 259 - i));
@@ -112,7 +135,9 @@ describe('sparse columns', () => {
     expect(sparse.search(query, 0).rows).toEqual([]);
     expect(new SparseColumns(DIMS).finish().search(query, 5).rows).toEqual([]);
   });
+});
 
+describe('sparse columns of hash embeddings', () => {
   it('hold hash-embedded chunks in fewer bytes than dense columns', () => {
     const embedder = new HashEmbedder({ dimensions: 1024 });
     const words = ['alpha', 'bravo', 'charlie', 'delta', 'echo', 'foxtrot', 'golf', 'hotel', 'india', 'juliet'];

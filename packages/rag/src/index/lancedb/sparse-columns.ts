@@ -1,8 +1,13 @@
-import { type ScatterKernel, scatterMemory } from './sparse-kernel.ts';
+import { type ColumnKernel, kernelMemory } from './sparse-kernel.ts';
 import { TopK, type VectorLayout } from './vector-layout.ts';
 
 /** Rows per block: each (block, dimension) has its own int8 scale (a tighter bound than one per dimension). */
 export const SPARSE_BLOCK_ROWS = 8192;
+/**
+ * At this density and above, the quantized columns hold every row (1 byte a row and dimension,
+ * scanned 16 rows a step); below, only the non-zeros (2 bytes each, one at a time). sparse-kernel.ts.
+ */
+export const FULL_COLUMNS_DENSITY = 0.2;
 /** Quantization steps either side of zero. */
 const STEPS = 127;
 const FLOAT32_EPSILON = 2 ** -23;
@@ -17,20 +22,21 @@ function grow<T extends Uint16Array | Int16Array | Int32Array | Float32Array>(ar
 
 /**
  * Vectors with many zeros (feature-hashed: 43% of 1024 dimensions non-zero for a 600-character
- * chunk) held twice, both without their zeros:
+ * chunk) held twice:
  *
- * - rows (CSR: per row its dimensions, uint16, and float32 values; 6 bytes a non-zero), for exact
- *   dot products of the few rows that may be in the top k;
- * - columns quantized (per block of SPARSE_BLOCK_ROWS rows and per dimension, int8 values with the
- *   row gap in one int16; 2 bytes a non-zero) in WebAssembly memory, scanned by sparse-kernel.ts for
- *   the query's non-zero dimensions only: an approximate dot product for every row.
+ * - rows without their zeros (CSR: per row its dimensions, uint16, and float32 values; 6 bytes a
+ *   non-zero), for the exact dot products of the few rows that may be in the top k;
+ * - columns quantized to int8 (a scale per block of SPARSE_BLOCK_ROWS rows and dimension) in
+ *   WebAssembly memory, every row (1 byte a row and dimension) at FULL_COLUMNS_DENSITY or more, else
+ *   the non-zeros (2 bytes each), scanned by sparse-kernel.ts for the query's non-zero dimensions
+ *   only: an approximate dot product of every row.
  *
  * A search is exact all the same: the quantization error of a row's approximate dot is at most half
  * a step per query dimension, Σ |q_j| × scale(block, j) / 2 (plus float32 rounding), so after the
  * exact top k of the best approximate rows, only rows whose approximate score plus that bound reaches
- * the k-th exact score can still belong, and each of those is scored exactly too. The result is the
- * top k by exact cosine, as DenseColumns and LanceDB's flat search rank them (ties aside).
- * Measured in resident-chunks.ts.
+ * the k-th exact score can still belong, and each of those is scored exactly too (on bench:index's
+ * hash queries, under one row a query). The result is the top k by exact cosine, as DenseColumns
+ * and LanceDB's flat search rank them (ties aside). Measured in resident-chunks.ts.
  */
 export class SparseColumns implements VectorLayout {
   readonly kind = 'sparse';
@@ -41,19 +47,20 @@ export class SparseColumns implements VectorLayout {
   #dims = new Uint16Array(1 << 16);
   #values = new Float32Array(1 << 16);
   #inverseNorms = new Float32Array(1024);
-  // Columns: while building, encoded blocks accumulate here; finish() moves them to WebAssembly memory.
-  #entries = new Int16Array(1 << 16);
-  #entryCount = 0;
-  /** Entry index where (block, dimension) starts; one more at the end. */
-  #columnStart = new Int32Array(1025);
-  #scales = new Float32Array(1024);
+  // Quantized columns, in WebAssembly memory once finished: per (block, dimension) its int8 scale and
+  // the byte where it starts (full columns: SPARSE_BLOCK_ROWS bytes each; non-zeros: int16 entries).
+  #columnStart = new Int32Array(0);
+  #scales = new Float32Array(0);
   #blocks = 0;
+  #full = false;
   #finished = false;
   #memory: ArrayBuffer | undefined;
-  #kernel: ScatterKernel | undefined;
+  #kernel: ColumnKernel | undefined;
   #dots = new Float32Array(0);
   #dotsPtr = 0;
   #seen = new Uint8Array(0);
+  /** Where each (block, dimension)'s bytes end. */
+  #columnEnd = new Int32Array(0);
   readonly #query: Float64Array;
 
   constructor(dimensions: number) {
@@ -80,8 +87,9 @@ export class SparseColumns implements VectorLayout {
       this.#columnStart.byteLength +
       this.#scales.byteLength +
       this.#seen.byteLength +
+      this.#columnEnd.byteLength +
       this.#query.byteLength +
-      (this.#memory?.byteLength ?? this.#entries.byteLength)
+      (this.#memory?.byteLength ?? 0)
     );
   }
 
@@ -108,87 +116,100 @@ export class SparseColumns implements VectorLayout {
     this.#inverseNorms = grow(this.#inverseNorms, row + 1);
     this.#inverseNorms[row] = sq > 0 ? 1 / Math.sqrt(sq) : 0;
     this.#rows = row + 1;
-    if (this.#rows % SPARSE_BLOCK_ROWS === 0) this.#encodeBlock();
   }
 
-  /** Encodes the rows of the block being filled into column entries. */
-  #encodeBlock(): void {
-    const d = this.dimensions;
-    const lo = this.#blocks * SPARSE_BLOCK_ROWS;
-    const hi = this.#rows;
-    if (hi <= lo) return;
-    const rowStart = this.#rowStart;
-    const dims = this.#dims;
-    const values = this.#values;
-    const first = rowStart[lo]!;
-    const count = new Int32Array(d + 1);
-    const max = new Float32Array(d);
-    for (let p = first; p < rowStart[hi]!; p++) {
-      const j = dims[p]!;
-      count[j + 1]!++;
-      const a = Math.abs(values[p]!);
-      if (a > max[j]!) max[j] = a;
-    }
-    for (let j = 0; j < d; j++) count[j + 1]! += count[j]!; // now the start of each dimension
-    const fill = count.slice(0, d);
-    const rowOf = new Uint16Array(rowStart[hi]! - first);
-    const quantized = new Int8Array(rowOf.length);
-    const base = this.#blocks * d;
-    this.#scales = grow(this.#scales, base + d);
-    const scales = this.#scales;
-    for (let j = 0; j < d; j++) scales[base + j] = max[j]! / STEPS;
-    for (let r = lo; r < hi; r++) {
-      for (let p = rowStart[r]!; p < rowStart[r + 1]!; p++) {
-        const j = dims[p]!;
-        const at = fill[j]!++;
-        rowOf[at] = r - lo;
-        quantized[at] = Math.round(values[p]! / scales[base + j]!);
-      }
-    }
-    // Entries: at most one a value plus one filler per 255 rows skipped, per dimension.
-    this.#entries = grow(this.#entries, this.#entryCount + rowOf.length + d * Math.ceil(SPARSE_BLOCK_ROWS / 255));
-    this.#columnStart = grow(this.#columnStart, base + d + 1);
-    const entries = this.#entries;
-    let e = this.#entryCount;
-    for (let j = 0; j < d; j++) {
-      this.#columnStart[base + j] = e;
-      let previous = 0;
-      for (let at = count[j]!; at < count[j + 1]!; at++) {
-        let gap = rowOf[at]! - previous;
-        for (; gap > 255; gap -= 255) entries[e++] = 255; // filler: gap 255, value 0
-        entries[e++] = (quantized[at]! << 8) | gap;
-        previous = rowOf[at]!;
-      }
-    }
-    this.#entryCount = e;
-    this.#blocks++;
-    this.#columnStart[this.#blocks * d] = e;
+  /** Whether the quantized columns hold every row (dense enough) or the non-zeros only. */
+  get fullColumns(): boolean {
+    return this.#full;
   }
 
-  /** Ends the build: column entries move to WebAssembly memory, arrays shrink to their contents. */
+  /**
+   * Ends the build: the rows are quantized into columns in WebAssembly memory (full columns or
+   * non-zeros by the density measured), the row arrays shrink to their contents.
+   */
   finish(): this {
     if (this.#finished) return this;
-    this.#encodeBlock();
     this.#finished = true;
     const n = this.#rows;
+    const d = this.dimensions;
     const nnz = this.nonZeros;
-    const entryBytes = Math.ceil((this.#entryCount * 2) / 8) * 8;
-    const total = entryBytes + n * 4;
-    if (total > 2 ** 31) throw new RangeError(`sparse columns of ${total} bytes exceed WebAssembly memory`);
-    const { buffer, scatter } = scatterMemory(total);
-    new Int16Array(buffer, 0, this.#entryCount).set(this.#entries.subarray(0, this.#entryCount));
-    this.#entries = new Int16Array(0);
-    this.#memory = buffer;
-    this.#kernel = scatter;
-    this.#dotsPtr = entryBytes;
-    this.#dots = new Float32Array(buffer, entryBytes, n);
     this.#rowStart = this.#rowStart.slice(0, n + 1);
     this.#dims = this.#dims.slice(0, nnz);
     this.#values = this.#values.slice(0, nnz);
     this.#inverseNorms = this.#inverseNorms.slice(0, n);
-    this.#columnStart = this.#columnStart.slice(0, this.#blocks * this.dimensions + 1);
-    this.#scales = this.#scales.slice(0, this.#blocks * this.dimensions);
     this.#seen = new Uint8Array(n);
+    const blocks = Math.ceil(n / SPARSE_BLOCK_ROWS);
+    this.#blocks = blocks;
+    const full = nnz >= FULL_COLUMNS_DENSITY * n * d;
+    this.#full = full;
+    const rowStart = this.#rowStart;
+    const dims = this.#dims;
+    const values = this.#values;
+    // Scales, and the non-zeros of each (block, dimension).
+    const scales = new Float32Array(blocks * d);
+    const counts = new Int32Array(blocks * d);
+    for (let b = 0; b < blocks; b++) {
+      const base = b * d;
+      for (
+        let p = rowStart[b * SPARSE_BLOCK_ROWS]!, end = rowStart[Math.min(n, (b + 1) * SPARSE_BLOCK_ROWS)]!;
+        p < end;
+        p++
+      ) {
+        const j = base + dims[p]!;
+        counts[j]!++;
+        const a = Math.abs(values[p]!);
+        if (a > scales[j]!) scales[j] = a;
+      }
+    }
+    for (let j = 0; j < scales.length; j++) scales[j]! /= STEPS;
+    this.#scales = scales;
+    // A block's rows rounded up to the 16 of a SIMD step (the last block is short).
+    const rowsOf = (b: number) => Math.ceil(Math.min(SPARSE_BLOCK_ROWS, n - b * SPARSE_BLOCK_ROWS) / 16) * 16;
+    const columnStart = new Int32Array(blocks * d);
+    let bytes = 0;
+    for (let c = 0; c < blocks * d; c++) {
+      columnStart[c] = bytes;
+      // Full: every row of the block; non-zeros: an entry each, plus fillers (at most one per 255 rows).
+      bytes += full ? rowsOf(Math.floor(c / d)) : 2 * (counts[c]! + Math.floor(SPARSE_BLOCK_ROWS / 255));
+    }
+    const dotsPtr = Math.ceil(bytes / 16) * 16;
+    const total = dotsPtr + (blocks > 0 ? ((blocks - 1) * SPARSE_BLOCK_ROWS + rowsOf(blocks - 1)) * 4 : 0);
+    if (total > 2 ** 31) throw new RangeError(`quantized columns of ${total} bytes exceed WebAssembly memory`);
+    const { buffer, scatter, columns } = kernelMemory(total);
+    this.#memory = buffer;
+    this.#kernel = full ? columns : scatter;
+    this.#dotsPtr = dotsPtr;
+    this.#dots = new Float32Array(buffer, dotsPtr, (total - dotsPtr) / 4);
+    const int8 = new Int8Array(buffer, 0, bytes);
+    const int16 = new Int16Array(buffer, 0, bytes >> 1);
+    // Rows in order, so each column's entries are written in row order; `next` is where its next one goes.
+    const next = columnStart.slice();
+    const previous = new Int32Array(blocks * d); // non-zeros: the row of a column's last entry
+    for (let row = 0; row < n; row++) {
+      const b = Math.floor(row / SPARSE_BLOCK_ROWS);
+      const inBlock = row - b * SPARSE_BLOCK_ROWS;
+      const base = b * d;
+      for (let p = rowStart[row]!, end = rowStart[row + 1]!; p < end; p++) {
+        const c = base + dims[p]!;
+        const code = Math.round(values[p]! / scales[c]!);
+        if (full) {
+          int8[columnStart[c]! + inBlock] = code;
+          continue;
+        }
+        let gap = inBlock - previous[c]!;
+        for (; gap > 255; gap -= 255) {
+          int16[next[c]! >> 1] = 255; // filler: gap 255, value 0
+          next[c]! += 2;
+        }
+        int16[next[c]! >> 1] = (code << 8) | gap;
+        next[c]! += 2;
+        previous[c] = inBlock;
+      }
+    }
+    // Full: a column ends after its block's rows; non-zeros: where its last entry went.
+    if (full) for (let c = 0; c < blocks * d; c++) next[c] = columnStart[c]! + rowsOf(Math.floor(c / d));
+    this.#columnEnd = next;
+    this.#columnStart = columnStart;
     return this;
   }
 
@@ -227,6 +248,7 @@ export class SparseColumns implements VectorLayout {
     const kernel = this.#kernel!;
     const columnStart = this.#columnStart;
     const scales = this.#scales;
+    const columnEnd = this.#columnEnd;
     // Half a step per dimension, and float32 rounding of the products and of the sum (terms ≤ STEPS steps).
     const errorPerStep = 0.5 + (nonZero.length + 2) * STEPS * FLOAT32_EPSILON;
     const blockError = new Float64Array(this.#blocks);
@@ -235,11 +257,9 @@ export class SparseColumns implements VectorLayout {
       const dotsPtr = this.#dotsPtr + b * SPARSE_BLOCK_ROWS * 4;
       let steps = 0;
       for (const j of nonZero) {
-        const start = columnStart[base + j]!;
-        const end = columnStart[base + j + 1]!;
-        if (start === end) continue;
         const scale = scales[base + j]!;
-        kernel(start * 2, end * 2, query[j]! * scale, dotsPtr);
+        if (scale === 0) continue; // no non-zero of this dimension in the block
+        kernel(columnStart[base + j]!, columnEnd[base + j]!, query[j]! * scale, dotsPtr);
         steps += Math.abs(query[j]!) * scale;
       }
       blockError[b] = steps * errorPerStep + 1e-12;
