@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { batchedLogDestination } from './batched-log-destination.ts';
+import { ATOMIC_PIPE_WRITE_BYTES, batchedLogDestination } from './batched-log-destination.ts';
 import { createServerLogger } from './logger.ts';
 
 function sink() {
@@ -41,5 +41,21 @@ describe('batchedLogDestination', () => {
     destination.flushSync();
     destination.flushSync();
     expect(writes).toEqual(['a\nb\n']);
+  });
+
+  it('with maxWriteBytes, writes a turn in pieces of whole lines, each at most that long (cluster workers share a pipe)', async () => {
+    const { out, writes } = sink();
+    const destination = batchedLogDestination(out, { maxWriteBytes: ATOMIC_PIPE_WRITE_BYTES });
+    const lines = Array.from({ length: 100 }, (_, i) => `${JSON.stringify({ i, pad: 'é'.repeat(i * 3) })}\n`);
+    const long = `${JSON.stringify({ long: 'x'.repeat(10_000) })}\n`;
+    for (const line of [...lines.slice(0, 50), long, ...lines.slice(50)]) destination.write(line);
+    await new Promise((r) => setImmediate(r));
+    expect(writes.join('')).toBe([...lines.slice(0, 50), long, ...lines.slice(50)].join(''));
+    expect(writes.length).toBeGreaterThan(5);
+    for (const w of writes) {
+      expect(w.endsWith('\n')).toBe(true);
+      // A single longer line stays one write of its own.
+      if (w !== long) expect(Buffer.byteLength(w)).toBeLessThanOrEqual(ATOMIC_PIPE_WRITE_BYTES);
+    }
   });
 });

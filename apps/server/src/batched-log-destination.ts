@@ -7,15 +7,25 @@ const pending = new Set<LogDestination>();
 let exitHooked = false;
 
 /**
+ * Writes several processes may share a pipe with and still never interleave inside a line: POSIX
+ * makes a pipe write of at most PIPE_BUF bytes (4096 on Linux) atomic, a longer one may be split
+ * around another process's write. RAGOPS_WORKERS workers all write to the primary's stdout.
+ */
+export const ATOMIC_PIPE_WRITE_BYTES = 4096;
+
+/**
  * A log destination that joins the lines of one event-loop turn into one write. process.stdout writes
  * synchronously on Linux (files and pipes), one syscall per line: under load the socket/pipe `writev`
  * was 12.6% of the serving main thread (bench:serving CPU profile, issue 12). Here every line written
  * during a turn goes out in one write at the end of it (setImmediate), so a quiet server's lines still
  * appear at once. Hand-written rather than sonic-boom's `minLength`: that holds lines until the buffer
  * fills, so a quiet server's lines would wait for a timer. Lines still buffered when the process exits
- * are written synchronously by an exit hook (stdout writes are synchronous there).
+ * are written synchronously by an exit hook (stdout writes are synchronous there). With
+ * `maxWriteBytes` (cluster workers: ATOMIC_PIPE_WRITE_BYTES) a turn's lines go out in writes of at
+ * most that many bytes, split between lines (a single longer line is still one write).
  */
-export function batchedLogDestination(out: Writable): LogDestination {
+export function batchedLogDestination(out: Writable, options: { maxWriteBytes?: number } = {}): LogDestination {
+  const { maxWriteBytes } = options;
   let buffer = '';
   let scheduled = false;
   const destination: LogDestination = {
@@ -32,7 +42,8 @@ export function batchedLogDestination(out: Writable): LogDestination {
       if (buffer === '') return;
       const chunk = buffer;
       buffer = '';
-      out.write(chunk);
+      if (maxWriteBytes === undefined || Buffer.byteLength(chunk) <= maxWriteBytes) out.write(chunk);
+      else for (const part of splitAtLines(chunk, maxWriteBytes)) out.write(part);
     },
   };
   if (!exitHooked) {
@@ -42,4 +53,24 @@ export function batchedLogDestination(out: Writable): LogDestination {
     });
   }
   return destination;
+}
+
+/** `text` (whole lines) in pieces of at most `max` bytes, cut only after a newline. */
+function splitAtLines(text: string, max: number): string[] {
+  const parts: string[] = [];
+  let start = 0;
+  let bytes = 0;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', lineStart)) {
+    const lineBytes = Buffer.byteLength(text.slice(lineStart, i + 1));
+    if (bytes > 0 && bytes + lineBytes > max) {
+      parts.push(text.slice(start, lineStart));
+      start = lineStart;
+      bytes = 0;
+    }
+    bytes += lineBytes;
+    lineStart = i + 1;
+  }
+  if (start < text.length) parts.push(text.slice(start));
+  return parts;
 }

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@ragops/core';
 import { describe, expect, it } from 'vitest';
@@ -29,5 +30,23 @@ describe('loadConfig', () => {
 
   it('keeps an explicit metadata URL', () => {
     expect(loadConfig({ RAGOPS_METADATA_URL: 'postgres://db/x' }).metadataUrl).toBe('postgres://db/x');
+  });
+});
+
+describe('RAGOPS_WORKERS', () => {
+  it('is 1 by default, an integer 1–64, or auto (one per core)', () => {
+    expect(loadConfig({}).workers).toBe(1);
+    expect(loadConfig({ RAGOPS_WORKERS: '' }).workers).toBe(1);
+    expect(loadConfig({ RAGOPS_WORKERS: '2' }).workers).toBe(2);
+    expect(loadConfig({ RAGOPS_WORKERS: '64' }).workers).toBe(64);
+    expect(loadConfig({ RAGOPS_WORKERS: 'auto' }).workers).toBe(Math.min(64, availableParallelism()));
+  });
+
+  it('refuses anything else with one line naming it', () => {
+    for (const bad of ['0', '65', '-1', '2.5', ' 2', 'two', 'AUTO', '100']) {
+      expect(() => loadConfig({ RAGOPS_WORKERS: bad })).toThrow(
+        'Invalid server environment:\nRAGOPS_WORKERS: must be an integer from 1 to 64, or auto',
+      );
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { ConfigError } from '@ragops/core';
 import { z } from 'zod';
@@ -39,6 +40,21 @@ const configSchema = z
     // The spec whose `gates:` the server syncs at startup (and whose `providers:` serving reads);
     // unset: ./ragops.yaml when it exists.
     RAGOPS_SPEC: z.string().min(1).optional(),
+    // Server processes sharing the port (node:cluster, round-robin): 1–64, or `auto` for one per core
+    // (os.availableParallelism()). 1: one process and no primary, as before; > 1: a primary forks
+    // that many workers (cluster/cluster-primary.ts). One process tops out at one core.
+    RAGOPS_WORKERS: z
+      .string()
+      .regex(/^(auto|\d{1,2})$/, 'must be an integer from 1 to 64, or auto')
+      .transform((v) => (v === 'auto' ? Math.min(64, availableParallelism()) : Number(v)))
+      .pipe(
+        z
+          .number()
+          .int()
+          .min(1, 'must be an integer from 1 to 64, or auto')
+          .max(64, 'must be an integer from 1 to 64, or auto'),
+      )
+      .default(1),
   })
   .transform((env) => {
     const home = path.resolve(env.RAGOPS_HOME);
@@ -56,6 +72,7 @@ const configSchema = z
       consoleSecret: env.RAGOPS_CONSOLE_SECRET,
       tokenCacheTtlMs: env.RAGOPS_TOKEN_CACHE_TTL_MS,
       specPath: env.RAGOPS_SPEC === undefined ? undefined : path.resolve(env.RAGOPS_SPEC),
+      workers: env.RAGOPS_WORKERS,
     };
   });
 

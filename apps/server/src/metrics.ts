@@ -8,10 +8,19 @@ export type ServerMetrics = {
   readonly registry: Registry;
   readonly httpRequests: Counter<'method' | 'route' | 'status'>;
   readonly httpDuration: Histogram<'method' | 'route' | 'status'>;
+  /**
+   * What `GET /metrics` answers: this registry's text, or in a worker of a RAGOPS_WORKERS cluster
+   * every worker's registry summed by the primary (cluster/cluster-metrics.ts), since a scrape
+   * reaches one worker only.
+   */
+  text(): Promise<string>;
 };
 
-/** Creates the registry with default process metrics and the HTTP request counter and histogram. */
-export function createServerMetrics(): ServerMetrics {
+/**
+ * Creates the registry with default process metrics and the HTTP request counter and histogram.
+ * `scrape` replaces what text() answers (a cluster worker asks its primary for the whole server).
+ */
+export function createServerMetrics(options: { scrape?: (registry: Registry) => Promise<string> } = {}): ServerMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const httpRequests = new Counter({
@@ -27,7 +36,13 @@ export function createServerMetrics(): ServerMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  return { registry, httpRequests, httpDuration };
+  const { scrape } = options;
+  return {
+    registry,
+    httpRequests,
+    httpDuration,
+    text: scrape ? () => scrape(registry) : () => registry.metrics(),
+  };
 }
 
 /** The matched route pattern (never the raw URL: ids in paths would explode label cardinality). */

@@ -6,12 +6,29 @@ import { ConfigError, openMetadataStore } from '@ragops/core';
 import { ragopsMigrationSets } from '@ragops/monitoring';
 import { createApp } from './app.ts';
 import type { RagopsApp } from './app-context.ts';
+import type { WorkerIdentity } from './cluster/worker-identity.ts';
 import type { ServerConfig } from './config.ts';
 import { createLifecycle, type Lifecycle } from './lifecycle.ts';
 import { createServerLogger, type ServerLogger } from './logger.ts';
+import type { ServerMetrics } from './metrics.ts';
 import { startServerMonitoringOps } from './monitoring-ops.ts';
 import { serverMonitoringSpec, startServerMetricRefresher } from './monitoring-refresh.ts';
 import { syncSpecGates } from './registry/sync-spec-gates.ts';
+import type { ServingOptions } from './serving/register-serving-routes.ts';
+
+/** What a worker of a RAGOPS_WORKERS cluster (cluster/cluster-worker.ts) passes; a single process passes nothing. */
+export type StartServerOptions = {
+  /**
+   * This process's place in the cluster. Only worker 0 syncs the spec's gates and runs the
+   * background jobs (metric refresher, alerts, drift, online judging): alerts and judging must not
+   * run once per worker. Every worker opens the store (migrations: worker 0 applied them already).
+   */
+  worker?: WorkerIdentity;
+  /** The app's metrics (a worker's answer the whole cluster's /metrics); default a fresh registry. */
+  metrics?: ServerMetrics;
+  /** Serving options for createApp (benches inject an instant LLM); default from the environment. */
+  serving?: ServingOptions;
+};
 
 /** A listening ragops server. */
 export type RunningServer = {
@@ -29,7 +46,12 @@ export type RunningServer = {
 };
 
 /** Opens the store, builds the app and listens on `config.host:config.port` (port 0 = any free port). */
-export async function startServer(config: ServerConfig, logger = createServerLogger(config)): Promise<RunningServer> {
+export async function startServer(
+  config: ServerConfig,
+  logger = createServerLogger(config),
+  options: StartServerOptions = {},
+): Promise<RunningServer> {
+  const leader = options.worker === undefined || options.worker.index === 0;
   await mkdir(config.home, { recursive: true });
   // The evals and monitoring modules contribute their own tables (eval runs, feedback, metric tables, …).
   const store = await openMetadataStore(config.metadataUrl, { migrationSets: await ragopsMigrationSets() });
@@ -38,17 +60,27 @@ export async function startServer(config: ServerConfig, logger = createServerLog
   let server: Server;
   let address: AddressInfo;
   try {
-    await syncSpecGates({ store, specPath: config.specPath, logger });
-    app = createApp({ store, config, logger, lifecycle });
-    // After the app (a bad spec fails startup like a bad serving setting); stopped by close() before the store closes.
-    const monitoringSpec = await serverMonitoringSpec(config.specPath);
-    // Alerts after each refresh and the online-judging worker; drained after the refresher stops.
-    const ops = startServerMonitoringOps({ store, config, spec: monitoringSpec, logger });
-    const refresher = startServerMetricRefresher({ store, spec: monitoringSpec, logger, onRefreshed: ops.onRefresh });
-    lifecycle.onShutdown(async () => {
-      await refresher.stop();
-      await ops.stop();
+    if (leader) await syncSpecGates({ store, specPath: config.specPath, logger });
+    app = createApp({
+      store,
+      config,
+      logger,
+      lifecycle,
+      ...(options.metrics && { metrics: options.metrics }),
+      ...(options.serving && { serving: options.serving }),
     });
+    if (leader) {
+      // After the app (a bad spec fails startup like a bad serving setting); stopped by close() before the store closes.
+      const monitoringSpec = await serverMonitoringSpec(config.specPath);
+      // Alerts after each refresh and the online-judging worker; drained after the refresher stops.
+      const ops = startServerMonitoringOps({ store, config, spec: monitoringSpec, logger });
+      const refresher = startServerMetricRefresher({ store, spec: monitoringSpec, logger, onRefreshed: ops.onRefresh });
+      lifecycle.onShutdown(async () => {
+        await refresher.stop();
+        await ops.stop();
+      });
+      if (options.worker) logger.info({ workers: options.worker.count }, 'background jobs run in this worker');
+    }
     ({ server, address } = await new Promise<{ server: Server; address: AddressInfo }>((resolve, reject) => {
       const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, (info) =>
         resolve({ server: s as Server, address: info }),

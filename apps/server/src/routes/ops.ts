@@ -30,7 +30,7 @@ const metrics = createRoute({
   method: 'get',
   path: '/metrics',
   tags: ['ops'],
-  summary: 'Prometheus metrics (text exposition format)',
+  summary: 'Prometheus metrics (text exposition format); with RAGOPS_WORKERS > 1, summed over the workers',
   responses: {
     200: { description: 'metrics', content: { 'text/plain': { schema: z.string() } } },
     500: { description: 'collection failed', content: { 'application/json': { schema: errorBodySchema } } },
@@ -54,7 +54,8 @@ export function registerOpsRoutes(app: RagopsApp, ctx: AppContext): void {
   });
 
   app.openapi(metrics, async (c) => {
-    const text = await ctx.metrics.registry.metrics();
+    // With RAGOPS_WORKERS > 1 the whole server's series (summed over workers), not this worker's.
+    const text = await ctx.metrics.text();
     return c.text(text, 200, { 'content-type': ctx.metrics.registry.contentType });
   });
 }

@@ -9,6 +9,7 @@ import {
   type Principal,
   RateLimitedError,
 } from '@ragops/core';
+import { clusterWorker } from '../cluster/worker-identity.ts';
 import { LruMap } from './lru-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -28,10 +29,20 @@ export class EndpointAccess {
   /** The denial (its message and details), or undefined when the principal may call the endpoint. */
   readonly #grants: LruMap<string, { denial: PermissionDeniedError | undefined; at: number }>;
   readonly #limiter = new RateLimiter();
+  readonly #workers: number;
+  /** Each endpoint's rateLimit as this process enforces it (its share), by the endpoint's config object. */
+  readonly #shares = new WeakMap<object, { requestsPerMinute: number; burst: number }>();
 
-  constructor(store: MetadataStore, stalenessMs: number, options: { cacheMax?: number } = {}) {
+  /**
+   * `workers`: processes sharing the port (RAGOPS_WORKERS; default this process's cluster size, 1
+   * outside a cluster). Round-robin spreads a client's requests evenly over them, and each holds its
+   * own token buckets, so each enforces 1/workers of every rateLimit (rate and burst, rounded up):
+   * the server as a whole then allows what the endpoint says, not workers × that.
+   */
+  constructor(store: MetadataStore, stalenessMs: number, options: { cacheMax?: number; workers?: number } = {}) {
     this.#store = store;
     this.#stalenessMs = stalenessMs;
+    this.#workers = options.workers ?? clusterWorker()?.count ?? 1;
     this.#endpoints = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
     this.#grants = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
   }
@@ -50,7 +61,7 @@ export class EndpointAccess {
     const endpoint = await this.#endpoint(name);
     await this.#authorize(principal, endpoint);
     const limit = endpoint.config.rateLimit;
-    if (limit && !this.#limiter.take(`${endpoint.name}\u0000${principal.name}`, limit)) {
+    if (limit && !this.#limiter.take(`${endpoint.name}\u0000${principal.name}`, this.#share(limit))) {
       throw new RateLimitedError(
         `Rate limit of ${limit.requestsPerMinute} requests per minute reached for ${principal.name} on ${endpoint.name}`,
       );
@@ -72,6 +83,19 @@ export class EndpointAccess {
       }
     }
     return usable;
+  }
+
+  #share(limit: { requestsPerMinute: number; burst?: number }): { requestsPerMinute: number; burst: number } {
+    let share = this.#shares.get(limit);
+    if (!share) {
+      const n = this.#workers;
+      share = {
+        requestsPerMinute: Math.ceil(limit.requestsPerMinute / n),
+        burst: Math.ceil((limit.burst ?? limit.requestsPerMinute) / n),
+      };
+      this.#shares.set(limit, share);
+    }
+    return share;
   }
 
   async #endpoint(name: string): Promise<Endpoint> {

@@ -1,7 +1,8 @@
 /**
  * Token buckets per key (endpoint + principal): `requestsPerMinute` refill, `burst` capacity
  * (default: one minute's worth). In memory, so per replica: N replicas allow up to N× the rate;
- * a shared limiter (Redis) is the step up when that matters.
+ * a shared limiter (Redis) is the step up when that matters. The workers of one server
+ * (RAGOPS_WORKERS) split each limit instead: EndpointAccess gives every worker 1/N of it.
  */
 export class RateLimiter {
   readonly #buckets = new Map<string, { tokens: number; at: number }>();

@@ -43,7 +43,11 @@ export const endpointConfigSchema = z
     shadow: shadowEntitySchema.optional(),
     /** Whole-request budget (retrieval + generation); past it the caller gets a 504. */
     timeoutMs: z.number().int().min(100).max(600_000).default(60_000),
-    /** Per principal, per endpoint; enforced per server replica (a token bucket). */
+    /**
+     * Per principal, per endpoint; enforced per server replica (a token bucket). A replica running
+     * RAGOPS_WORKERS=N workers gives each 1/N of the rate and burst (rounded up), so the replica as
+     * a whole allows this limit.
+     */
     rateLimit: z
       .strictObject({
         requestsPerMinute: z.number().int().min(1).max(1_000_000),
