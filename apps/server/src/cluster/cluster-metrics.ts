@@ -19,10 +19,10 @@ export const CLUSTER_SCRAPE_TIMEOUT_MS = 5_000;
  *
  * prom-client ships this as AggregatorRegistry.clusterMetrics() (workers call setRegistries(), the
  * primary asks every cluster.workers entry). Only its aggregation (AggregatorRegistry.aggregate) is
- * used here, over our own messages: clusterMetrics() also asks workers that are still starting or
- * draining (no answer: the whole scrape fails after its fixed 5 s), and an answer arriving after that
- * timeout throws in the primary's message listener (`request` is undefined in prom-client 15.1's
- * cluster.js), which would take the primary, and every worker with it, down.
+ * used here, over our own messages: clusterMetrics() also asks workers that are still starting (a
+ * re-forked one has no listener yet) or draining, and one missing answer fails the whole scrape
+ * after its fixed 5 s, where this answers with the workers that did (ragops_cluster_workers_scraped
+ * says how many); its pending request of a worker that never answers also stays in its map.
  */
 export function createWorkerMetrics(send: (message: ClusterMessage) => void): {
   metrics: ServerMetrics;
