@@ -43,6 +43,12 @@ type AnalysedText = {
   /** ...the hash of the term each analyses to, and how often each occurs. */
   wordTerms: Uint32Array;
   wordCounts: Uint32Array;
+  /**
+   * A Bloom filter (BLOOM_BITS) of the character trigrams of `words`: a query term with a trigram
+   * not in it occurs inside none of them, and its indexOf over `words` is skipped. That indexOf was
+   * most of the reranker's time; most (term, chunk) pairs have no match.
+   */
+  trigrams: Uint32Array;
   /** What it counts for against TERMS_CACHE_MAX_CHARS. */
   chars: number;
 };
@@ -107,7 +113,8 @@ function analyse(text: string): AnalysedText {
     wordStarts,
     wordTerms: Uint32Array.from(wordTerms),
     wordCounts: Uint32Array.from(wordCounts),
-    chars: text.length + joined.length,
+    trigrams: trigramBloom(joined),
+    chars: text.length + joined.length + BLOOM_BITS / 8,
   };
 }
 
@@ -116,6 +123,40 @@ function analyse(text: string): AnalysedText {
  * cost: 30 chunks of ~1,000 characters took ~2.3 ms a query uncached (anthropic-docs, loaded 2-core
  * machine), and the chunks of a pinned version come back query after query.
  */
+/** Bits of each chunk's trigram filter: ~100 long words × ~6 trigrams set ~15% of 4,096 bits. */
+const BLOOM_BITS = 4096;
+
+function trigramHash(s: string, i: number): number {
+  return (
+    (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca6b) ^ s.charCodeAt(i + 2)) >>> 0
+  );
+}
+
+/** The trigrams of `words` (NUL-separated; a trigram spanning a NUL is never asked for) as filter bits. */
+function trigramBloom(words: string): Uint32Array {
+  const bits = new Uint32Array(BLOOM_BITS / 32);
+  for (let i = 0; i + 2 < words.length; i++) {
+    const h = trigramHash(words, i) % BLOOM_BITS;
+    bits[h >>> 5]! |= 1 << (h & 31);
+  }
+  return bits;
+}
+
+/** The filter positions of a term's trigrams (a term of ≥ PARTIAL_MIN_TERM characters has ≥ 2). */
+function trigramPositions(term: string): Uint16Array {
+  const positions = new Uint16Array(Math.max(0, term.length - 2));
+  for (let i = 0; i + 2 < term.length; i++) positions[i] = trigramHash(term, i) % BLOOM_BITS;
+  return positions;
+}
+
+function mayContain(bits: Uint32Array, positions: Uint16Array): boolean {
+  for (let i = 0; i < positions.length; i++) {
+    const h = positions[i]!;
+    if ((bits[h >>> 5]! & (1 << (h & 31))) === 0) return false;
+  }
+  return true;
+}
+
 function analysed(text: string): AnalysedText {
   let entry = termsCache.get(text);
   if (!entry) {
@@ -133,12 +174,18 @@ function analysed(text: string): AnalysedText {
 }
 
 /** The query's distinct terms (hash → index, and the long ones' text) and adjacent pairs. */
+/** Words of the query-term bit filter (32 bits each): 1,024 bits for a few dozen terms. */
+const QUERY_FILTER_WORDS = 32;
+const QUERY_FILTER_MASK = QUERY_FILTER_WORDS - 1;
+
 type QueryTerms = {
   termIndex: ReadonlyMap<number, number>;
+  /** Bit (h & 31) of word ((h >>> 5) & mask) set for every query term hash h. */
+  filter: Uint32Array;
   pairIndex: ReadonlyMap<number, number>;
   termCount: number;
   /** Terms of at least PARTIAL_MIN_TERM characters, with their hash and index, for matches inside words. */
-  long: readonly { term: string; hash: number; index: number }[];
+  long: readonly { term: string; hash: number; index: number; trigrams: Uint16Array }[];
 };
 
 /**
@@ -148,13 +195,18 @@ type QueryTerms = {
  * sub-words of identifiers that the tokenizer cannot split (compounds, camelCase) and derivations
  * the stemmer does not merge.
  */
-function queryTermCounts(doc: AnalysedText, query: QueryTerms): { tf: Float64Array; length: number } {
-  const { termIndex, pairIndex, termCount } = query;
+function queryTermCounts(doc: AnalysedText, query: QueryTerms, tf: Float64Array): { tf: Float64Array; length: number } {
+  const { termIndex, pairIndex, termCount, filter } = query;
   const hashes = doc.hashes;
-  const tf = new Float64Array(termCount + pairIndex.size);
   let prev = -1;
   for (let i = 0; i < hashes.length; i++) {
-    const t = termIndex.get(hashes[i]!) ?? -1;
+    const h = hashes[i]!;
+    // Most of a chunk's terms are not query terms: a bit test rules them out before the map.
+    if ((filter[(h >>> 5) & QUERY_FILTER_MASK]! & (1 << (h & 31))) === 0) {
+      prev = -1;
+      continue;
+    }
+    const t = termIndex.get(h) ?? -1;
     if (t >= 0) {
       tf[t]!++;
       if (prev >= 0) {
@@ -165,7 +217,8 @@ function queryTermCounts(doc: AnalysedText, query: QueryTerms): { tf: Float64Arr
     prev = t;
   }
   const { words, wordStarts } = doc;
-  for (const { term, hash, index } of query.long) {
+  for (const { term, hash, index, trigrams } of query.long) {
+    if (!mayContain(doc.trigrams, trigrams)) continue;
     let at = words.indexOf(term);
     while (at >= 0) {
       // The word the match is in (a term has no NUL, so it lies inside one word), and where it ends.
@@ -226,7 +279,10 @@ function minMax(values: readonly number[]): number[] {
  * or lower (python-faq MRR@10 −0.004).
  * Cost, warm terms cache (a pinned version), CPU per query over 30 candidates: 0.17 → 0.24 ms
  * (anthropic-docs), 0.10 → 0.18 ms (hpo-definitions) with the matches inside words; first sight of
- * a chunk 0.52 → 0.76 ms a query's worth (2-core machine, load average 2.2).
+ * a chunk 0.52 → 0.76 ms a query's worth (2-core machine, load average 2.2). The trigram filter
+ * (AnalysedText.trigrams) and the query-term bit filter then took anthropic-docs to 0.13 ms CPU
+ * (bench:query's lexical-rerank row, p50 0.17 → 0.10 ms, load 2.3), rankings identical on every
+ * set of bench:retrieval.
  * Returns new items (score = the reranked score for the first `depth`, then the rest below them).
  * Ties keep fused order. Deterministic: no model, no network.
  */
@@ -250,9 +306,21 @@ export function lexicalRerank<T>(
   }
   const long = [...new Set(queryTerms)]
     .filter((term) => term.length >= PARTIAL_MIN_TERM)
-    .map((term) => ({ term, hash: hashTerm(term), index: termIndex.get(hashTerm(term))! }));
-  const terms: QueryTerms = { termIndex, pairIndex, termCount, long };
-  const docs = head.map((f) => queryTermCounts(analysed(text(f.item)), terms));
+    .map((term) => ({
+      term,
+      hash: hashTerm(term),
+      index: termIndex.get(hashTerm(term))!,
+      trigrams: trigramPositions(term),
+    }));
+  const filter = new Uint32Array(QUERY_FILTER_WORDS);
+  for (const h of termIndex.keys()) filter[(h >>> 5) & QUERY_FILTER_MASK]! |= 1 << (h & 31);
+  const terms: QueryTerms = { termIndex, filter, pairIndex, termCount, long };
+  // One buffer for every chunk's counts: a typed array per chunk was a visible share of the time.
+  const width = termCount + pairIndex.size;
+  const counts = new Float64Array(head.length * width);
+  const docs = head.map((f, i) =>
+    queryTermCounts(analysed(text(f.item)), terms, counts.subarray(i * width, (i + 1) * width)),
+  );
   const n = docs.length;
   const averageLength = Math.max(1, docs.reduce((sum, d) => sum + d.length, 0) / n);
   const weights = Array.from({ length: termCount + pairIndex.size }, (_, j) =>
