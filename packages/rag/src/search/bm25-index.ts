@@ -7,7 +7,12 @@ const K1 = f32(1.2);
 const B = f32(0.75);
 const K1_PLUS_1 = f32(K1 + 1);
 
-type Posting = { readonly rows: Uint32Array; readonly freqs: Uint32Array };
+/**
+ * A term's rows and, per row, its BM25 term weight (k1 + 1)·f / (f + k1·(1 − b + b·len/avg)) in
+ * float32: fixed once the version is (f and the row's length never change), so a query multiplies
+ * by idf and adds, with the same float32 rounding as computing it per query.
+ */
+type Posting = { readonly rows: Uint32Array; readonly weights: Float32Array };
 
 /**
  * An in-memory BM25 index over an immutable set of texts, scoring exactly as LanceDB's full-text
@@ -29,7 +34,6 @@ export class Bm25Index {
   readonly bytes: number;
   readonly #postings: Map<string, Posting>;
   /** k1·(1 − b + b·len/avglen) per row. */
-  readonly #norms: Float32Array;
   readonly #config: FtsConfig;
   readonly #scores: Float64Array;
 
@@ -75,13 +79,19 @@ export class Bm25Index {
       }
     }
     const avgLength = f32(f32(totalTokens) / f32(n));
-    this.#norms = new Float32Array(n);
-    for (let row = 0; row < n; row++) this.#norms[row] = f32(K1 * f32(1 - B + f32(f32(B * lengths[row]!) / avgLength)));
+    const norms = new Float32Array(n);
+    for (let row = 0; row < n; row++) norms[row] = f32(K1 * f32(1 - B + f32(f32(B * lengths[row]!) / avgLength)));
     this.#postings = new Map();
-    let bytes = this.#norms.byteLength;
+    let bytes = 0;
     for (const [t, p] of building) {
-      this.#postings.set(t, { rows: Uint32Array.from(p.rows), freqs: Uint32Array.from(p.freqs) });
-      bytes += 8 * p.rows.length + 2 * t.length + 64;
+      const rows = Uint32Array.from(p.rows);
+      const weights = new Float32Array(rows.length);
+      for (let i = 0; i < rows.length; i++) {
+        const f = p.freqs[i]!;
+        weights[i] = f32(f32(K1_PLUS_1 * f) / f32(f + norms[rows[i]!]!));
+      }
+      this.#postings.set(t, { rows, weights });
+      bytes += 8 * rows.length + 2 * t.length + 64;
     }
     this.#scores = new Float64Array(n);
     this.bytes = bytes + this.#scores.byteLength;
@@ -101,14 +111,12 @@ export class Bm25Index {
       if (!posting) continue;
       const df = posting.rows.length;
       const idf = f32(Math.log(f32(f32(f32(n - df + 0.5) / f32(df + 0.5)) + 1)));
-      const { rows, freqs } = posting;
+      const { rows, weights } = posting;
       for (let i = 0; i < df; i++) {
         const row = rows[i]!;
         if (mask && mask[row] === 0) continue;
-        const f = freqs[i]!;
-        const weight = f32(f32(K1_PLUS_1 * f) / f32(f + this.#norms[row]!));
         if (scores[row] === 0) touched.push(row);
-        scores[row] = f32(scores[row]! + f32(idf * weight));
+        scores[row] = f32(scores[row]! + f32(idf * weights[i]!));
       }
     }
     // Top k by insertion into a short sorted list; ties keep the lower row first.
