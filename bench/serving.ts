@@ -4,7 +4,9 @@
  * INSTANT LLM → OpenAI response → inference row) next to a bare Hono route answering a body of the
  * same size, a minimal route doing only the same in-memory hybrid retrieval, and the full path with
  * a real HTTP LLM (the `bench-http` endpoint: an `openai-compatible` provider calling the repo's
- * OpenAI-protocol test server on loopback, answering at once), each server in its own child process,
+ * OpenAI-protocol test server on loopback, answering at once), and the real `npm start` server with
+ * RAGOPS_WORKERS=2 (node:cluster: a primary and two workers on one port, the instant LLM; side
+ * `ragopsWorkers`, CPU summed over its three processes), each server in its own child process,
  * loaded in the same run by autocannon (npm, an
  * apps/server devDependency): flat out on fixed connections, then at fixed rates (the given ones
  * plus half of what ragops reached flat out, a load it can sustain). Reports client
@@ -26,7 +28,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { openMetadataStore } from '@ragops/core';
 import { closeIndexReaders } from '@ragops/rag';
-import { cpuMs, startChild } from './serving/bench-child.ts';
+import { cpuMsOf, startChild } from './serving/bench-child.ts';
 import { BENCH_HTTP_ENDPOINT, createBenchWorkspace } from './serving/bench-workspace.ts';
 import { summarizeCpuProfiles } from './serving/cpu-profile-summary.ts';
 import { type LoadResult, runLoad } from './serving/load.ts';
@@ -68,6 +70,8 @@ await closeIndexReaders();
 const llm = await startChild('llm');
 const ragopsEnv = { BENCH_LLM_URL: llm.url };
 const ragops = await startChild('ragops', [ws.home, ws.metadataUrl, args['log-level']], ragopsEnv);
+// The same store and index: each side's rows are found by the ids its responses carried.
+const ragopsWorkers = await startChild('ragopsWorkers', [ws.home, ws.metadataUrl, args['log-level'], '2'], ragopsEnv);
 const probe = await fetch(`${ragops.url}/v1/chat/completions`, {
   method: 'POST',
   headers: { authorization: `Bearer ${ws.token}`, 'content-type': 'application/json' },
@@ -86,16 +90,18 @@ const retrieval = await startChild('retrieval', [
 
 const answered = new Set<string>([probe.headers.get('x-request-id')!]);
 type Side = LoadResult & { cpuMsPerRequest: number; mainThreadCpuMsPerRequest: number };
-const SIDES = ['bare', 'retrieval', 'ragops', 'ragopsHttp'] as const;
+const SIDES = ['bare', 'retrieval', 'ragops', 'ragopsHttp', 'ragopsWorkers'] as const;
+const RAGOPS_SIDES = ['ragops', 'ragopsHttp', 'ragopsWorkers'] as const;
 type SideName = (typeof SIDES)[number];
 const rows: Record<string, Record<SideName, Side>> = {};
 /** Answered ids per side and phase, to find their inference rows. */
 const phaseIds = new Map<string, Set<string>>();
 async function side(name: SideName, label: string, rate: number | undefined, secs: number): Promise<Side> {
-  const target = name === 'bare' ? bare : name === 'retrieval' ? retrieval : ragops;
+  const target =
+    name === 'bare' ? bare : name === 'retrieval' ? retrieval : name === 'ragopsWorkers' ? ragopsWorkers : ragops;
   const ids = new Set<string>();
   phaseIds.set(`${name}/${label}`, ids);
-  const cpu0 = cpuMs(target.child.pid!);
+  const cpu0 = cpuMsOf(target.pids);
   const r = await runLoad({
     url: target.url,
     token: ws.token,
@@ -106,8 +112,8 @@ async function side(name: SideName, label: string, rate: number | undefined, sec
     ...(name === 'ragopsHttp' && { endpoint: BENCH_HTTP_ENDPOINT }),
     answeredIds: ids,
   });
-  if (name === 'ragops' || name === 'ragopsHttp') for (const id of ids) answered.add(id);
-  const cpu1 = cpuMs(target.child.pid!);
+  if (name !== 'bare' && name !== 'retrieval') for (const id of ids) answered.add(id);
+  const cpu1 = cpuMsOf(target.pids);
   const answeredCount = Math.max(1, r.ok + r.non2xx);
   return {
     ...r,
@@ -134,8 +140,13 @@ for (const rate of [...new Set([sustainable, ...rates])].sort((a, b) => a - b)) 
   rows[label] = await phase(label, rate);
 }
 rows[maxLabel] = flatOut;
-for (const c of [bare, retrieval, ragops]) c.child.kill('SIGTERM');
-const [, , ragopsStopped] = await Promise.all([bare.stopped, retrieval.stopped, ragops.stopped]);
+for (const c of [bare, retrieval, ragops, ragopsWorkers]) c.child.kill('SIGTERM');
+const [, , ragopsStopped, workersStopped] = await Promise.all([
+  bare.stopped,
+  retrieval.stopped,
+  ragops.stopped,
+  ragopsWorkers.stopped,
+]);
 
 // Rows lost: answered request ids (2xx; x-request-id is the row's id) without a row after the SIGTERM flush.
 const store = await openMetadataStore(ws.metadataUrl);
@@ -154,7 +165,7 @@ const lost = [...answered].filter((id) => !storedIds.has(id));
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const serverSide = Object.fromEntries(
   Object.keys(rows)
-    .flatMap((label) => ['ragops', 'ragopsHttp'].map((name) => [label, name] as const))
+    .flatMap((label) => RAGOPS_SIDES.map((name) => [label, name] as const))
     .map(([label, name]) => {
       const ids = phaseIds.get(`${name}/${label.replace(/\W+/g, '_')}`) ?? new Set<string>();
       const mine = stored.filter((r) => ids.has(r.request_id) && r.status === 'ok');
@@ -218,7 +229,7 @@ await llm.stopped;
 rmSync(ws.home, { recursive: true, force: true });
 
 /** Issue 12's goals on 2 cores, for one ragops side (hybrid retrieval, logging and inference rows on). */
-function goalsMet(name: 'ragops' | 'ragopsHttp') {
+function goalsMet(name: (typeof RAGOPS_SIDES)[number]) {
   const at200 = rows['200 rps'];
   const at1000 = rows['1000 rps'];
   return {
@@ -249,6 +260,8 @@ const result = {
     retrieval: 'bare route + queryIndex hybrid k=5 on the pinned index (in memory)',
     ragops: 'full app, endpoint bench',
     ragopsHttp: 'full app, endpoint bench-http',
+    ragopsWorkers:
+      'the real server (startServer) with RAGOPS_WORKERS=2: a node:cluster primary + 2 workers on one port, endpoint bench',
   },
   server: { logLevel: args['log-level'], responseBytes: probeBody.length, serving: 'loadServingConfig({}) defaults' },
   load: {
@@ -259,10 +272,7 @@ const result = {
   rows,
   addedLatencyMs: Object.fromEntries(
     Object.entries(rows).flatMap(([k, v]) =>
-      (['ragops', 'ragopsHttp'] as const).map((n) => [
-        `${n} ${k}`,
-        { p50: v[n].p50 - v.bare.p50, p99: v[n].p99 - v.bare.p99 },
-      ]),
+      RAGOPS_SIDES.map((n) => [`${n} ${k}`, { p50: v[n].p50 - v.bare.p50, p99: v[n].p99 - v.bare.p99 }]),
     ),
   ),
   throughputRatio: {
@@ -270,9 +280,11 @@ const result = {
     ragopsToRetrievalOnly: flatOut.ragops.rps / flatOut.retrieval.rps,
     ragopsHttpToBare: flatOut.ragopsHttp.rps / flatOut.bare.rps,
     ragopsHttpToRetrievalOnly: flatOut.ragopsHttp.rps / flatOut.retrieval.rps,
+    ragopsWorkersToBare: flatOut.ragopsWorkers.rps / flatOut.bare.rps,
+    ragopsWorkersToRagops: flatOut.ragopsWorkers.rps / flatOut.ragops.rps,
   },
   // Issue 12's goals on 2 cores: judged on this run.
-  goals: { ragops: goalsMet('ragops'), ragopsHttp: goalsMet('ragopsHttp') },
+  goals: { ragops: goalsMet('ragops'), ragopsHttp: goalsMet('ragopsHttp'), ragopsWorkers: goalsMet('ragopsWorkers') },
   serverSide,
   stages,
   cpuProfile: profile,
@@ -282,6 +294,7 @@ const result = {
     rowsLost: lost.length,
     lostIds: lost.slice(0, 10),
     shutdownMs: ragopsStopped.shutdownMs,
+    workersShutdownMs: workersStopped.shutdownMs,
   },
   benchSeconds: (performance.now() - benchStarted) / 1000,
 };
@@ -310,7 +323,7 @@ for (const [label, a] of Object.entries(result.addedLatencyMs)) {
 }
 const t = result.throughputRatio;
 console.log(
-  `throughput (${maxLabel}): ragops / bare ${f(t.ragopsToBare, 3)}, ragops / retrieval-only ${f(t.ragopsToRetrievalOnly, 3)}; ragopsHttp / bare ${f(t.ragopsHttpToBare, 3)}, / retrieval-only ${f(t.ragopsHttpToRetrievalOnly, 3)}`,
+  `throughput (${maxLabel}): ragops / bare ${f(t.ragopsToBare, 3)}, ragops / retrieval-only ${f(t.ragopsToRetrievalOnly, 3)}; ragopsHttp / bare ${f(t.ragopsHttpToBare, 3)}, / retrieval-only ${f(t.ragopsHttpToRetrievalOnly, 3)}; ragopsWorkers (2) / ragops (1 process) ${f(t.ragopsWorkersToRagops, 3)}, / bare ${f(t.ragopsWorkersToBare, 3)}`,
 );
 for (const [name, goals] of Object.entries(result.goals)) {
   console.log(
@@ -343,7 +356,7 @@ if (profile) {
   }
 }
 console.log(
-  `\ninference rows: ${answered.size} answered, ${stored.length} stored, ${lost.length} lost; shutdown flush ${f(Number(ragopsStopped.shutdownMs), 0)} ms`,
+  `\ninference rows: ${answered.size} answered, ${stored.length} stored, ${lost.length} lost; shutdown flush ${f(Number(ragopsStopped.shutdownMs), 0)} ms (2 workers: ${f(Number(workersStopped.shutdownMs), 0)} ms)`,
 );
 console.log(`wrote ${relative(root, out)} in ${f(result.benchSeconds, 0)} s`);
 if (lost.length > 0) {

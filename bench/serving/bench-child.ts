@@ -6,6 +6,8 @@ import { join } from 'node:path';
 export type Child = {
   child: ChildProcess;
   url: string;
+  /** Every process of the server (a RAGOPS_WORKERS cluster: the primary and its workers), for CPU. */
+  pids: number[];
   stopped: Promise<Record<string, unknown>>;
   next: (key: string) => Promise<Record<string, unknown>>;
 };
@@ -14,12 +16,17 @@ export type Child = {
  * shares its event loop) and resolves once it prints its URL.
  */
 export function startChild(
-  mode: 'bare' | 'retrieval' | 'llm' | 'ragops',
+  mode: 'bare' | 'retrieval' | 'llm' | 'ragops' | 'ragopsWorkers',
   extra: string[] = [],
   env: Record<string, string> = {},
 ): Promise<Child> {
-  const script = join(import.meta.dirname, 'serving-bench-server.ts');
-  const child = spawn(process.execPath, [script, mode, ...extra], {
+  // The cluster side is its own entry point: node:cluster re-runs it in every worker.
+  const script = join(
+    import.meta.dirname,
+    mode === 'ragopsWorkers' ? 'serving-bench-workers.ts' : 'serving-bench-server.ts',
+  );
+  const args = mode === 'ragopsWorkers' ? extra : [mode, ...extra];
+  const child = spawn(process.execPath, [script, ...args], {
     env: { ...process.env, ...env, NODE_OPTIONS: '--disable-warning=ExperimentalWarning' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -47,7 +54,18 @@ export function startChild(
       waiters.push(check);
       child.once('exit', (code) => fail(new Error(`${mode} server exited with ${code} before printing ${key}`)));
     });
-  return next('url').then((l) => ({ child, url: String(l.url), stopped: next('stopped'), next }));
+  return next('url').then((l) => ({
+    child,
+    url: String(l.url),
+    pids: Array.isArray(l.pids) ? l.pids.map(Number) : [child.pid!],
+    stopped: next('stopped'),
+    next,
+  }));
+}
+
+/** cpuMs summed over the processes of one server (a cluster's primary and workers). */
+export function cpuMsOf(pids: readonly number[]): { all: number; main: number } {
+  return pids.map(cpuMs).reduce((a, b) => ({ all: a.all + b.all, main: a.main + b.main }), { all: 0, main: 0 });
 }
 
 /** utime + stime in ms of a process (all threads: LanceDB's native pool included) and of its main thread. */

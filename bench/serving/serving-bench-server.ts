@@ -3,8 +3,9 @@
  * Serves, on 127.0.0.1:0, either
  * - `ragops`: the real app (`createApp`, as apps/server/src/server.ts builds it, with the default
  *   serving config from an empty environment: inference batch 500, flush 200 ms, full content) plus
- *   the bench-only `instant` LLM, logging JSON at `logLevel` (default info, as in production) to a
- *   file in RAGOPS_HOME; or
+ *   the bench-only `instant` LLM (bench-serving-options.ts), logging JSON at `logLevel` (default
+ *   info, as in production) to a file in RAGOPS_HOME (the same server as RAGOPS_WORKERS=2 workers:
+ *   serving-bench-workers.ts); or
  * - `bare`: a bare Hono app whose `POST /v1/chat/completions` parses the JSON body and answers a
  *   fixed chat completion of about the same size as the real one (the baseline);
  * - `retrieval`: the same bare route plus only the inherent work, the same hybrid k=5 retrieval
@@ -37,9 +38,8 @@ import { batchedLogDestination } from '../../apps/server/src/batched-log-destina
 import { loadConfig } from '../../apps/server/src/config.ts';
 import { createLifecycle } from '../../apps/server/src/lifecycle.ts';
 import { createServerLogger } from '../../apps/server/src/logger.ts';
-import { loadServingConfig } from '../../apps/server/src/serving/serving-config.ts';
+import { benchServingOptions } from './bench-serving-options.ts';
 import { BENCH_INDEX } from './bench-workspace.ts';
-import { InstantLanguageModel } from './instant-language-model.ts';
 
 /** Sized like the real answer to a bench question (5 contexts with text, citations, usage). */
 export function bareCompletionBody(size: number): Record<string, unknown> {
@@ -94,27 +94,13 @@ if (mode === 'bare') {
   const store = await openMetadataStore(config.metadataUrl);
   const lifecycle = createLifecycle();
   const log = createWriteStream(join(home, 'server.log'));
-  const serving = loadServingConfig({});
   const app = createApp({
     store,
     config,
     // As in production (stdout): one write per event-loop turn, not one per line.
     logger: createServerLogger(config, batchedLogDestination(log)),
     lifecycle,
-    serving: {
-      config: {
-        ...serving,
-        prices: { 'instant/*': { inputPerMillionUsd: 0.1, outputPerMillionUsd: 0.2 } },
-        // The bench-http endpoint's LLM: a real HTTP call to the loopback `llm` child.
-        ...(process.env.BENCH_LLM_URL && {
-          providers: {
-            ...serving.providers,
-            loopback: { type: 'openai-compatible' as const, baseURL: process.env.BENCH_LLM_URL, apiKey: 'bench' },
-          },
-        }),
-      },
-      customProviders: { instant: (modelId) => new InstantLanguageModel(modelId) },
-    },
+    serving: benchServingOptions(),
   });
   server = await listen(app.fetch);
   shutdown = async () => {
