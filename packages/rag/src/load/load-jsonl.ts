@@ -16,9 +16,6 @@ export const jsonlDocumentSchema = z.object({
 /** Bad lines reported one by one per file; the rest are counted in one last warning. */
 const MAX_LINE_WARNINGS = 20;
 
-/** An accepted line: its document, read or reused, and the key of its bytes (lineKey). */
-export type JsonlEntry = { key: string; document: SourceDocument | ReusedDocument };
-
 /**
  * Reads a `.jsonl` file line by line (streamed: a 200 MB file is never held whole) into documents.
  * A line over `maxLineBytes` is skipped without being buffered; it and every other bad line (invalid
@@ -35,9 +32,10 @@ export async function loadJsonlFile(input: {
   file: string;
   maxLineBytes: number;
   cache?: Pick<SourceCacheInput, 'lines' | 'hashes'> | undefined;
-}): Promise<{ entries: JsonlEntry[]; warnings: LoadWarning[] }> {
-  const { file, maxLineBytes, cache } = input;
-  const entries: JsonlEntry[] = [];
+  /** Each accepted line, in order: its document, read or reused, and the key of its bytes (lineKey). */
+  onDocument: (document: SourceDocument | ReusedDocument, key: string) => void;
+}): Promise<{ warnings: LoadWarning[] }> {
+  const { file, maxLineBytes, cache, onDocument } = input;
   const warnings: LoadWarning[] = [];
   let badLines = 0;
   const warn = (line: number, why: string) => {
@@ -68,13 +66,13 @@ export async function loadJsonlFile(input: {
         continue;
       }
       seen.add(result.id);
-      entries.push({ key, document: result });
+      onDocument(result, key);
     }
   }
   if (badLines > MAX_LINE_WARNINGS) {
     warnings.push({ file, message: `${file}: ${badLines - MAX_LINE_WARNINGS} more bad lines skipped` });
   }
-  return { entries, warnings };
+  return { warnings };
 }
 
 /** A document, undefined for a blank line, or why the line is skipped. */
@@ -107,6 +105,12 @@ function parseLine(bytes: Buffer, first: boolean): SourceDocument | string | und
   }
 }
 
+/**
+ * Bytes read at a time. 1 MiB, not 64 KiB: a cached load of 69 MB is mostly splitting and hashing,
+ * and 16× fewer reads and awaits cut it by ~0.1 s (a line longer than this is joined from pieces).
+ */
+const READ_CHUNK_BYTES = 1024 * 1024;
+
 type Line = { number: number; bytes: Buffer; oversizedBytes?: undefined } | { number: number; oversizedBytes: number };
 
 /**
@@ -130,7 +134,7 @@ async function* readLines(path: string, maxBytes: number): AsyncGenerator<Line[]
     number++;
     return line;
   };
-  for await (const chunk of createReadStream(path, { highWaterMark: 64 * 1024 }) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: READ_CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     if (first) {
       first = false;
       checkNotBinary(chunk);

@@ -68,14 +68,17 @@ export async function loadSource(options: LoadSourceOptions): Promise<LoadedSour
         `Source "${options.path}" is a file but not .jsonl. Pass a folder or a .jsonl file of {"id","text","title"?,"metadata"?} lines.`,
       );
     }
-    const loaded = await loadJsonlFile({ path, file: options.path, maxLineBytes: maxFileBytes, cache }).catch(
-      (error) => {
-        if (!(error instanceof UndecodableFileError)) throw error;
-        throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
-      },
-    );
     const out = new Collected(path, cache);
-    for (const { key, document } of loaded.entries) out.add(document, { line: key });
+    const loaded = await loadJsonlFile({
+      path,
+      file: options.path,
+      maxLineBytes: maxFileBytes,
+      cache,
+      onDocument: (document, key) => out.add(document, { line: key }),
+    }).catch((error) => {
+      if (!(error instanceof UndecodableFileError)) throw error;
+      throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
+    });
     return { path, kind: 'jsonl', ...out.result(), warnings: loaded.warnings };
   }
   if (!info.isDirectory()) throw new InvalidInputError(`Source "${options.path}" is neither a folder nor a file.`);
@@ -177,14 +180,17 @@ class FolderLoader {
     }
     try {
       if (isJsonl) {
+        const accepted: [SourceDocument | ReusedDocument, string][] = [];
         const parsed = await loadJsonlFile({
           path: full,
           file: rel,
           maxLineBytes: this.#maxFileBytes,
           cache: this.#cache,
+          onDocument: (document, key) => accepted.push([document, key]),
         });
+        // The file's line warnings first, then duplicates of other files' ids, as before the cache.
         this.warnings.push(...parsed.warnings);
-        for (const { key, document } of parsed.entries) this.#add(document, rel, { line: key });
+        for (const [document, key] of accepted) this.#add(document, rel, { line: key });
         return;
       }
       const stat = statKey(info);
