@@ -8,7 +8,7 @@ import type { IndexHit, SearchFilter } from '../vector-index.ts';
 import { ANN_CONFIG } from './ann-config.ts';
 import { arrow, HIT_COLUMNS, type HitColumns, hitAt, hitColumns } from './chunk-arrow.ts';
 import { DenseColumns } from './dense-columns.ts';
-import { SparseColumns } from './sparse-columns.ts';
+import { FULL_COLUMNS_DENSITY, SparseColumns } from './sparse-columns.ts';
 import type { VectorLayout } from './vector-layout.ts';
 
 /**
@@ -57,7 +57,7 @@ async function planLayout(
   table: lancedb.Table,
   rows: number,
   dimensions: number,
-): Promise<{ kind: VectorLayout['kind']; estimate: number } | undefined> {
+): Promise<{ kind: VectorLayout['kind']; estimate: number; density: number } | undefined> {
   if (rows === 0) return undefined;
   const sample = await table.query().select(['vector']).limit(SAMPLE_ROWS).toArrow();
   let nonZero = 0;
@@ -68,10 +68,13 @@ async function planLayout(
     }
   }
   const density = nonZero / Math.max(1, sample.numRows * dimensions);
-  if (density <= RESIDENT_CONFIG.sparseMaxDensity)
-    return { kind: 'sparse', estimate: rows * (density * dimensions * 8 + 16) };
+  if (density <= RESIDENT_CONFIG.sparseMaxDensity) {
+    // Rows: 6 bytes a non-zero; quantized columns: a byte a row and dimension, or 2 a non-zero.
+    const quantized = density >= FULL_COLUMNS_DENSITY ? dimensions : density * dimensions * 2;
+    return { kind: 'sparse', estimate: rows * (density * dimensions * 6 + quantized + 16), density };
+  }
   if (rows >= RESIDENT_CONFIG.denseRowsBelow) return undefined;
-  return { kind: 'dense', estimate: rows * dimensions * 4 };
+  return { kind: 'dense', estimate: rows * dimensions * 4, density };
 }
 
 let residentBytes = 0;
@@ -116,7 +119,10 @@ export class ResidentChunks {
     const rows = await table.countRows();
     const plan = await planLayout(table, rows, dimensions);
     if (!plan || residentBytes + plan.estimate > RESIDENT_CONFIG.maxTotalBytes) return undefined;
-    const vectors = plan.kind === 'sparse' ? new SparseColumns(dimensions) : new DenseColumns(rows, dimensions);
+    const vectors =
+      plan.kind === 'sparse'
+        ? new SparseColumns(dimensions, { rows, nonZeros: plan.density * rows * dimensions })
+        : new DenseColumns(rows, dimensions);
     // Batch by batch: the vectors go into the layout and only the hit columns are kept, so the
     // whole table's Arrow vectors (4 bytes × dims a row) are never held at once.
     const kept: RecordBatch[] = [];

@@ -63,10 +63,18 @@ export class SparseColumns implements VectorLayout {
   #columnEnd = new Int32Array(0);
   readonly #query: Float64Array;
 
-  constructor(dimensions: number) {
+  /** `expected` sizes the row arrays up front (each doubling copied them: 7% of a 100k load). */
+  constructor(dimensions: number, expected?: { rows: number; nonZeros: number }) {
     if (dimensions > 65_536) throw new RangeError('sparse columns hold at most 65,536 dimensions');
     this.dimensions = dimensions;
     this.#query = new Float64Array(dimensions);
+    if (expected) {
+      const nonZeros = Math.ceil(expected.nonZeros * 1.05) + dimensions;
+      this.#rowStart = new Int32Array(expected.rows + 1);
+      this.#inverseNorms = new Float32Array(expected.rows);
+      this.#dims = new Uint16Array(nonZeros);
+      this.#values = new Float32Array(nonZeros);
+    }
   }
 
   get rows(): number {
@@ -98,9 +106,13 @@ export class SparseColumns implements VectorLayout {
     if (this.#finished) throw new Error('sparse columns are finished');
     const d = this.dimensions;
     const row = this.#rows;
+    if (row + 2 > this.#rowStart.length) this.#rowStart = grow(this.#rowStart, row + 2);
+    if (row + 1 > this.#inverseNorms.length) this.#inverseNorms = grow(this.#inverseNorms, row + 1);
     let at = this.#rowStart[row]!;
-    this.#dims = grow(this.#dims, at + d);
-    this.#values = grow(this.#values, at + d);
+    if (at + d > this.#dims.length) {
+      this.#dims = grow(this.#dims, at + d);
+      this.#values = grow(this.#values, at + d);
+    }
     const dims = this.#dims;
     const stored = this.#values;
     let sq = 0;
@@ -111,9 +123,7 @@ export class SparseColumns implements VectorLayout {
       stored[at++] = x;
       sq += x * x;
     }
-    this.#rowStart = grow(this.#rowStart, row + 2);
     this.#rowStart[row + 1] = at;
-    this.#inverseNorms = grow(this.#inverseNorms, row + 1);
     this.#inverseNorms[row] = sq > 0 ? 1 / Math.sqrt(sq) : 0;
     this.#rows = row + 1;
   }
@@ -184,26 +194,35 @@ export class SparseColumns implements VectorLayout {
     const int16 = new Int16Array(buffer, 0, bytes >> 1);
     // Rows in order, so each column's entries are written in row order; `next` is where its next one goes.
     const next = columnStart.slice();
-    const previous = new Int32Array(blocks * d); // non-zeros: the row of a column's last entry
-    for (let row = 0; row < n; row++) {
-      const b = Math.floor(row / SPARSE_BLOCK_ROWS);
-      const inBlock = row - b * SPARSE_BLOCK_ROWS;
+    const toCode = scales.map((scale) => (scale > 0 ? 1 / scale : 0)); // multiplying: a third of this loop was division
+    for (let b = 0; b < blocks; b++) {
       const base = b * d;
-      for (let p = rowStart[row]!, end = rowStart[row + 1]!; p < end; p++) {
-        const c = base + dims[p]!;
-        const code = Math.round(values[p]! / scales[c]!);
-        if (full) {
-          int8[columnStart[c]! + inBlock] = code;
-          continue;
+      const first = b * SPARSE_BLOCK_ROWS;
+      const last = Math.min(n, first + SPARSE_BLOCK_ROWS);
+      if (full) {
+        for (let row = first; row < last; row++) {
+          for (let p = rowStart[row]!, end = rowStart[row + 1]!; p < end; p++) {
+            const c = base + dims[p]!;
+            int8[columnStart[c]! + row - first] = Math.round(values[p]! * toCode[c]!);
+          }
         }
-        let gap = inBlock - previous[c]!;
-        for (; gap > 255; gap -= 255) {
-          int16[next[c]! >> 1] = 255; // filler: gap 255, value 0
+        continue;
+      }
+      const previous = new Int32Array(d); // the row of each column's last entry
+      for (let row = first; row < last; row++) {
+        const inBlock = row - first;
+        for (let p = rowStart[row]!, end = rowStart[row + 1]!; p < end; p++) {
+          const j = dims[p]!;
+          const c = base + j;
+          let gap = inBlock - previous[j]!;
+          for (; gap > 255; gap -= 255) {
+            int16[next[c]! >> 1] = 255; // filler: gap 255, value 0
+            next[c]! += 2;
+          }
+          int16[next[c]! >> 1] = (Math.round(values[p]! * toCode[c]!) << 8) | gap;
           next[c]! += 2;
+          previous[j] = inBlock;
         }
-        int16[next[c]! >> 1] = (code << 8) | gap;
-        next[c]! += 2;
-        previous[c] = inBlock;
       }
     }
     // Full: a column ends after its block's rows; non-zeros: where its last entry went.
