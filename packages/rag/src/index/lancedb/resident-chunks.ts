@@ -12,29 +12,46 @@ import { FULL_COLUMNS_DENSITY, SparseColumns } from './sparse-columns.ts';
 import type { VectorLayout } from './vector-layout.ts';
 
 /**
- * When a pinned (checked-out, immutable) table version is served from memory: below
- * ANN_CONFIG.minRows, where LanceDB has no ANN index and scans every vector anyway, so memory replaces
- * exactly the flat scans and ANN search stays LanceDB's. Vectors are stored dimension-major, so a
- * query touches only its non-zero dimensions (hash-embedder queries have a few dozen to ~200).
- * Measured on this 2-core machine (shared, load 2.5–4), 50 hits:
+ * When a pinned (checked-out, immutable) table version is served from memory, and how. Its vectors
+ * are held in a layout chosen from their density, measured on a sample of rows before loading:
  *
- *   rows × dims          resident memory  load (once)  resident search        LanceDB flat cosine
- *   1,339 × 1024 (docs)  7.9 MB           95 ms        0.3–0.7 ms (hash)      8.5–15 ms
- *   20,000 × 1024        113 MB           0.86 s       1.35 ms (hash)         201 ms
- *                                                      61 ms (dense query)    187 ms
+ * - sparse columns (sparse-columns.ts) at most `sparseMaxDensity` non-zero, as feature-hashed
+ *   vectors are (43% of 1024 dimensions for bench:index's 600-character chunks; a hash query has
+ *   50–70): exact top k at any row count within `maxTotalBytes`, so above ANN_CONFIG.minRows too,
+ *   where it replaces LanceDB's approximate search;
+ * - dense dimension-major columns (dense-columns.ts) otherwise, below `denseRowsBelow` only.
  *
- * (memory: vectors 4 bytes × dims per row, plus the Arrow buffers of the hit columns; RSS grew
- * 34 MB and 171 MB while loading.) Full-text search of a resident version is in memory too
- * (search/bm25-index.ts, built on the first text query): its postings are ~8 bytes per distinct
- * term of a chunk, 0.85 MB for the 1,339 chunks (built in 0.7 s at load 19; a 50-hit query then
- * 0.04 ms median vs ~4.5 ms through LanceDB), so ~13 MB at 20,000 chunks of 1,000 characters.
- * `maxTotalBytes` bounds the sum over the resident versions of a process, text indexes included;
- * past it a version (or its text search) goes through LanceDB as before.
+ * The old single rule, rows below ANN_CONFIG.minRows, tied residency to where LanceDB has no ANN
+ * index. What it stood for is a query's cost: a dense scan costs rows × the query's non-zero
+ * dimensions, all 1024 for a dense embedder (61 ms at 20k rows, slower than LanceDB's ANN past
+ * it), so that rule stays for dense vectors; a sparse scan costs ~2 ns a row at 100k, faster than
+ * LanceDB's ANN at every size that fits, so there the bound is bytes alone.
+ * Measured on this 2-core machine (shared with other benches), k 10 or 50:
+ *
+ *   rows × dims            layout  resident memory  load (once)  resident search          LanceDB
+ *   1,339 × 1024 (docs)    dense   7.9 MB           95 ms        0.3–0.7 ms (hash)        8.5–15 ms flat
+ *   20,000 × 1024          dense   113 MB           0.86 s       1.35 ms (hash)           201 ms flat
+ *                                                                61 ms (dense query)      187 ms flat
+ *   100,000 × 1024 (hash)  sparse  517 MB           3.7 s CPU    3.0 ms p50, 2.6 ms CPU   33–36 ms ANN
+ *                                                                recall@10 1.000          (0.98)
+ *
+ * (100k: bench:index, load 10 for the search row; memory is 265 MB of rows, 109 MB of int8 columns
+ * and 142 MB of hit columns; the load is one LanceDB scan plus quantizing.) The hit columns are
+ * copied out of LanceDB's batches: those are views into one IPC message per batch, vectors
+ * included, so keeping a column as it came kept every vector too (RSS grew 171 MB for the 113 MB
+ * counted at 20k). Full-text search of a resident version is in memory too (search/bm25-index.ts,
+ * built on the first text query): its postings are ~8 bytes per distinct term of a chunk, 0.85 MB
+ * for the 1,339 chunks (built in 0.7 s at load 19; a 50-hit query then 0.04 ms median vs ~4.5 ms
+ * through LanceDB), so ~13 MB at 20,000 chunks of 1,000 characters. `maxTotalBytes` bounds the sum
+ * over the resident versions of a process, text indexes included; past it a version (or its text
+ * search) goes through LanceDB as before. Unpinned tables and one-shot processes (a CLI query) are
+ * never resident: a 100k load costs more than a thousand ANN queries.
  */
 export const RESIDENT_CONFIG = {
   /**
    * Versions whose vectors have at most this fraction of non-zero values are held as sparse columns,
-   * at any row count the byte bound allows (2/3: 8 bytes a non-zero is then at most 1.33× dense).
+   * at any row count the byte bound allows (6 bytes a non-zero plus an int8 byte per row and
+   * dimension: at 2/3, 1.25× the dense layout's 4 bytes).
    */
   sparseMaxDensity: 2 / 3,
   /**
@@ -42,7 +59,10 @@ export const RESIDENT_CONFIG = {
    * scan of a dense query (every dimension × every row) is slower than its ANN search.
    */
   denseRowsBelow: ANN_CONFIG.minRows,
-  /** Bound on the bytes of every resident version of a process, text indexes included: 1.5 GiB, at most 1/8 of RAM. */
+  /**
+   * Bound on the bytes of every resident version of a process, text indexes included: 1.5 GiB (a
+   * 200k hash version and its text index fit), at most 1/8 of RAM.
+   */
   maxTotalBytes: Math.min(1.5 * 2 ** 30, Math.floor(totalmem() / 8)),
 };
 
@@ -94,9 +114,9 @@ export function residentVersions(): Readonly<Record<VectorLayout['kind'], number
 }
 
 /**
- * One table version in memory: vectors dimension-major (column j of every row contiguous) with each
- * row's inverse norm, so a search is an exact cosine scan identical to LanceDB's flat search; and the
- * hit columns as Arrow buffers, turned into hits only for the rows returned.
+ * One table version in memory: its vectors in a VectorLayout (an exact cosine top k, as LanceDB's
+ * flat search ranks) and the hit columns as Arrow buffers, turned into hits only for the rows
+ * returned.
  */
 export class ResidentChunks {
   readonly rows: number;
