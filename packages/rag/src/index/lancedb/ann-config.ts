@@ -27,6 +27,20 @@
  * refine 30 on one build (30 queries, load 5), hence 40 for margin: 0.967 at 100k and at 200k, p50 27
  * and 43 ms through searchVector with hit columns (load 2-7). Re-measure with `npm run bench:index`
  * when the embedder changes: dense model embeddings cluster, where fewer probes and less refine may do.
+ *
+ * A served (pinned) version of hashed vectors no longer comes here: it is resident as sparse columns
+ * at any size that fits in memory (resident-chunks.ts; 100k: exact, p50 3.0 ms at load 10). This
+ * index serves unpinned tables, one-shot CLI queries and versions over the memory bound. Lowering
+ * refineFactor buys little there (100k, 40 queries back to back through searchVector, load 6):
+ *
+ *   refineFactor  recall@10  p50 ms  cpu ms/query
+ *   10            0.895       9.7    10.5
+ *   20            0.960      10.8    10.7
+ *   30            0.973      11.5    11.7
+ *   40            0.990      13.0    13.0
+ *
+ * so 40 stays (the quantized scan is most of a query; recall moves between builds). bench:index's
+ * "ANN p50" (33–36 ms) is higher than these: it alternates each ANN query with an exact one.
  */
 export const ANN_CONFIG = {
   /** Rows at which an ANN index starts to pay: exact search is ~90 ms at 10k rows × 1024 dims here. */
