@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseSourceCache, type SourceCache, sourceCacheJson } from '../load/source-cache.ts';
+import { parseSourceCache, type SourceCache, type SourceCacheRecord } from '../load/source-cache.ts';
 import { writeFileAtomic } from './atomic-write.ts';
 import type { IndexPaths } from './index-paths.ts';
 
@@ -9,11 +9,12 @@ import type { IndexPaths } from './index-paths.ts';
  * may be written before or after the build record: a cache of any other build than the head's is
  * ignored, so a crash in between costs one full read of the source, never a wrong document.
  */
-export async function writeSourceCache(paths: IndexPaths, buildVersion: number, cache: SourceCache): Promise<void> {
-  await writeFileAtomic(
-    paths.sourceCache,
-    `${JSON.stringify({ build: buildVersion, cache: sourceCacheJson(cache) })}\n`,
-  );
+export async function writeSourceCache(
+  paths: IndexPaths,
+  buildVersion: number,
+  cache: SourceCacheRecord,
+): Promise<void> {
+  await writeFileAtomic(paths.sourceCache, `${JSON.stringify({ build: buildVersion, cache })}\n`);
 }
 
 /** The source cache written by build `buildVersion`, or undefined (none, another build's, damaged, another version). */

@@ -8,8 +8,8 @@ import {
   RACY_MS,
   type ReusedDocument,
   SOURCE_CACHE_VERSION,
-  type SourceCache,
   type SourceCacheInput,
+  type SourceCacheRecord,
   statKey,
 } from './source-cache.ts';
 import { type LoadWarning, makeSourceDocument, type SourceDocument } from './source-document.ts';
@@ -40,8 +40,8 @@ export type LoadedSource = {
   /** Documents found unchanged through `cache`: id and content hash, not read (empty without a cache). */
   reused: ReusedDocument[];
   warnings: LoadWarning[];
-  /** What the next load of this source may skip: pass it back (with the hashes) as `cache`. */
-  cache: SourceCache;
+  /** What the next load of this source may skip: pass it back through parseSourceCache, with the hashes, as `cache`. */
+  cache: SourceCacheRecord;
 };
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -74,7 +74,10 @@ export async function loadSource(options: LoadSourceOptions): Promise<LoadedSour
       file: options.path,
       maxLineBytes: maxFileBytes,
       cache,
-      onDocument: (document, key) => out.add(document, { line: key }),
+      onDocument: (document, key) => {
+        out.add(document);
+        out.lines.push(key, document.id);
+      },
     }).catch((error) => {
       if (!(error instanceof UndecodableFileError)) throw error;
       throw new InvalidInputError(`Source "${options.path}" cannot be read: ${error.message}.`, { cause: error });
@@ -91,33 +94,37 @@ export async function loadSource(options: LoadSourceOptions): Promise<LoadedSour
 class Collected {
   readonly #documents: SourceDocument[] = [];
   readonly #reused: ReusedDocument[] = [];
-  readonly #lines = new Map<string, string>();
-  readonly #files = new Map<string, string>();
+  /** Entries of the next cache, flat: key, id, key, id, … and path, stat key, … */
+  readonly lines: string[] = [];
+  readonly files: string[] = [];
   readonly #path: string;
   /** The input cache's file entries, only when they are of this same folder. */
-  readonly files: ReadonlyMap<string, string> | undefined;
+  readonly cachedFiles: ReadonlyMap<string, string> | undefined;
   readonly hashes: Readonly<Record<string, string>>;
   readonly startedAt = Date.now();
 
   constructor(path: string, cache: SourceCacheInput | undefined) {
     this.#path = path;
-    this.files = cache?.source === path ? cache.files : undefined;
+    this.cachedFiles = cache?.source === path ? cache.files : undefined;
     this.hashes = cache?.hashes ?? {};
   }
 
   /**
-   * Only accepted documents get an entry: a line or file skipped as a duplicate id has none, since
-   * the content hash a later load takes for that id is the accepted document's.
+   * An accepted document. Only those get a cache entry (pushed by the caller): a line or file
+   * skipped as a duplicate id has none, since a later load takes the accepted document's hash.
    */
-  add(doc: SourceDocument | ReusedDocument, entry: { line: string } | { file: string; stat: string } | undefined) {
+  add(doc: SourceDocument | ReusedDocument): void {
     if ('text' in doc) this.#documents.push(doc);
     else this.#reused.push(doc);
-    if (entry && 'line' in entry) this.#lines.set(entry.line, doc.id);
-    else if (entry) this.#files.set(entry.file, entry.stat);
   }
 
-  result(): { documents: SourceDocument[]; reused: ReusedDocument[]; cache: SourceCache } {
-    const cache: SourceCache = { v: SOURCE_CACHE_VERSION, source: this.#path, lines: this.#lines, files: this.#files };
+  result(): { documents: SourceDocument[]; reused: ReusedDocument[]; cache: SourceCacheRecord } {
+    const cache: SourceCacheRecord = {
+      v: SOURCE_CACHE_VERSION,
+      source: this.#path,
+      lines: this.lines,
+      files: this.files,
+    };
     return { documents: this.#documents, reused: this.#reused, cache };
   }
 }
@@ -190,28 +197,31 @@ class FolderLoader {
         });
         // The file's line warnings first, then duplicates of other files' ids, as before the cache.
         this.warnings.push(...parsed.warnings);
-        for (const [document, key] of accepted) this.#add(document, rel, { line: key });
+        for (const [document, key] of accepted) if (this.#add(document, rel)) this.out.lines.push(key, document.id);
         return;
       }
       const stat = statKey(info);
+      const hash = this.out.cachedFiles?.get(rel) === stat ? this.out.hashes[rel] : undefined;
+      const doc =
+        typeof hash === 'string'
+          ? { id: rel, contentHash: hash }
+          : makeSourceDocument({ id: rel, ...(await readDocumentFile(full)), metadata: { path: rel } });
       // Not recorded when modified just before the load: it may change again within the same tick.
-      const entry = info.mtimeMs < this.out.startedAt - RACY_MS ? { file: rel, stat } : undefined;
-      const hash = this.out.files?.get(rel) === stat ? this.out.hashes[rel] : undefined;
-      if (typeof hash === 'string') return this.#add({ id: rel, contentHash: hash }, rel, entry);
-      const { text, title } = await readDocumentFile(full);
-      this.#add(makeSourceDocument({ id: rel, text, title, metadata: { path: rel } }), rel, entry);
+      if (this.#add(doc, rel) && info.mtimeMs < this.out.startedAt - RACY_MS) this.out.files.push(rel, stat);
     } catch (error) {
       if (!(error instanceof UndecodableFileError)) throw error;
       this.warnings.push({ file: rel, message: `${rel}: skipped, ${error.message}` });
     }
   }
 
-  #add(doc: SourceDocument | ReusedDocument, file: string, entry: Parameters<Collected['add']>[1]): void {
+  /** Whether `doc` was accepted (its id is not a duplicate). */
+  #add(doc: SourceDocument | ReusedDocument, file: string): boolean {
     if (this.#ids.has(doc.id)) {
       this.warnings.push({ file, message: `${file}: duplicate document id "${doc.id}", skipped` });
-      return;
+      return false;
     }
     this.#ids.add(doc.id);
-    this.out.add(doc, entry);
+    this.out.add(doc);
+    return true;
   }
 }
