@@ -32,11 +32,14 @@ import type { VectorLayout } from './vector-layout.ts';
  *   1,339 × 1024 (docs)    dense   7.9 MB           95 ms        0.3–0.7 ms (hash)        8.5–15 ms flat
  *   20,000 × 1024          dense   113 MB           0.86 s       1.35 ms (hash)           201 ms flat
  *                                                                61 ms (dense query)      187 ms flat
- *   100,000 × 1024 (hash)  sparse  517 MB           3.7 s CPU    3.0 ms p50, 2.6 ms CPU   33–36 ms ANN
+ *   100,000 × 1024 (hash)  sparse  517 MB           3.7–4.9 s    2.1 ms p50, 2.0 ms CPU   22 ms ANN p50
  *                                                                recall@10 1.000          (0.98)
+ *   200,000 × 1024 (hash)  sparse  1,034 MB         15 s         3.6 ms p50, 4.2 ms CPU   36 ms ANN p50
+ *                                                                recall@10 1.000          (0.96)
  *
- * (100k: bench:index, load 10 for the search row; memory is 265 MB of rows, 109 MB of int8 columns
- * and 142 MB of hit columns; the load is one LanceDB scan plus quantizing.) The hit columns are
+ * (bench:index, load 5.8 for both search rows; 100k memory is 265 MB of rows, 109 MB of int8
+ * columns and 142 MB of hit columns; the load is one LanceDB scan plus quantizing, all on the
+ * main thread, paid by the first query of a version.) The hit columns are
  * copied out of LanceDB's batches: those are views into one IPC message per batch, vectors
  * included, so keeping a column as it came kept every vector too (RSS grew 171 MB for the 113 MB
  * counted at 20k). Full-text search of a resident version is in memory too (search/bm25-index.ts,
@@ -50,18 +53,21 @@ import type { VectorLayout } from './vector-layout.ts';
 export const RESIDENT_CONFIG = {
   /**
    * Versions whose vectors have at most this fraction of non-zero values are held as sparse columns,
-   * at any row count the byte bound allows (6 bytes a non-zero plus an int8 byte per row and
-   * dimension: at 2/3, 1.25× the dense layout's 4 bytes).
+   * at any row count the byte bound allows. Hash-embedded chunks of bench:index's vocabulary are
+   * 0.13 non-zero at 130 characters, 0.43 at 600, 0.59 at 1,000 (the default chunk) and 0.74 at
+   * 1,700; model embeddings are 1.0. Memory is 6 bytes a non-zero plus an int8 byte per row and
+   * dimension: at 0.85, 1.5× the dense layout's 4 bytes (the scan's cost is the query's, not this).
    */
-  sparseMaxDensity: 2 / 3,
+  sparseMaxDensity: 0.85,
   /**
    * Dense vectors are resident below this many rows: past it LanceDB has an ANN index, and an exact
    * scan of a dense query (every dimension × every row) is slower than its ANN search.
    */
   denseRowsBelow: ANN_CONFIG.minRows,
   /**
-   * Bound on the bytes of every resident version of a process, text indexes included: 1.5 GiB (a
-   * 200k hash version and its text index fit), at most 1/8 of RAM.
+   * Bound on the bytes of every resident version of a process, text indexes included: 1.5 GiB, at
+   * most 1/8 of RAM (a 200k hash version is 1.03 GB in bench:index; its text index ~0.13 GB by the
+   * postings estimate above).
    */
   maxTotalBytes: Math.min(1.5 * 2 ** 30, Math.floor(totalmem() / 8)),
 };
