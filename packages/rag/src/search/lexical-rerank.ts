@@ -1,4 +1,4 @@
-import { analyzeText, isWordCharCode, normalizeToken } from '../text/analyze.ts';
+import { analyzeText, forEachWord, normalizeToken } from '../text/analyze.ts';
 import type { FusedItem } from './fuse-ranked-lists.ts';
 
 export type LexicalRerankOptions = {
@@ -72,25 +72,16 @@ function hashTerm(term: string): number {
  * words with the term each became, for matches of a query term inside a word.
  */
 function analyse(text: string): AnalysedText {
-  const s = text.toLowerCase();
   const hashes: number[] = [];
   const words = new Map<string, number>(); // word → its index in wordTerms / wordCounts
   const wordTerms: number[] = [];
   const wordCounts: number[] = [];
-  let i = 0;
-  while (i < s.length) {
-    if (!isWordCharCode(s.charCodeAt(i))) {
-      i++;
-      continue;
-    }
-    const start = i;
-    while (i < s.length && isWordCharCode(s.charCodeAt(i))) i++;
-    const word = s.slice(start, i);
+  forEachWord(text, (word) => {
     const term = normalizeToken(word);
-    if (term === undefined) continue;
+    if (term === undefined) return;
     const hash = hashTerm(term);
     hashes.push(hash);
-    if (word.length <= PARTIAL_MIN_TERM) continue;
+    if (word.length <= PARTIAL_MIN_TERM) return;
     const w = words.get(word);
     if (w !== undefined) wordCounts[w]!++;
     else {
@@ -98,7 +89,7 @@ function analyse(text: string): AnalysedText {
       wordTerms.push(hash);
       wordCounts.push(1);
     }
-  }
+  });
   const wordStarts = new Uint32Array(words.size);
   let at = 1;
   let w = 0;

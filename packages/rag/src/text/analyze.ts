@@ -45,14 +45,9 @@ export function normalizeToken(token: string): string | undefined {
   return stem(token);
 }
 
-/**
- * Splits text into analysed terms: lower-case, split on non-word characters, drop stop words and
- * one-letter tokens, Porter-stem.
- * @example analyzeText("How does prompt caching work?") // ['prompt', 'cach', 'work']
- */
-export function analyzeText(text: string): string[] {
+/** Calls `visit` with each lower-cased word of `text` (a run of word characters), in order. */
+export function forEachWord(text: string, visit: (word: string) => void): void {
   const s = text.toLowerCase();
-  const terms: string[] = [];
   let i = 0;
   while (i < s.length) {
     if (!isWordCharCode(s.charCodeAt(i))) {
@@ -61,8 +56,20 @@ export function analyzeText(text: string): string[] {
     }
     const start = i;
     while (i < s.length && isWordCharCode(s.charCodeAt(i))) i++;
-    const term = normalizeToken(s.slice(start, i));
-    if (term !== undefined) terms.push(term);
+    visit(s.slice(start, i));
   }
+}
+
+/**
+ * Splits text into analysed terms: lower-case, split on non-word characters, drop stop words and
+ * one-letter tokens, Porter-stem.
+ * @example analyzeText("How does prompt caching work?") // ['prompt', 'cach', 'work']
+ */
+export function analyzeText(text: string): string[] {
+  const terms: string[] = [];
+  forEachWord(text, (word) => {
+    const term = normalizeToken(word);
+    if (term !== undefined) terms.push(term);
+  });
   return terms;
 }
