@@ -1,3 +1,4 @@
+import type { Stats } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { InvalidInputError, NotFoundError } from '@ragops/core';
@@ -45,6 +46,9 @@ export type LoadedSource = {
 };
 
 export const DEFAULT_MAX_FILE_BYTES = 10 * 1024 * 1024;
+
+/** Folder entries whose lstat runs at once (libuv runs 4 at a time; more only queue). */
+const STAT_BATCH = 64;
 
 /**
  * Loads every document of a source; those unchanged since `cache` without reading them (a jsonl
@@ -150,21 +154,27 @@ class FolderLoader {
     if (this.#realRoot === '') this.#realRoot = realDir;
     if (this.#visitedDirs.has(realDir)) return; // a symlink loop inside the root
     this.#visitedDirs.add(realDir);
-    const entries = (await readdir(dir)).sort();
-    for (const name of entries) {
-      if (name.startsWith('.')) continue; // .git, .DS_Store, editor files
-      const full = join(dir, name);
-      const rel = relative(this.#root, full).split(sep).join('/');
-      try {
-        await this.#visit(full, rel);
-      } catch (error) {
-        this.warnings.push({ file: rel, message: `${rel}: skipped, cannot be read (${(error as Error).message})` });
+    const entries = (await readdir(dir)).filter((name) => !name.startsWith('.')).sort(); // .git, .DS_Store, …
+    // The lstat calls of STAT_BATCH entries at once, the entries then visited in order: one at a
+    // time, a cached load of 10k unchanged files was mostly waiting on them.
+    for (let start = 0; start < entries.length; start += STAT_BATCH) {
+      const names = entries.slice(start, start + STAT_BATCH);
+      const links = await Promise.all(names.map((name) => lstat(join(dir, name)).catch((error: Error) => error)));
+      for (const [i, name] of names.entries()) {
+        const full = join(dir, name);
+        const rel = relative(this.#root, full).split(sep).join('/');
+        try {
+          const link = links[i]!;
+          if (link instanceof Error) throw link;
+          await this.#visit(full, rel, link);
+        } catch (error) {
+          this.warnings.push({ file: rel, message: `${rel}: skipped, cannot be read (${(error as Error).message})` });
+        }
       }
     }
   }
 
-  async #visit(full: string, rel: string): Promise<void> {
-    const link = await lstat(full);
+  async #visit(full: string, rel: string, link: Stats): Promise<void> {
     let real = full;
     if (link.isSymbolicLink()) {
       real = await realpath(full);
