@@ -139,11 +139,13 @@ export async function startClusterPrimary(args: {
 
   // Over IPC rather than a signal: the workers may get the same SIGTERM themselves (systemd signals
   // the whole cgroup, timeout(1) and a shell's kill -- -pgid the process group), and a worker takes
-  // a second SIGTERM as "now". A worker without a channel gets the signal.
+  // a second SIGTERM as "now". A worker still starting may not listen for messages yet (one sent
+  // then is lost) and has served nothing: it gets SIGTERM, whose default ends it; so does one
+  // without a channel.
   function stop(slot: Slot, now: boolean): void {
     const worker = slot.worker;
     if (!worker) return;
-    if (worker.isConnected()) worker.send({ ragops: 'stop', now } satisfies ClusterMessage, () => {});
+    if (slot.ready && worker.isConnected()) worker.send({ ragops: 'stop', now } satisfies ClusterMessage, () => {});
     else worker.process.kill('SIGTERM');
   }
 

@@ -31,7 +31,7 @@ export async function runClusterWorker(args: {
     if (process.connected) process.send?.(message, undefined, {}, () => {});
   };
   const { metrics, onMessage } = createWorkerMetrics(send);
-  // Asked to stop while still starting (another worker failed to start): nothing served yet.
+  // Until it is ready the primary stops this worker with SIGTERM (see cluster-primary.ts stop()).
   let onStop: (now: boolean) => void = () => process.exit(0);
   process.on('message', (raw: unknown) => {
     const message = parseClusterMessage(raw);
