@@ -23,15 +23,16 @@ import type { VectorLayout } from './vector-layout.ts';
  *
  * The old single rule, rows below ANN_CONFIG.minRows, tied residency to where LanceDB has no ANN
  * index. What it stood for is a query's cost: a dense scan costs rows × the query's non-zero
- * dimensions, all 1024 for a dense embedder (61 ms at 20k rows, slower than LanceDB's ANN past
- * it), so that rule stays for dense vectors; a sparse scan costs ~2 ns a row at 100k, faster than
+ * dimensions, all of them for a dense embedder (at 20k rows 9.6 ms at 1024 dimensions and 2.0 ms
+ * at 384 with the SIMD kernel, 25 ms and 10 ms in the JavaScript loop before it; growing with rows
+ * where LanceDB's ANN does not), so that rule stays for dense vectors; a sparse scan costs ~2 ns a row at 100k, faster than
  * LanceDB's ANN at every size that fits, so there the bound is bytes alone.
  * Measured on this 2-core machine (shared with other benches), k 10 or 50:
  *
  *   rows × dims            layout  resident memory  load (once)  resident search          LanceDB
  *   1,339 × 1024 (docs)    dense   7.9 MB           95 ms        0.3–0.7 ms (hash)        8.5–15 ms flat
  *   20,000 × 1024          dense   113 MB           0.86 s       1.35 ms (hash)           201 ms flat
- *                                                                61 ms (dense query)      187 ms flat
+ *                                                                9.6 ms (dense query)     187 ms flat
  *   100,000 × 1024 (hash)  sparse  517 MB           3.7–4.9 s    2.1 ms p50, 2.0 ms CPU   22 ms ANN p50
  *                                                                recall@10 1.000          (0.98)
  *   200,000 × 1024 (hash)  sparse  1,034 MB         15 s         3.6 ms p50, 4.2 ms CPU   36 ms ANN p50

@@ -1,11 +1,11 @@
-import { type ColumnKernel, kernelMemory } from './sparse-kernel.ts';
+import { type ColumnKernel, kernelMemory } from './scan-kernels.ts';
 import { TopK, type VectorLayout } from './vector-layout.ts';
 
 /** Rows per block: each (block, dimension) has its own int8 scale (a tighter bound than one per dimension). */
 export const SPARSE_BLOCK_ROWS = 8192;
 /**
  * At this density and above, the quantized columns hold every row (1 byte a row and dimension,
- * scanned 16 rows a step); below, only the non-zeros (2 bytes each, one at a time). sparse-kernel.ts.
+ * scanned 16 rows a step); below, only the non-zeros (2 bytes each, one at a time). scan-kernels.ts.
  */
 export const FULL_COLUMNS_DENSITY = 0.2;
 /** Quantization steps either side of zero. */
@@ -28,7 +28,7 @@ function grow<T extends Uint16Array | Int16Array | Int32Array | Float32Array>(ar
  *   non-zero), for the exact dot products of the few rows that may be in the top k;
  * - columns quantized to int8 (a scale per block of SPARSE_BLOCK_ROWS rows and dimension) in
  *   WebAssembly memory, every row (1 byte a row and dimension) at FULL_COLUMNS_DENSITY or more, else
- *   the non-zeros (2 bytes each), scanned by sparse-kernel.ts for the query's non-zero dimensions
+ *   the non-zeros (2 bytes each), scanned by scan-kernels.ts for the query's non-zero dimensions
  *   only: an approximate dot product of every row.
  *
  * A search is exact all the same: the quantization error of a row's approximate dot is at most half

@@ -1,6 +1,7 @@
 /**
- * The inner loops of the quantized column pass (sparse-columns.ts) as WebAssembly functions,
- * assembled here from their opcodes (no toolchain, no binary in the repository). Both add
+ * The inner loops of the resident vector scans as WebAssembly functions: the quantized column pass
+ * of sparse-columns.ts (`columns`, `scatter`) and the float32 columns of dense-columns.ts (`floats`),
+ * assembled here from their opcodes (no toolchain, no binary in the repository). Each adds
  * `w × value` of one column slice of a block into float32 dots (at `dotsPtr`, the block's row 0),
  * everything in one WebAssembly.Memory:
  *
@@ -8,7 +9,8 @@
  *   lanes: 1 byte a row and dimension;
  * - `scatter`: int16 entries of the non-zero values only, low byte the row gap (from the previous
  *   entry, the first from row 0) and high byte the int8 value; a gap over 255 is written as filler
- *   entries (gap 255, value 0), so the loop has no branch but its own: 2 bytes a non-zero.
+ *   entries (gap 255, value 0), so the loop has no branch but its own: 2 bytes a non-zero;
+ * - `floats`: float32 values of every row, 8 rows a step (dense-columns.ts).
  *
  * Measured on this 2-core machine (load 1.4–3), 100k hash rows × 1024 dims (43% non-zero),
  * 60-dimension queries (2.6 M non-zeros, 6.1 M row-dimensions each), CPU per query: uint16 row ids +
@@ -143,19 +145,66 @@ function columnsBody(): number[] {
   return body;
 }
 
-/** One module: both functions of type (i32 i32 f32 i32) → (), over an imported memory m.m. */
+/**
+ * floats(ptr, end, w, dotsPtr): dots[i] += w × f32[ptr + 4i], 8 rows a step in two float32x4 lanes
+ * (the dense layout, dense-columns.ts: `end − ptr` a multiple of 32 bytes).
+ */
+function floatsBody(): number[] {
+  const [ptr, end, w, dots, weights] = [0, 1, 2, 3, 4];
+  const lane = (offset: number) => [
+    GET,
+    dots,
+    GET,
+    dots,
+    ...V128_LOAD,
+    4,
+    offset,
+    GET,
+    ptr,
+    ...V128_LOAD,
+    4,
+    offset,
+    GET,
+    weights,
+    ...F32X4_MUL,
+    ...F32X4_ADD,
+    ...V128_STORE,
+    4,
+    offset,
+  ];
+  // biome-ignore format: one instruction a line
+  const body = [
+    ...vec([[1, V128]]), // local 4: w × 4
+    GET, w, ...F32X4_SPLAT, SET, weights,
+    ...BLOCK,
+    GET, ptr, GET, end, I32_GE_U, BR_IF, 0,
+    ...LOOP,
+    ...lane(0),
+    ...lane(16),
+    GET, dots, I32_CONST, 32, I32_ADD, SET, dots,
+    GET, ptr, I32_CONST, 32, I32_ADD, TEE, ptr,
+    GET, end, I32_LT_U, BR_IF, 0,
+    END,
+    END,
+    END,
+  ];
+  return body;
+}
+
+/** One module: the three functions of type (i32 i32 f32 i32) → (), over an imported memory m.m. */
 function kernelModule(): Uint8Array {
-  const bodies = [scatterBody(), columnsBody()];
+  const bodies = [scatterBody(), columnsBody(), floatsBody()];
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
     ...section(1, vec([[0x60, ...vec([[I32], [I32], [F32], [I32]]), 0]])),
     ...section(2, vec([[...name('m'), ...name('m'), 0x02, 0x00, 0x00]])), // memory, min 0 pages
-    ...section(3, vec([[0], [0]])),
+    ...section(3, vec([[0], [0], [0]])),
     ...section(
       7,
       vec([
         [...name('scatter'), 0x00, 0],
         [...name('columns'), 0x00, 1],
+        [...name('floats'), 0x00, 2],
       ]),
     ),
     ...section(10, vec(bodies.map((body) => [...leb(body.length), ...body]))),
@@ -177,9 +226,19 @@ let compiled: object | undefined;
  * A WebAssembly memory of at least `bytes` (whole 64 KiB pages; it never grows, so views of `buffer`
  * stay valid) and both loops over it (the module is compiled once per process).
  */
-export function kernelMemory(bytes: number): { buffer: ArrayBuffer; scatter: ColumnKernel; columns: ColumnKernel } {
+export function kernelMemory(bytes: number): {
+  buffer: ArrayBuffer;
+  scatter: ColumnKernel;
+  columns: ColumnKernel;
+  floats: ColumnKernel;
+} {
   compiled ??= new wasm.Module(kernelModule());
   const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(bytes / 65_536)) });
   const { exports } = new wasm.Instance(compiled, { m: { m: memory } });
-  return { buffer: memory.buffer, scatter: exports.scatter as ColumnKernel, columns: exports.columns as ColumnKernel };
+  return {
+    buffer: memory.buffer,
+    scatter: exports.scatter as ColumnKernel,
+    columns: exports.columns as ColumnKernel,
+    floats: exports.floats as ColumnKernel,
+  };
 }
