@@ -285,6 +285,33 @@ describe('RAGOPS_WORKERS and a bad environment', () => {
     expect(stderr).toBe('Invalid server environment:\nRAGOPS_WORKERS: must be an integer from 1 to 64, or auto\n');
   });
 
+  it('stops the server (exit 1) when workers keep dying: more than 5 deaths within a minute', async () => {
+    const home = await mkdtemp(join(tmpdir(), 'ragops-workers-loop-'));
+    try {
+      const c = spawnCluster({ RAGOPS_HOME: home });
+      await c.listening;
+      // Its own line may come after the primary's (another process's stdout write).
+      await c.line((l) => l.msg === 'listening' && l.worker === 1);
+      // Kill worker 1 each time it listens again: the sixth death within the minute ends the server.
+      for (let death = 1; death <= 6; death++) {
+        const listening = c.lines.filter((l) => l.msg === 'listening' && l.worker === 1);
+        const pid = Number(c.lines.filter((l) => l.msg === 'worker started' && l.worker === 1).at(-1)!.pid);
+        expect(listening).toHaveLength(death);
+        process.kill(pid, 'SIGKILL');
+        if (death < 6) {
+          await c.line((l) => l.msg === 'listening' && l.worker === 1 && !listening.includes(l));
+        }
+      }
+      expect(await c.exited).toBe(1);
+      expect(c.lines.filter((l) => l.msg === 'worker exited unexpectedly')).toHaveLength(5);
+      expect(c.lines.find((l) => l.msg === 'workers keep dying: stopping the server')).toMatchObject({ crashes: 6 });
+      // Worker 0 was drained, not cut.
+      expect(c.lines.find((l) => l.msg === 'worker stopped' && l.worker === 0)).toMatchObject({ code: 0 });
+    } finally {
+      await rm(home, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it("exits 2 with the worker's one config line when worker 0 cannot start, and forks no other", async () => {
     const home = await mkdtemp(join(tmpdir(), 'ragops-workers-bad-'));
     try {
