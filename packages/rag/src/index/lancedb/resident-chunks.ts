@@ -15,11 +15,12 @@ import type { VectorLayout } from './vector-layout.ts';
  * When a pinned (checked-out, immutable) table version is served from memory, and how. Its vectors
  * are held in a layout chosen from their density, measured on a sample of rows before loading:
  *
- * - sparse columns (sparse-columns.ts) at most `sparseMaxDensity` non-zero, as feature-hashed
- *   vectors are (43% of 1024 dimensions for bench:index's 600-character chunks; a hash query has
- *   50–70): exact top k at any row count within `maxTotalBytes`, so above ANN_CONFIG.minRows too,
- *   where it replaces LanceDB's approximate search;
- * - dense dimension-major columns (dense-columns.ts) otherwise, below `denseRowsBelow` only.
+ * - dense dimension-major columns (dense-columns.ts) below `denseRowsBelow` rows, whatever the
+ *   density (their SIMD scan is the faster one there, and they take at most 80 MB at 20k × 1024);
+ * - sparse columns (sparse-columns.ts) from there on, at most `sparseMaxDensity` non-zero, as
+ *   feature-hashed vectors are (43% of 1024 dimensions for bench:index's 600-character chunks; a
+ *   hash query has 50–70): exact top k at any row count within `maxTotalBytes`, where it replaces
+ *   LanceDB's approximate search. Denser (model) vectors past the row bound stay with LanceDB.
  *
  * The old single rule, rows below ANN_CONFIG.minRows, tied residency to where LanceDB has no ANN
  * index. What it stood for is a query's cost: a dense scan costs rows × the query's non-zero
@@ -84,8 +85,13 @@ async function planLayout(
   table: lancedb.Table,
   rows: number,
   dimensions: number,
-): Promise<{ kind: VectorLayout['kind']; estimate: number; density: number } | undefined> {
+): Promise<{ kind: 'dense'; estimate: number } | { kind: 'sparse'; estimate: number; density: number } | undefined> {
   if (rows === 0) return undefined;
+  // Below the dense row bound the dense layout is resident whatever the density: its SIMD scan is
+  // the faster one there (1,339 hashed chunks, k 50: ~135 µs vs ~175 µs a vector query through
+  // queryIndex, load 4.5) and at most rows × dims × 4 bytes (80 MB at 20k × 1024; hashed 1,000-
+  // character chunks, 0.59 non-zero, take more as sparse columns). No sample needed.
+  if (rows < RESIDENT_CONFIG.denseRowsBelow) return { kind: 'dense', estimate: rows * dimensions * 4 };
   const sample = await table.query().select(['vector']).limit(SAMPLE_ROWS).toArrow();
   let nonZero = 0;
   for (const data of sample.getChild('vector')!.data) {
@@ -100,8 +106,7 @@ async function planLayout(
     const quantized = density >= FULL_COLUMNS_DENSITY ? dimensions : density * dimensions * 2;
     return { kind: 'sparse', estimate: rows * (density * dimensions * 6 + quantized + 16), density };
   }
-  if (rows >= RESIDENT_CONFIG.denseRowsBelow) return undefined;
-  return { kind: 'dense', estimate: rows * dimensions * 4, density };
+  return undefined;
 }
 
 let residentBytes = 0;
