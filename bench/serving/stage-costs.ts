@@ -80,7 +80,7 @@ export async function measureStageCosts(ws: BenchWorkspace, budgetMs = 400): Pro
     );
 
     const version = ws.build.version;
-    await add('retrieval: read + zod-parse build record JSON', 'every request (query-index.ts resolveVersion)', () =>
+    await add('retrieval: read + zod-parse build record JSON', 'once per version (query-index.ts cachedBuild)', () =>
       getIndexBuild(ws.home, BENCH_INDEX, version),
     );
     await add(
