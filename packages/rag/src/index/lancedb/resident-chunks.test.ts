@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seededRandom } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { HashEmbedder } from '../../embed/hash-embedder.ts';
 import type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from '../vector-index.ts';
@@ -12,17 +13,7 @@ const DIMS = 48;
 const ROWS = 400;
 const WORDS = ['apple', 'banana', 'cherry', 'delta', 'echo', 'fig', 'grape', 'harbor', 'iris', 'jade', 'kiwi'];
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const rand = random(7);
+const rand = seededRandom(7);
 const vector = () => Array.from({ length: DIMS }, () => rand() * 2 - 1); // not unit length: cosine must normalise
 
 const rows: ChunkRow[] = Array.from({ length: ROWS }, (_, i) => {

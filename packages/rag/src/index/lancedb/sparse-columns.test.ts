@@ -1,22 +1,12 @@
+import { seededRandom } from '@ragops/core';
 import { describe, expect, it } from 'vitest';
 import { HashEmbedder } from '../../embed/hash-embedder.ts';
 import { DenseColumns } from './dense-columns.ts';
 import { ExactCosine } from './exact-cosine.fixture.ts';
 import { FULL_COLUMNS_DENSITY, SPARSE_BLOCK_ROWS, SparseColumns } from './sparse-columns.ts';
 
-/** Deterministic pseudo-random numbers (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const DIMS = 64;
-const rand = random(11);
+const rand = seededRandom(11);
 
 /**
  * Rows a block and a half long: `density` of dimensions non-zero, dimension 0 only every 700th row (gaps
