@@ -98,29 +98,26 @@ const F32X4_CONVERT_I32X4_S = [SIMD, 0xfa, 0x01];
 const F32X4_ADD = [SIMD, 0xe4, 0x01];
 const F32X4_MUL = [SIMD, 0xe6, 0x01];
 
+/**
+ * dots[offset … offset + 16 bytes) += weights × value, four float32 lanes: `value` leaves a v128 of
+ * float32 on the stack; `dots` and `weights` are the function's locals holding the address and w × 4.
+ */
+function addScaled(value: number[], dots: number, weights: number, offset: number): number[] {
+  // biome-ignore format: one instruction a line
+  return [
+    GET, dots,
+    GET, dots, ...V128_LOAD, 4, offset,
+    ...value,
+    GET, weights, ...F32X4_MUL, ...F32X4_ADD,
+    ...V128_STORE, 4, offset,
+  ];
+}
+
 /** columns(ptr, end, w, dotsPtr): dots[i] += w × int8[ptr + i], 16 rows a step in float32x4 lanes. */
 function columnsBody(): number[] {
   const [ptr, end, w, dots, weights, bytes, half] = [0, 1, 2, 3, 4, 5, 6];
-  const quarter = (extend: number[], offset: number) => [
-    GET,
-    dots,
-    GET,
-    dots,
-    ...V128_LOAD,
-    4,
-    offset,
-    GET,
-    half,
-    ...extend,
-    ...F32X4_CONVERT_I32X4_S,
-    GET,
-    weights,
-    ...F32X4_MUL,
-    ...F32X4_ADD,
-    ...V128_STORE,
-    4,
-    offset,
-  ];
+  const quarter = (extend: number[], offset: number) =>
+    addScaled([GET, half, ...extend, ...F32X4_CONVERT_I32X4_S], dots, weights, offset);
   // biome-ignore format: one instruction a line
   const body = [
     ...vec([[3, V128]]), // locals 4-6: w × 4, 16 int8 values, 8 of them as int16
@@ -151,27 +148,7 @@ function columnsBody(): number[] {
  */
 function floatsBody(): number[] {
   const [ptr, end, w, dots, weights] = [0, 1, 2, 3, 4];
-  const lane = (offset: number) => [
-    GET,
-    dots,
-    GET,
-    dots,
-    ...V128_LOAD,
-    4,
-    offset,
-    GET,
-    ptr,
-    ...V128_LOAD,
-    4,
-    offset,
-    GET,
-    weights,
-    ...F32X4_MUL,
-    ...F32X4_ADD,
-    ...V128_STORE,
-    4,
-    offset,
-  ];
+  const lane = (offset: number) => addScaled([GET, ptr, ...V128_LOAD, 4, offset], dots, weights, offset);
   // biome-ignore format: one instruction a line
   const body = [
     ...vec([[1, V128]]), // local 4: w × 4
