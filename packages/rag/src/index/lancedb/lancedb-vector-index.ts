@@ -13,7 +13,7 @@ import type {
 import { ANN_CONFIG } from './ann-config.ts';
 import { arrow, checkChunkSchema, HIT_COLUMNS, hitAt, hitColumns, hitsFromArrow, rowsToArrow } from './chunk-arrow.ts';
 import { refreshIndexes } from './refresh-indexes.ts';
-import { ResidentChunks } from './resident-chunks.ts';
+import { RESIDENT_CONFIG, ResidentChunks } from './resident-chunks.ts';
 import { quoteSql, toSqlFilter } from './sql-filter.ts';
 
 const TABLE = 'chunks';
@@ -47,7 +47,11 @@ class LanceVectorIndex implements VectorIndex {
   #dimensions: number | undefined;
   /** A checked-out version is immutable: searched from memory when small (resident-chunks.ts). */
   #resident: Promise<ResidentChunks | undefined> | undefined;
+  /** What #resident resolved to, once it has (see #servingCopy). */
+  #residentLoaded: { copy: ResidentChunks | undefined } | undefined;
   #pinned = false;
+  /** Rows of the checked-out version (read at checkout from the manifest). */
+  #pinnedRows = 0;
   readonly #residentAllowed: boolean;
 
   constructor(
@@ -115,18 +119,39 @@ class LanceVectorIndex implements VectorIndex {
   #residentChunks(): Promise<ResidentChunks | undefined> {
     if (!this.#residentAllowed || !this.#pinned || !this.#table || !this.#dimensions) return Promise.resolve(undefined);
     if (!this.#resident) {
-      this.#resident = ResidentChunks.load(this.#table, this.#dimensions);
-      this.#resident.catch(() => {
-        this.#resident = undefined;
-      });
+      const loading = ResidentChunks.load(this.#table, this.#dimensions);
+      this.#resident = loading;
+      loading.then(
+        (copy) => {
+          if (this.#resident === loading) this.#residentLoaded = { copy };
+        },
+        () => {
+          if (this.#resident === loading) this.#resident = undefined;
+        },
+      );
     }
     return this.#resident;
+  }
+
+  /** Waits for the resident copy of a small version; a large one answers from LanceDB while it loads. */
+  #waitsForCopy(): boolean {
+    return this.#pinnedRows < RESIDENT_CONFIG.waitBelowRows;
+  }
+
+  /**
+   * The resident copy to answer from now: loaded (or, for a small version, awaited) on first use;
+   * undefined while a large version still loads in the background (RESIDENT_CONFIG.waitBelowRows).
+   */
+  async #servingCopy(): Promise<ResidentChunks | undefined> {
+    const loading = this.#residentChunks();
+    if (this.#residentLoaded) return this.#residentLoaded.copy;
+    return this.#waitsForCopy() ? loading : undefined;
   }
 
   async searchVector(vector: Float32Array | readonly number[], options: VectorSearchOptions): Promise<IndexHit[]> {
     if (!this.#table) return [];
     // `exact` keeps LanceDB's own flat search: it is the reference recall is measured against.
-    const resident = options.exact ? undefined : await this.#residentChunks();
+    const resident = options.exact ? undefined : await this.#servingCopy();
     if (resident) return resident.search(vector, options.k, options.filter);
     // Cosine, as the ANN index is built with (createOrRefreshIndexes): a query must use its index's metric.
     let q = this.#table
@@ -146,8 +171,8 @@ class LanceVectorIndex implements VectorIndex {
 
   async searchText(text: string, options: { k: number; filter?: SearchFilter }): Promise<IndexHit[]> {
     if (!this.#table || text.trim() === '') return [];
-    const resident = await this.#residentChunks();
-    const inMemory = await resident?.searchText(text, options.k, options.filter);
+    const resident = await this.#servingCopy();
+    const inMemory = await resident?.searchText(text, options.k, options.filter, { wait: this.#waitsForCopy() });
     if (inMemory) return inMemory;
     // With a resident copy, LanceDB only ranks (row ids and BM25 scores); the hits come from memory.
     let q = this.#table
@@ -211,6 +236,7 @@ class LanceVectorIndex implements VectorIndex {
     this.#dimensions = await vectorDimensions(table);
     this.#unpin();
     this.#pinned = true;
+    this.#pinnedRows = await table.countRows();
   }
 
   #unpin(): void {
@@ -220,6 +246,7 @@ class LanceVectorIndex implements VectorIndex {
       () => {},
     );
     this.#resident = undefined;
+    this.#residentLoaded = undefined;
   }
 
   async restore(version: number): Promise<void> {

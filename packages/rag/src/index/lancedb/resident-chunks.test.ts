@@ -2,11 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { seededRandom } from '@ragops/core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { HashEmbedder } from '../../embed/hash-embedder.ts';
 import type { ChunkRow, IndexHit, SearchFilter, VectorIndex } from '../vector-index.ts';
 import { openVectorIndex } from './lancedb-vector-index.ts';
-import { RESIDENT_CONFIG, residentChunkBytes, residentVersions } from './resident-chunks.ts';
+import { RESIDENT_CONFIG, ResidentChunks, residentChunkBytes, residentVersions } from './resident-chunks.ts';
 import { SPARSE_BLOCK_ROWS } from './sparse-columns.ts';
 
 const DIMS = 48;
@@ -113,6 +113,51 @@ describe('resident chunks (a pinned version searched from memory)', () => {
     await small.searchVector(vector(), { k: 1 });
     expect(residentChunkBytes()).toBeGreaterThan(held);
     small.close();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(residentChunkBytes()).toBe(held);
+  });
+
+  it('answers a large version from LanceDB while its copy loads in the background, then from memory', async () => {
+    const held = residentChunkBytes();
+    const saved = RESIDENT_CONFIG.waitBelowRows;
+    RESIDENT_CONFIG.waitBelowRows = 1; // every version counts as large here
+    const large = await openVectorIndex({ uri: dir });
+    try {
+      await large.checkout(await writer.version());
+      // A slow load (as 100k rows take seconds), held until released: queries must not wait for it.
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const load = ResidentChunks.load.bind(ResidentChunks);
+      const slow = vi.spyOn(ResidentChunks, 'load').mockImplementation(async (...args) => {
+        await gate;
+        return load(...args);
+      });
+      const query = vector();
+      const whileLoading = await large.searchVector(query, { k: 5 }); // would hang if it waited
+      expect(ids(whileLoading)).toEqual(ids(await reader.searchVector(query, { k: 5, exact: true })));
+      expect(residentChunkBytes()).toBe(held);
+      release();
+      slow.mockRestore();
+      const queries = Array.from({ length: 5 }, () => vector());
+      // The first answers come from wherever the copy is: LanceDB until it is in, identical either way.
+      const first = await Promise.all(queries.map((q) => large.searchVector(q, { k: 5 })));
+      // A token of one row: no ties, so LanceDB's FTS and the in-memory BM25 must agree exactly.
+      const firstText = await large.searchText('row17 row123', { k: 5 });
+      await vi.waitFor(() => expect(residentChunkBytes()).toBeGreaterThan(held), { timeout: 60_000, interval: 20 });
+      for (const [i, q] of queries.entries()) {
+        expect(ids(await large.searchVector(q, { k: 5 }))).toEqual(ids(first[i]!));
+        expect(ids(first[i]!)).toEqual(ids(await reader.searchVector(q, { k: 5, exact: true })));
+      }
+      expect(ids(firstText).slice(0, 2).sort()).toEqual(['d17#0', 'd23#1']);
+      await vi.waitFor(async () =>
+        expect(ids(await large.searchText('row17 row123', { k: 5 }))).toEqual(ids(firstText)),
+      );
+    } finally {
+      RESIDENT_CONFIG.waitBelowRows = saved;
+      large.close();
+    }
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(residentChunkBytes()).toBe(held);
   });

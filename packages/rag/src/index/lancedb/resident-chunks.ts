@@ -72,6 +72,13 @@ export const RESIDENT_CONFIG = {
    * postings estimate above).
    */
   maxTotalBytes: Math.min(1.5 * 2 ** 30, Math.floor(totalmem() / 8)),
+  /**
+   * A version with fewer rows is waited for on its first query (it loads in under a second: 0.86 s
+   * at 20k × 1024), so even that query is answered from memory. A larger one loads in the
+   * background and LanceDB answers (its ANN and FTS indexes) until the copy is in: a 100k version
+   * takes 3.5–4.9 s to load, 200k 15 s, which a first request after an alias move should not wait.
+   */
+  waitBelowRows: ANN_CONFIG.minRows,
 };
 
 /** Rows read to measure a version's density before it is loaded. */
@@ -143,6 +150,8 @@ export class ResidentChunks {
   readonly #hits = new Map<number, IndexHit>();
   /** The in-memory BM25 index: undefined until the first text search, null when it does not fit. */
   #text: Promise<Bm25Index | null> | undefined;
+  /** The built text index (null: none) once #text has settled. */
+  #textReady: Bm25Index | null | undefined;
   #textBytes = 0;
   #released = false;
 
@@ -219,8 +228,16 @@ export class ResidentChunks {
    * score them (search/bm25-index.ts); undefined when this version's text search must go through
    * LanceDB (the analysis is not one we replicate, or the text index would pass the memory bound).
    */
-  async searchText(text: string, k: number, filter?: SearchFilter): Promise<IndexHit[] | undefined> {
-    const index = await this.#textIndex();
+  async searchText(
+    text: string,
+    k: number,
+    filter?: SearchFilter,
+    options: { wait?: boolean } = {},
+  ): Promise<IndexHit[] | undefined> {
+    const building = this.#textIndex();
+    // Not waiting (a large version, see RESIDENT_CONFIG.waitBelowRows): LanceDB ranks until it is built.
+    if (options.wait === false && this.#textReady === undefined) return undefined;
+    const index = await building;
     if (!index) return undefined;
     const { rows, scores } = index.search(text, k, filter && this.#mask(filter));
     return rows.map((row, i) => this.#hit(row, scores[i]!));
@@ -233,12 +250,19 @@ export class ResidentChunks {
     const texts = this.#columns.index_text;
     this.#text = Bm25Index.build({ length: this.rows, at: (i) => texts.get(i) as string }, RETRIEVAL_DEFAULTS.fts).then(
       (index) => {
-        if (this.#released || residentBytes + index.bytes > RESIDENT_CONFIG.maxTotalBytes) return null;
+        if (this.#released || residentBytes + index.bytes > RESIDENT_CONFIG.maxTotalBytes) {
+          this.#textReady = null;
+          return null;
+        }
         residentBytes += index.bytes;
         this.#textBytes = index.bytes;
+        this.#textReady = index;
         return index;
       },
-      () => null,
+      () => {
+        this.#textReady = null;
+        return null;
+      },
     );
     return this.#text;
   }
