@@ -154,6 +154,7 @@ export class RagopsChatModel extends BaseChatModel {
       // A consumer that stops reading ends the generator here without an error or an answer.
       if (!call.answer && !call.failure) call.failure = { code: 'aborted', message: 'the consumer stopped reading' };
       if (!call.answer) call.partialAnswer = partial;
+      budget.dispose();
       await this.#record(call);
     }
   }

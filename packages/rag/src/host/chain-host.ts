@@ -111,6 +111,8 @@ export function createChainHost(options: ChainHostOptions): ChainHost {
       } catch (error) {
         const failure = budget.failureOf(error);
         return { ok: false, version, failure, latencyMs: performance.now() - started };
+      } finally {
+        budget.dispose();
       }
     },
   };

@@ -1,5 +1,6 @@
 import { type ErrorCode, ProviderCallError, RagopsError } from '@ragops/core';
 import type { ChainAnswer, ChainVersion } from '../chain/chain-types.ts';
+import { Deadline } from '../retry/deadline.ts';
 
 /** Why a chain call failed: a library error code, or `timeout` / `aborted` (the caller's signals). */
 export type ChainFailureCode = ErrorCode | 'timeout' | 'aborted';
@@ -20,19 +21,15 @@ export type ChainOutcome =
   | { ok: false; version: ChainVersion | undefined; failure: ChainFailure; latencyMs: number };
 
 /**
- * The failure an error stands for. A fired `timeout` signal wins over a fired `abortSignal` (the
- * caller's), which wins over the error thrown (usually an AbortError once either fired).
+ * The failure an error stands for. A timeout that fired (`timedOutAfterMs`) wins over a fired
+ * `abortSignal` (the caller's), which wins over the error thrown (usually an AbortError once either fired).
  */
 export function chainFailureOf(
   error: unknown,
-  signals: {
-    timeout?: AbortSignal | undefined;
-    timeoutMs?: number | undefined;
-    abortSignal?: AbortSignal | undefined;
-  } = {},
+  signals: { timedOutAfterMs?: number | undefined; abortSignal?: AbortSignal | undefined } = {},
 ): ChainFailure {
-  if (signals.timeout?.aborted) {
-    return { code: 'timeout', message: `no answer within ${signals.timeoutMs ?? '?'} ms`, retryable: true, error };
+  if (signals.timedOutAfterMs !== undefined) {
+    return { code: 'timeout', message: `no answer within ${signals.timedOutAfterMs} ms`, retryable: true, error };
   }
   if (signals.abortSignal?.aborted)
     return { code: 'aborted', message: 'the call was aborted', retryable: false, error };
@@ -49,17 +46,25 @@ export type CallBudget = {
   readonly signal: AbortSignal | undefined;
   /** `chainFailureOf` with this budget's signals (a fired timeout is `timeout`, the caller's abort `aborted`). */
   failureOf(error: unknown): ChainFailure;
+  /** Stops the timer and detaches from the caller's signal: call it when the call is over. */
+  dispose(): void;
 };
 
 /**
  * The one way a chain call combines the caller's signal with its `timeoutMs` (the host's `answer`
- * and the LangChain adapter's stream had a copy each). The timeout starts now.
+ * and the LangChain adapter's stream had a copy each), on the one Deadline (retry/deadline.ts). The
+ * timeout starts now.
  */
 export function callBudget(abortSignal: AbortSignal | undefined, timeoutMs: number | undefined): CallBudget {
-  const timeout = timeoutMs === undefined ? undefined : AbortSignal.timeout(timeoutMs);
-  const signals = [abortSignal, timeout].filter((s) => s !== undefined);
+  // Without a timeout the caller's signal (or none) is the budget as it is.
+  if (timeoutMs === undefined) {
+    return { signal: abortSignal, failureOf: (error) => chainFailureOf(error, { abortSignal }), dispose: () => {} };
+  }
+  const deadline = new Deadline(abortSignal, timeoutMs);
   return {
-    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-    failureOf: (error) => chainFailureOf(error, { timeout, timeoutMs, abortSignal }),
+    signal: deadline.signal,
+    failureOf: (error) =>
+      chainFailureOf(error, { abortSignal, ...(deadline.timedOut && { timedOutAfterMs: timeoutMs }) }),
+    dispose: () => deadline.dispose(),
   };
 }
