@@ -9,52 +9,21 @@ import { join } from 'node:path';
 import { insertInferenceRows } from '@ragops/core';
 import { judgeCalibration, listFeedback } from '@ragops/evals';
 import { buildIndex } from '@ragops/rag';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, type ConsoleFixture, chromiumAvailable, startConsoleFixture } from './console-fixture.ts';
+import { type ConsoleBrowser, launchConsoleBrowser } from './console-browser-helpers.ts';
+import { type ConsoleFixture, chromiumAvailable, startConsoleFixture } from './console-fixture.ts';
 import { EVAL_MODEL } from './eval-fixture.ts';
 import { inferenceRow } from './feedback-fixture.ts';
 
-const LAUNCH_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--no-first-run',
-];
 const XSS_REQUEST = 'req-xss-1';
-
-// Runs in the browser: decodes a PNG, returns its size and the share of pixels unlike the top-left one.
-const DECODE_SCRIPT = `async (b64) => {
-  const img = new Image();
-  img.src = 'data:image/png;base64,' + b64;
-  await img.decode();
-  const canvas = document.createElement('canvas');
-  canvas.width = img.width;
-  canvas.height = img.height;
-  const g = canvas.getContext('2d');
-  g.drawImage(img, 0, 0);
-  const data = g.getImageData(0, 0, img.width, img.height).data;
-  let differing = 0;
-  for (let i = 0; i < data.length; i += 4) {
-    if (data[i] !== data[0] || data[i + 1] !== data[1] || data[i + 2] !== data[2]) differing++;
-  }
-  return { width: img.width, height: img.height, share: differing / (data.length / 4) };
-}`;
 
 describe.skipIf(!chromiumAvailable())('review console in headless Chromium', () => {
   let f: ConsoleFixture;
-  let browser: Browser;
-  const requested: string[] = [];
-  const pageErrors: string[] = [];
-  let shots = 0;
+  let cb: ConsoleBrowser;
 
   beforeAll(async () => {
-    const { chromium } = await import('playwright-core');
-    [f, browser] = await Promise.all([
-      startConsoleFixture('sqlite', { rows: 6 }),
-      chromium.launch({ executablePath: CHROMIUM, args: LAUNCH_ARGS, timeout: 60_000 }),
-    ]);
+    [f, cb] = await Promise.all([startConsoleFixture('sqlite', { rows: 6 }), launchConsoleBrowser()]);
     // A served answer and a retrieved passage carrying markup: an index of one hostile document.
     const docs = join(f.eval.home, 'xss-docs');
     await mkdir(docs);
@@ -72,48 +41,15 @@ describe.skipIf(!chromiumAvailable())('review console in headless Chromium', () 
     await f.eval.store.transaction((tx) => insertInferenceRows(tx, [row]));
   }, 180_000);
   afterAll(async () => {
-    await browser?.close();
+    await cb?.close();
     await f?.close();
-    const foreign = requested.filter((u) => !/^(data:|about:)/.test(u) && new URL(u).hostname !== '127.0.0.1');
-    expect(foreign).toEqual([]);
-    expect(requested.some((u) => u.endsWith('/console/assets/console.js'))).toBe(true);
-    expect(pageErrors).toEqual([]);
+    expect(cb.foreignRequests()).toEqual([]);
+    expect(cb.requested.some((u) => u.endsWith('/console/assets/console.js'))).toBe(true);
+    expect(cb.pageErrors).toEqual([]);
   });
 
-  async function signedIn(token: string): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ viewport: { width: 1100, height: 800 } });
-    const page = await context.newPage();
-    page.on('request', (r) => requested.push(r.url()));
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/Failed to load resource/.test(m.text())) pageErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    await page.goto(`${f.url}/console/sign-in`);
-    await page.fill('input[name=token]', token);
-    await Promise.all([page.waitForURL(/\/console\/models$/), page.click('button[type=submit]')]);
-    return { context, page };
-  }
-
-  async function expectRendered(page: Page, heading: string | RegExp): Promise<void> {
-    await expect.poll(() => page.locator('h1').first().textContent()).toMatch(heading);
-    const png = await page.screenshot({ fullPage: true });
-    expect(png.subarray(1, 4).toString()).toBe('PNG');
-    // To look at the pages: RAGOPS_SCREENSHOT_DIR=/tmp/shots npx vitest run test/console-review-browser.test.ts
-    const dir = process.env.RAGOPS_SCREENSHOT_DIR;
-    const name = `${++shots}-${String(heading)
-      .replace(/[^\w-]+/g, '_')
-      .slice(0, 60)}.png`;
-    if (dir) await writeFile(join(dir, name), png);
-    const probe = await browser.newPage();
-    const varied = (await probe.evaluate(`(${DECODE_SCRIPT})('${png.toString('base64')}')`)) as {
-      width: number;
-      share: number;
-    };
-    await probe.close();
-    expect(varied.width).toBe(1100);
-    expect(varied.share).toBeGreaterThan(0.005);
-    expect(varied.share).toBeLessThan(0.95);
-  }
+  const signedIn = (token: string) => cb.signedIn(f.url, token);
+  const expectRendered = (page: Page, heading: string | RegExp) => cb.expectRendered(page, heading);
 
   const progress = (page: Page) => page.locator('p.progress').textContent();
   const currentKey = async (page: Page) => (await page.locator('p.progress a').textContent())!.trim();
