@@ -1,7 +1,7 @@
 import { ProviderCallError } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '../../test/openai-protocol-server.ts';
-import { createChatTransport } from './chat-transport.ts';
+import { CHAT_REPLY_MAX_BYTES, createChatTransport } from './chat-transport.ts';
 
 let server: OpenAIProtocolServer;
 beforeAll(async () => {
@@ -108,4 +108,69 @@ it('reports a refused connection as a retryable ProviderCallError naming the cau
   expect(ProviderCallError.isInstance(error)).toBe(true);
   expect(error.isRetryable).toBe(true);
   expect(error.message).toMatch(/ECONNREFUSED/);
+});
+
+describe('chat transport against a server that sends too much', () => {
+  // A raw HTTP server (the protocol server answers only well-formed replies): a JSON body, an event
+  // line with no end, and an error body, each larger than the transport reads.
+  let url: string;
+  let close: () => Promise<void>;
+  beforeAll(async () => {
+    const { createServer } = await import('node:http');
+    const big = Buffer.alloc(1024 * 1024, 'x');
+    const server = createServer((req, res) => {
+      req.resume();
+      const mode = req.url?.split('/')[1]; // baseURL …/<mode>
+      res.writeHead(mode === 'error' ? 500 : 200, {
+        'content-type': mode === 'stream' ? 'text/event-stream' : 'application/json',
+      });
+      if (mode === 'stream') res.write('data: {"choices":[],"x":"');
+      else if (mode !== 'error') res.write('{"choices":[],"x":"');
+      let sent = 0;
+      const pump = () => {
+        while (sent < CHAT_REPLY_MAX_BYTES / big.length + 2) {
+          sent++;
+          if (!res.write(big)) return void res.once('drain', pump);
+        }
+        res.end();
+      };
+      res.on('error', () => {});
+      pump();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
+    close = () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      });
+  });
+  afterAll(() => close());
+
+  it.each([
+    ['connection pool', undefined],
+    ['given fetch', fetch],
+  ] as const)(
+    'through the %s, refuses a JSON reply or an event over the bound, non-retryable, and reads only the start of an error body',
+    async (_name, fetchImpl) => {
+      const send = (mode: string) =>
+        createChatTransport({ provider: 'flood', baseURL: `${url}/${mode}`, ...(fetchImpl && { fetch: fetchImpl }) });
+      const json = (await send('json')
+        .complete(body)
+        .catch((e: unknown) => e)) as ProviderCallError;
+      expect([json.message, json.isRetryable]).toEqual([expect.stringMatching(/larger than/), false]);
+      const events = await send('stream').stream({ ...body, stream: true });
+      const streamed = (await (async () => {
+        for await (const _ of events) {
+          // nothing arrives: the one event never ends
+        }
+      })().catch((e: unknown) => e)) as ProviderCallError;
+      expect([streamed.message, streamed.isRetryable]).toEqual([expect.stringMatching(/larger than/), false]);
+      const error = (await send('error')
+        .complete(body)
+        .catch((e: unknown) => e)) as ProviderCallError;
+      expect(error.statusCode).toBe(500);
+      expect(error.message.length).toBeLessThan(1100);
+    },
+  );
 });

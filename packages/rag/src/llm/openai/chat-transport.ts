@@ -23,13 +23,32 @@ export type ChatTransportSettings = {
   fetch?: typeof fetch;
 };
 
-/** The reply as both transports give it: status, a header, and the body whole or in chunks. */
+/** The reply as both transports give it: status, a header, and the body in chunks. */
 type Reply = {
   status: number;
   header(name: string): string | null;
-  text(): Promise<string>;
   chunks(): AsyncIterable<Uint8Array>;
 };
+
+/**
+ * Most bytes read of a JSON reply, and of one server-sent event (the bytes since the last complete
+ * event): a chat completion is kilobytes; a server that sends more (broken, or hostile) gets a
+ * non-retryable error instead of this process's memory. Only 4 KiB of an error body is read.
+ */
+export const CHAT_REPLY_MAX_BYTES = 16 * 1024 * 1024;
+const ERROR_BODY_MAX_BYTES = 4096;
+
+/** The body as text, at most `max` bytes: past it, the body is abandoned and `tooLarge` thrown. */
+async function readCapped(reply: Reply, max: number, tooLarge: () => Error): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let bytes = 0;
+  for await (const chunk of reply.chunks()) {
+    bytes += chunk.byteLength;
+    if (bytes > max) throw tooLarge();
+    parts.push(chunk);
+  }
+  return Buffer.concat(parts).toString('utf8');
+}
 
 // One keep-alive pool per origin for the process. undici's request() is the fast path: measured on
 // this 2-core machine, one non-streaming call with a 6 KB prompt to a loopback server cost ~140 µs
@@ -81,7 +100,7 @@ export function createChatTransport(settings: ChatTransportSettings): ChatTransp
       });
     }
     if (reply.status >= 200 && reply.status < 300) return reply;
-    const text = await reply.text().catch(() => '');
+    const text = await readCapped(reply, ERROR_BODY_MAX_BYTES, () => new Error('long error body')).catch(() => '');
     throw new ProviderCallError({
       provider: settings.provider,
       message: `${reply.status} ${errorMessage(text)}`,
@@ -93,7 +112,11 @@ export function createChatTransport(settings: ChatTransportSettings): ChatTransp
   return {
     async complete(body, signal) {
       const reply = await post(body, 'application/json', signal);
-      const text = await readOrAbort(() => reply.text(), settings.provider, signal);
+      const text = await readOrAbort(
+        () => readCapped(reply, CHAT_REPLY_MAX_BYTES, () => tooLarge(settings.provider)),
+        settings.provider,
+        signal,
+      );
       try {
         return JSON.parse(text);
       } catch (error) {
@@ -124,7 +147,6 @@ async function viaPool(
       const value = res.headers[name];
       return value === undefined ? null : Array.isArray(value) ? value.join(', ') : value;
     },
-    text: () => res.body.text(),
     chunks: () => res.body,
   };
 }
@@ -138,7 +160,6 @@ function viaFetch(fetchImpl: typeof fetch) {
     return {
       status: res.status,
       header: (name) => res.headers.get(name),
-      text: () => res.text(),
       chunks: () => (res.body ?? new ReadableStream<Uint8Array>()) as unknown as AsyncIterable<Uint8Array>,
     };
   };
@@ -157,11 +178,15 @@ async function* events(reply: Reply, provider: string, signal: AbortSignal | und
   });
   const decoder = new TextDecoder();
   const chunks = reply.chunks()[Symbol.asyncIterator]();
+  let sinceEvent = 0;
   try {
     while (!done) {
       const next = await readOrAbort(() => chunks.next(), provider, signal);
       if (next.done) break;
+      sinceEvent += next.value.byteLength;
+      if (sinceEvent > CHAT_REPLY_MAX_BYTES) throw tooLarge(provider);
       parser.feed(decoder.decode(next.value, { stream: true }));
+      if (pending.length > 0) sinceEvent = 0;
       for (const data of pending.splice(0)) {
         try {
           yield JSON.parse(data);
@@ -176,12 +201,21 @@ async function* events(reply: Reply, provider: string, signal: AbortSignal | und
   }
 }
 
+function tooLarge(provider: string): ProviderCallError {
+  return new ProviderCallError({
+    provider,
+    message: `reply larger than ${CHAT_REPLY_MAX_BYTES} bytes (an event or a whole JSON reply): refused`,
+    isRetryable: false,
+  });
+}
+
 /** Reads the body; a failure mid-body is the caller's abort, else a retryable ProviderCallError. */
 async function readOrAbort<T>(read: () => Promise<T>, provider: string, signal: AbortSignal | undefined): Promise<T> {
   try {
     return await read();
   } catch (error) {
     if (signal?.aborted) throw signal.reason;
+    if (ProviderCallError.isInstance(error)) throw error;
     throw new ProviderCallError({
       provider,
       message: `reading the reply failed: ${networkReason(error)}`,
