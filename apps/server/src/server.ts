@@ -67,7 +67,9 @@ export async function startServer(
       logger,
       lifecycle,
       ...(options.metrics && { metrics: options.metrics }),
-      ...(options.serving && { serving: options.serving }),
+      ...((options.serving || options.worker) && {
+        serving: { ...options.serving, ...(options.worker && { workers: options.worker.count }) },
+      }),
     });
     if (leader) {
       // After the app (a bad spec fails startup like a bad serving setting); stopped by close() before the store closes.

@@ -9,7 +9,6 @@ import {
   type Principal,
   RateLimitedError,
 } from '@ragops/core';
-import { clusterWorker } from '../cluster/worker-identity.ts';
 import { LruMap } from './lru-map.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -34,15 +33,14 @@ export class EndpointAccess {
   readonly #shares = new WeakMap<object, { requestsPerMinute: number; burst: number }>();
 
   /**
-   * `workers`: processes sharing the port (RAGOPS_WORKERS; default this process's cluster size, 1
-   * outside a cluster). Round-robin spreads a client's requests evenly over them, and each holds its
+   * `workers`: processes sharing the port (RAGOPS_WORKERS, as startServer passes it; default 1). Round-robin spreads a client's requests evenly over them, and each holds its
    * own token buckets, so each enforces 1/workers of every rateLimit (rate and burst, rounded up):
    * the server as a whole then allows what the endpoint says, not workers × that.
    */
   constructor(store: MetadataStore, stalenessMs: number, options: { cacheMax?: number; workers?: number } = {}) {
     this.#store = store;
     this.#stalenessMs = stalenessMs;
-    this.#workers = options.workers ?? clusterWorker()?.count ?? 1;
+    this.#workers = options.workers ?? 1;
     this.#endpoints = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
     this.#grants = new LruMap(options.cacheMax ?? ENDPOINT_ACCESS_CACHE_MAX);
   }

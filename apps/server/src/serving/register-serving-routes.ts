@@ -17,6 +17,8 @@ export type ServingOptions = {
   fetch?: typeof fetch;
   /** LLM providers built in code, by name (the serving bench's instant model). */
   customProviders?: Record<string, (modelId: string) => LanguageModel>;
+  /** Server processes sharing the port (startServer passes its cluster's count; default 1). */
+  workers?: number;
 };
 
 /**
@@ -37,6 +39,7 @@ export function registerServingRoutes(app: RagopsApp, ctx: AppContext, options: 
     ...(options.random && { random: options.random }),
     ...(options.fetch && { fetch: options.fetch }),
     ...(options.customProviders && { customProviders: options.customProviders }),
+    ...(options.workers && { workers: options.workers }),
   });
   const served = runtime;
   ctx.onShutdown(() => served.close());

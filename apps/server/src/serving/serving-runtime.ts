@@ -76,6 +76,8 @@ export class ServingRuntime {
     customProviders?: Record<string, (modelId: string) => LanguageModel>;
     /** Write inference rows from a worker thread when the store is SQLite (default true). */
     inferenceWriterThread?: boolean;
+    /** Server processes sharing the port (RAGOPS_WORKERS): each enforces 1/workers of a rateLimit. */
+    workers?: number;
   }) {
     this.#random = deps.random ?? Math.random;
     // Serving reads the registry as itself (not as the caller, whose EXECUTE is checked at admission).
@@ -90,7 +92,7 @@ export class ServingRuntime {
       ...(deps.customProviders && { customProviders: deps.customProviders }),
     });
     this.resolver = this.host.resolver;
-    this.access = new EndpointAccess(deps.store, deps.config.aliasStalenessMs);
+    this.access = new EndpointAccess(deps.store, deps.config.aliasStalenessMs, { workers: deps.workers ?? 1 });
     this.#writerThread = deps.inferenceWriterThread === false ? undefined : inferenceWriterFor(deps.store, deps.logger);
     const writer = this.#writerThread;
     this.inferenceLog = new InferenceLog({
