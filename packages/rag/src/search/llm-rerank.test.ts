@@ -26,7 +26,8 @@ describe('llmRerank', () => {
     const { items, warnings } = await llmRerank('which is gamma?', hits, (h) => h.text, { model: model(), depth: 3 });
     expect(ids(items)).toEqual(['c3', 'c1', 'c2', 'c4']);
     expect(warnings).toEqual([]);
-    const sent = server.requests.at(-1)!.body as { messages: { role: string; content: string }[] };
+    const sent = server.requests.at(-1)!.body as { messages: { role: string; content: string }[]; max_tokens?: number };
+    expect(sent.max_tokens).toBe(256); // a rambling reranker stops at a ranking's length
     const user = sent.messages.find((m) => m.role === 'user')!.content;
     expect(user).toContain('Question: which is gamma?');
     expect(user).toContain('[3] gamma passage');

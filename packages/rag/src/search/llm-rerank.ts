@@ -35,6 +35,7 @@ const RANKING_SCHEMA = {
 const replySchema = z.object({ ranking: z.array(z.number().int()) });
 const MAX_DEPTH = 50;
 const MAX_PASSAGE_CHARS = 4000;
+const RANKING_MAX_TOKENS = 256;
 
 /** The ranking in a reply (bare JSON, or JSON inside a code fence or prose), or undefined. */
 function parseRanking(text: string): number[] | undefined {
@@ -76,6 +77,8 @@ export async function llmRerank<T>(
       { role: 'user', content: `Question: ${query}\n\nPassages:\n${passages.join('\n')}` },
     ],
     temperature: 0,
+    // A ranking of 50 numbers is ~150 tokens: a model that rambles stops there, not at its own limit.
+    maxOutputTokens: RANKING_MAX_TOKENS,
     responseFormat: { type: 'json', name: 'ranking', schema: RANKING_SCHEMA },
     ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
     ...(options.maxRetries !== undefined && { maxRetries: options.maxRetries }),
