@@ -9,6 +9,24 @@ const embeddingsResponseSchema = z.object({
   usage: z.object({ prompt_tokens: z.number() }).nullish(),
 });
 
+// How large an embeddings reply may be, from the request: JSON floats as OpenAI sends them
+// (pretty-printed, one a line) measured 30.6 bytes a value at 384–3072 dimensions, 39.5 indented by
+// 8 with exponents; 48 is generous. A 2048 × 3072 reply is ~190 MB. The ceiling stays below V8's
+// longest string (~512 MiB), past which the reply could not be decoded anyway.
+const REPLY_BYTES_PER_VALUE = 48;
+const REPLY_BYTES_PER_VECTOR = 256; // {"object": "embedding", "index": …, "embedding": […]}
+const REPLY_MIN_BYTES = 1024 * 1024;
+export const EMBEDDINGS_REPLY_MAX_BYTES = 256 * 1024 * 1024;
+
+/**
+ * The most bytes a legitimate reply to `inputs` texts at `dimensions` can take (floor 1 MiB,
+ * ceiling 256 MiB): a server that sends more is broken or hostile, or ignores `dimensions`.
+ */
+export function embeddingsReplyMaxBytes(inputs: number, dimensions: number): number {
+  const bytes = inputs * (dimensions * REPLY_BYTES_PER_VALUE + REPLY_BYTES_PER_VECTOR);
+  return Math.min(EMBEDDINGS_REPLY_MAX_BYTES, Math.max(REPLY_MIN_BYTES, bytes));
+}
+
 /**
  * Embeddings over the OpenAI protocol (`POST {baseURL}/embeddings`): OpenAI itself, vLLM, Ollama,
  * llama.cpp server, TGI. Sends `dimensions` unless `sendDimensions` is false (servers that reject it).
@@ -41,7 +59,13 @@ export class OpenAICompatibleEmbedder implements Embedder {
   async doEmbed({ values, abortSignal }: CallOptions & { values: readonly string[] }): Promise<EmbedResult> {
     const body: Record<string, unknown> = { model: this.modelId, input: values, encoding_format: 'float' };
     if (this.#sendDimensions) body.dimensions = this.dimensions;
-    const json = await postJson(this.#config, '/embeddings', body, abortSignal);
+    const json = await postJson(this.#config, {
+      path: '/embeddings',
+      body,
+      maxReplyBytes: embeddingsReplyMaxBytes(values.length, this.dimensions),
+      maxReplyBytesFor: `${values.length} inputs of ${this.dimensions} dimensions`,
+      abortSignal,
+    });
     const parsed = embeddingsResponseSchema.safeParse(json);
     if (!parsed.success) {
       throw new ProviderCallError({

@@ -1,4 +1,5 @@
 import { ProviderCallError } from '@ragops/core';
+import { fetchBodyChunks, readBodyStart, readCappedBody } from '../http/read-capped-body.ts';
 import { Deadline } from '../retry/deadline.ts';
 import { parseRetryAfterMs } from '../retry/retry-after.ts';
 
@@ -15,21 +16,37 @@ export type OpenAICompatibleConfig = {
   timeoutMs?: number;
 };
 
+/** One POST of postJson. */
+export type PostJsonRequest = {
+  /** The route after the base URL, e.g. `/embeddings`. */
+  path: string;
+  body: unknown;
+  /**
+   * Most bytes of the reply read: past it, a non-retryable ProviderCallError naming the bound
+   * instead of buffering whatever the server sends. The caller knows how large a legitimate reply
+   * to this request can be (embeddingsReplyMaxBytes).
+   */
+  maxReplyBytes: number;
+  /** What the bound follows from, for its error message: "2048 inputs of 1536 dimensions". */
+  maxReplyBytesFor?: string;
+  abortSignal?: AbortSignal;
+};
+
+/** Only the start of an error body is read: its message, not megabytes of a broken server's page. */
+const ERROR_BODY_MAX_BYTES = 4096;
+
 /**
- * POSTs JSON and returns the parsed reply. Network failures, timeouts and non-2xx answers become
- * ProviderCallError (retryable per status). Headers are built before the `try`, so a ConfigError
- * from a missing key is thrown as is and never retried.
+ * POSTs JSON and returns the parsed reply. Network failures, timeouts (also while reading the
+ * reply) and non-2xx answers become ProviderCallError (retryable per status); a reply over
+ * `maxReplyBytes`, or not JSON, a non-retryable one. Headers are built before the `try`, so a
+ * ConfigError from a missing key is thrown as is and never retried.
+ * @example const json = await postJson(config, { path: '/embeddings', body, maxReplyBytes: 1 << 20 });
  */
-export async function postJson(
-  config: OpenAICompatibleConfig,
-  path: string,
-  body: unknown,
-  abortSignal?: AbortSignal,
-): Promise<unknown> {
+export async function postJson(config: OpenAICompatibleConfig, request: PostJsonRequest): Promise<unknown> {
   const headers = { 'content-type': 'application/json', ...config.headers() };
-  const deadline = new Deadline(abortSignal, config.timeoutMs ?? 60_000);
+  const deadline = new Deadline(request.abortSignal, config.timeoutMs ?? 60_000);
   try {
-    return await post(config, path, body, headers, deadline);
+    return await post(config, request, headers, deadline);
   } finally {
     deadline.dispose();
   }
@@ -37,38 +54,62 @@ export async function postJson(
 
 async function post(
   config: OpenAICompatibleConfig,
-  path: string,
-  body: unknown,
+  request: PostJsonRequest,
   headers: Record<string, string>,
   deadline: Deadline,
 ): Promise<unknown> {
   const signal = deadline.signal;
   // (?<!\/): a match starts only at the first slash of a run; /\/+$/ is quadratic on a long run.
-  const url = `${config.baseURL.replace(/(?<!\/)\/+$/, '')}${path}`;
+  const url = `${config.baseURL.replace(/(?<!\/)\/+$/, '')}${request.path}`;
+  const timedOut = () => `embedder ${url} timed out after ${config.timeoutMs ?? 60_000} ms`;
   let response: Response;
   try {
-    response = await (config.fetch ?? fetch)(url, { method: 'POST', headers, body: JSON.stringify(body), signal });
+    response = await (config.fetch ?? fetch)(url, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify(request.body),
+      signal,
+    });
   } catch (error) {
     if (deadline.callerAborted) throw signal.reason;
-    const message = deadline.timedOut
-      ? `embedder ${url} timed out after ${config.timeoutMs ?? 60_000} ms`
-      : `embedder ${url} unreachable: ${networkReason(error)}`;
+    const message = deadline.timedOut ? timedOut() : `embedder ${url} unreachable: ${networkReason(error)}`;
     throw new ProviderCallError({ provider: config.provider, message, cause: error });
   }
-  const text = await response.text().catch((error: unknown) => {
-    throw new ProviderCallError({
-      provider: config.provider,
-      message: `POST ${url}: reading the reply failed`,
-      statusCode: response.status,
-      cause: error,
-    });
-  });
   if (!response.ok) {
+    // The status is the error; a body that breaks off only loses its detail.
+    const text = await readBodyStart(fetchBodyChunks(response), ERROR_BODY_MAX_BYTES).catch(() => '');
     throw new ProviderCallError({
       provider: config.provider,
       message: `POST ${url} answered ${response.status}: ${text.slice(0, 500)}`,
       statusCode: response.status,
       retryAfterMs: parseRetryAfterMs(response.headers),
+    });
+  }
+  const max = request.maxReplyBytes;
+  const bound = `${max} bytes${request.maxReplyBytesFor ? `, the bound for ${request.maxReplyBytesFor}` : ''}`;
+  let text: string;
+  try {
+    text = await readCappedBody(
+      fetchBodyChunks(response),
+      max,
+      () =>
+        new ProviderCallError({
+          provider: config.provider,
+          message: `POST ${url}: reply larger than ${bound}: refused`,
+          statusCode: response.status,
+          isRetryable: false,
+        }),
+    );
+  } catch (error) {
+    if (deadline.callerAborted) throw signal.reason;
+    if (ProviderCallError.isInstance(error)) throw error;
+    // Retryable whatever the status said: the answer broke off (or took too long), it was not refused.
+    throw new ProviderCallError({
+      provider: config.provider,
+      message: deadline.timedOut ? timedOut() : `POST ${url}: reading the reply failed: ${networkReason(error)}`,
+      statusCode: response.status,
+      cause: error,
+      isRetryable: true,
     });
   }
   try {

@@ -13,7 +13,7 @@ export type WithRetriesOptions = {
  * (Retry-After or jittered backoff, see `retryDelayMs`) and runs it again, up to `maxRetries` times.
  * Anything else is thrown at once. An abort stops it, during a wait too, with the abort reason.
  * @example
- * const reply = await withRetries(() => postJson(config, '/embeddings', body, signal), { abortSignal: signal });
+ * const reply = await withRetries(() => postJson(config, { path: '/embeddings', body, maxReplyBytes, abortSignal: signal }), { abortSignal: signal });
  */
 export async function withRetries<T>(call: () => Promise<T>, options: WithRetriesOptions = {}): Promise<T> {
   const policy = options.policy ?? {};

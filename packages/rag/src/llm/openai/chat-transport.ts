@@ -1,6 +1,7 @@
 import { ProviderCallError } from '@ragops/core';
 import { createParser } from 'eventsource-parser';
 import type { Agent } from 'undici';
+import { fetchBodyChunks, readBodyStart, readCappedBody } from '../../http/read-capped-body.ts';
 import { parseRetryAfterMs } from '../../retry/retry-after.ts';
 
 /**
@@ -33,22 +34,10 @@ type Reply = {
 /**
  * Most bytes read of a JSON reply, and of one server-sent event (the bytes since the last complete
  * event): a chat completion is kilobytes; a server that sends more (broken, or hostile) gets a
- * non-retryable error instead of this process's memory. Only 4 KiB of an error body is read.
+ * non-retryable error instead of this process's memory. Only the first 4 KiB of an error body is read.
  */
 export const CHAT_REPLY_MAX_BYTES = 16 * 1024 * 1024;
 const ERROR_BODY_MAX_BYTES = 4096;
-
-/** The body as text, at most `max` bytes: past it, the body is abandoned and `tooLarge` thrown. */
-async function readCapped(reply: Reply, max: number, tooLarge: () => Error): Promise<string> {
-  const parts: Uint8Array[] = [];
-  let bytes = 0;
-  for await (const chunk of reply.chunks()) {
-    bytes += chunk.byteLength;
-    if (bytes > max) throw tooLarge();
-    parts.push(chunk);
-  }
-  return Buffer.concat(parts).toString('utf8');
-}
 
 // One keep-alive pool per origin for the process. undici's request() is the fast path: measured on
 // this 2-core machine, one non-streaming call with a 6 KB prompt to a loopback server cost ~140 µs
@@ -100,7 +89,8 @@ export function createChatTransport(settings: ChatTransportSettings): ChatTransp
       });
     }
     if (reply.status >= 200 && reply.status < 300) return reply;
-    const text = await readCapped(reply, ERROR_BODY_MAX_BYTES, () => new Error('long error body')).catch(() => '');
+    // The status is the error; a body that breaks off only loses its detail.
+    const text = await readBodyStart(reply.chunks(), ERROR_BODY_MAX_BYTES).catch(() => '');
     throw new ProviderCallError({
       provider: settings.provider,
       message: `${reply.status} ${errorMessage(text)}`,
@@ -113,7 +103,7 @@ export function createChatTransport(settings: ChatTransportSettings): ChatTransp
     async complete(body, signal) {
       const reply = await post(body, 'application/json', signal);
       const text = await readOrAbort(
-        () => readCapped(reply, CHAT_REPLY_MAX_BYTES, () => tooLarge(settings.provider)),
+        () => readCappedBody(reply.chunks(), CHAT_REPLY_MAX_BYTES, () => tooLarge(settings.provider)),
         settings.provider,
         signal,
       );
@@ -160,7 +150,7 @@ function viaFetch(fetchImpl: typeof fetch) {
     return {
       status: res.status,
       header: (name) => res.headers.get(name),
-      chunks: () => (res.body ?? new ReadableStream<Uint8Array>()) as unknown as AsyncIterable<Uint8Array>,
+      chunks: () => fetchBodyChunks(res),
     };
   };
 }
