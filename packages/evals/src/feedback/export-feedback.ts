@@ -19,7 +19,23 @@ export type ExportFeedbackOptions = z.input<typeof exportOptionsSchema>;
 export type FeedbackExport = { lines: string[]; rows: number; skipped: { target: string; reason: string }[] };
 
 const SYSTEM_PROMPT = 'Answer the question from the numbered passages only, citing them as [n].';
-const MAX_FEEDBACK = 100_000;
+// Reviewer feedback is read a page at a time, newest first, until none is left: every item counts.
+const PAGE_ROWS = 1_000;
+
+/** Reviewer feedback, newest first, page by page (a keyset cursor, so pages do not shift as rows are added). */
+async function* reviewerFeedback(ctx: Omit<FeedbackContext, 'requestId'>, modelName: string | undefined) {
+  let after: Feedback | undefined;
+  for (;;) {
+    const page = await selectFeedback(
+      ctx.store,
+      { source: 'reviewer', ...(modelName && { modelName }) },
+      { limit: PAGE_ROWS, ...(after && { after }) },
+    );
+    yield* page;
+    if (page.length < PAGE_ROWS) return;
+    after = page.at(-1);
+  }
+}
 
 /** The reference a reviewed item yields: the corrected answer, else the answer when the reviewer approved it. */
 function referenceOf(fb: Feedback, answer: string): string | undefined {
@@ -34,7 +50,8 @@ function referenceOf(fb: Feedback, answer: string): string | undefined {
  * (`openai-chat`: system, user = numbered passages + question, assistant = the reference). Only
  * reviewer feedback counts (end users' thumbs are not curated); several reviewers on one item: the
  * newest usable one. Items on models the actor may not READ, and items whose content was not
- * logged, are skipped with the reason.
+ * logged, are skipped with the reason. All reviewer feedback is read (in pages); feedback changed
+ * while the export runs moves ahead of the page being read and is exported by the next run.
  */
 export async function exportFeedback(
   ctx: Omit<FeedbackContext, 'requestId'>,
@@ -42,11 +59,8 @@ export async function exportFeedback(
   deps: { passages?: PassageLookup } = {},
 ): Promise<FeedbackExport> {
   const o = parseInput(exportOptionsSchema, options, 'feedback export');
-  const all = await selectFeedback(
-    ctx.store,
-    { source: 'reviewer', ...(o.modelName && { modelName: o.modelName }) },
-    { limit: MAX_FEEDBACK, offset: 0 },
-  );
+  // Every item seen, in the order first seen: those never used are reported as skipped at the end.
+  const seen = new Set<string>();
   const done = new Set<string>();
   const skipped: FeedbackExport['skipped'] = [];
   const picked: { fb: Feedback; item: ReviewItem; reference: string; tags: string[] }[] = [];
@@ -56,8 +70,9 @@ export async function exportFeedback(
     if (!indexes.has(run.id)) indexes.set(run.id, runIndex(ctx, run));
     return indexes.get(run.id)!;
   };
-  for (const fb of all) {
+  for await (const fb of reviewerFeedback(ctx, o.modelName)) {
     const key = targetKey(fb.target);
+    seen.add(key);
     if (done.has(key)) continue;
     let resolved: Awaited<ReturnType<typeof resolveReviewItem>>;
     try {
@@ -82,11 +97,8 @@ export async function exportFeedback(
     done.add(key);
     picked.push({ fb, reference, tags: resolved.kind === 'eval_row' ? resolved.row.tags : [], item });
   }
-  for (const key of all.map((fb) => targetKey(fb.target))) {
-    if (!done.has(key)) {
-      skipped.push({ target: key, reason: 'neither corrected nor approved by a reviewer' });
-      done.add(key);
-    }
+  for (const key of seen) {
+    if (!done.has(key)) skipped.push({ target: key, reason: 'neither corrected nor approved by a reviewer' });
   }
   if (o.format === 'openai-chat' && deps.passages)
     await withTexts(

@@ -125,12 +125,13 @@ export type FeedbackQuery = {
   targetKeys?: readonly string[];
 };
 
-/** Feedback by filter, newest first. */
-export async function selectFeedback(
-  db: SqlExecutor,
-  q: FeedbackQuery,
-  page: { limit: number; offset: number },
-): Promise<Feedback[]> {
+/** Where a page of selectFeedback starts: an offset, or (stable while rows are added) after a row. */
+export type FeedbackPage =
+  | { limit: number; offset: number }
+  | { limit: number; after?: Pick<Feedback, 'updatedAt' | 'id'> };
+
+/** Feedback by filter, newest first (updated_at, then id; `after` one row: those older than it). */
+export async function selectFeedback(db: SqlExecutor, q: FeedbackQuery, page: FeedbackPage): Promise<Feedback[]> {
   const where: string[] = [];
   const params: SqlValue[] = [];
   const add = (sql: string, value: SqlValue | undefined) => {
@@ -151,9 +152,15 @@ export async function selectFeedback(
     where.push(`target_key IN (${q.targetKeys.map(() => '?').join(', ')})`);
     params.push(...q.targetKeys);
   }
+  if ('after' in page && page.after) {
+    // A row-value range: both backends walk the feedback_updated index from the cursor.
+    where.push('(updated_at, id) < (?, ?)');
+    params.push(page.after.updatedAt, page.after.id);
+  }
+  const offset = 'offset' in page ? ` OFFSET ${Math.trunc(page.offset)}` : '';
   const rows = await db.all(
     `SELECT * FROM feedback ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
-     ORDER BY updated_at DESC, id DESC LIMIT ${Math.trunc(page.limit)} OFFSET ${Math.trunc(page.offset)}`,
+     ORDER BY updated_at DESC, id DESC LIMIT ${Math.trunc(page.limit)}${offset}`,
     params,
   );
   return rows.map(feedbackFromSql);

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { aggregateByTag } from './aggregate-by-tag.ts';
-import { bootstrapMeanInterval, pairedBootstrapDiff } from './bootstrap.ts';
+import {
+  bootstrapMeanInterval,
+  bootstrapMeanIntervalOfCounts,
+  EXACT_RESAMPLING_MAX_N,
+  pairedBootstrapDiff,
+} from './bootstrap.ts';
 import { seededRandom } from './seeded-random.ts';
 
 /** Standard normal draws (Box–Muller) from a seeded uniform source. */
@@ -59,6 +64,73 @@ describe('bootstrapMeanInterval', () => {
 
   it('covers ≥ 90% on 0/1 judge verdicts (p = 0.7, n = 40, 400 samples)', () => {
     expect(coverage((r) => (r() < 0.7 ? 1 : 0), 0.7, 40, 400)).toBeGreaterThanOrEqual(0.9);
+  });
+});
+
+describe('bootstrapMeanIntervalOfCounts', () => {
+  /** `n` reviewer-style labels on five levels, skewed towards 1, as counts and as sorted values. */
+  const sample = (n: number) => {
+    const random = seededRandom(n);
+    const levels = [0, 0.25, 0.5, 0.75, 1];
+    const weights = [0.05, 0.05, 0.1, 0.3, 0.5];
+    const values = Array.from({ length: n }, () => {
+      let u = random();
+      let j = 0;
+      while (u >= weights[j]! && j < levels.length - 1) u -= weights[j++]!;
+      return levels[j]!;
+    }).sort((a, b) => a - b);
+    const counts = new Map<number, number>();
+    for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+    return { values, counts };
+  };
+
+  it('resamples one by one up to the bound: the interval of the sorted values', () => {
+    for (const [n, resamples] of [
+      [7, 2_000],
+      [300, 2_000],
+      [EXACT_RESAMPLING_MAX_N, 50],
+    ] as const) {
+      const { values, counts } = sample(n);
+      const a = bootstrapMeanIntervalOfCounts(counts, { seed: 5, resamples });
+      const b = bootstrapMeanInterval(values, { seed: 5, resamples });
+      expect([a.low, a.high, a.n]).toEqual([b.low, b.high, b.n]);
+      expect(a.mean).toBeCloseTo(b.mean, 12);
+    }
+  });
+
+  it('above it, draws from the normal limit: within the Monte Carlo noise of resampling one by one', () => {
+    const { values, counts } = sample(30_000);
+    const limit = bootstrapMeanIntervalOfCounts(counts);
+    const exact = bootstrapMeanInterval(values);
+    const halfWidth = (exact.high - exact.low) / 2;
+    expect(limit.n).toBe(30_000);
+    expect(limit.mean).toBeCloseTo(exact.mean, 12);
+    expect(Math.abs(limit.low - exact.low)).toBeLessThan(0.1 * halfWidth);
+    expect(Math.abs(limit.high - exact.high)).toBeLessThan(0.1 * halfWidth);
+    // A million values cost as little as a few, and the interval keeps narrowing.
+    const million = bootstrapMeanIntervalOfCounts(new Map([...counts].map(([v, c]) => [v, c * 100])));
+    expect(million.n).toBe(3_000_000);
+    expect(million.high - million.low).toBeLessThan((exact.high - exact.low) / 5);
+  });
+
+  it('stays within the values, collapses for one value and refuses no values or bad counts', () => {
+    const rare = bootstrapMeanIntervalOfCounts(
+      new Map([
+        [0, 3],
+        [1, 99_997],
+      ]),
+    );
+    expect(rare.high).toBeLessThanOrEqual(1);
+    expect(rare.low).toBeLessThan(rare.mean);
+    expect(bootstrapMeanIntervalOfCounts(new Map([[0.5, 40_000]]))).toEqual({
+      mean: 0.5,
+      low: 0.5,
+      high: 0.5,
+      n: 40_000,
+    });
+    expect(() => bootstrapMeanIntervalOfCounts(new Map())).toThrow(RangeError);
+    expect(() => bootstrapMeanIntervalOfCounts(new Map([[1, 1.5]]))).toThrow(RangeError);
+    expect(() => bootstrapMeanIntervalOfCounts(new Map([[Number.NaN, 1]]))).toThrow(RangeError);
   });
 });
 

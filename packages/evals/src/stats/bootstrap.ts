@@ -23,13 +23,33 @@ function quantile(sorted: Float64Array, q: number): number {
 }
 
 function check(values: readonly number[], options: BootstrapOptions): Required<BootstrapOptions> {
-  const confidence = options.confidence ?? 0.95;
-  const resamples = options.resamples ?? 2_000;
   if (values.length === 0) throw new RangeError('a bootstrap interval needs at least one value');
   if (!values.every(Number.isFinite)) throw new RangeError('bootstrap values must be finite numbers');
+  return checkOptions(options);
+}
+
+function checkOptions(options: BootstrapOptions): Required<BootstrapOptions> {
+  const confidence = options.confidence ?? 0.95;
+  const resamples = options.resamples ?? 2_000;
   if (!(confidence > 0 && confidence < 1)) throw new RangeError(`confidence must be in (0, 1), got ${confidence}`);
   if (!Number.isInteger(resamples) || resamples < 1) throw new RangeError(`resamples must be ≥ 1, got ${resamples}`);
   return { confidence, resamples, seed: options.seed ?? 1 };
+}
+
+/** The percentile interval of the resampled means, clamped to the mean (and to the values' range). */
+function percentileInterval(
+  means: Float64Array,
+  m: number,
+  n: number,
+  confidence: number,
+  range: { min: number; max: number },
+): MeanInterval {
+  means.sort();
+  const alpha = (1 - confidence) / 2;
+  // Clamped to the mean: with very few resamples a quantile could land on the wrong side of it.
+  const low = Math.max(range.min, Math.min(m, quantile(means, alpha)));
+  const high = Math.min(range.max, Math.max(m, quantile(means, 1 - alpha)));
+  return { mean: m, low, high, n };
 }
 
 /**
@@ -55,10 +75,78 @@ export function bootstrapMeanInterval(values: readonly number[], options: Bootst
     for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)]!;
     means[r] = sum / n;
   }
-  means.sort();
-  const alpha = (1 - confidence) / 2;
-  // Clamped to the mean: with very few resamples a quantile could land on the wrong side of it.
-  return { mean: m, low: Math.min(m, quantile(means, alpha)), high: Math.max(m, quantile(means, 1 - alpha)), n };
+  return percentileInterval(means, m, n, confidence, { min: -Infinity, max: Infinity });
+}
+
+/**
+ * Above this many values, bootstrapMeanIntervalOfCounts draws each resampled mean from its normal
+ * limit instead of value by value: one by one, 2,000 resamples of 100,000 values took 1.5 s (one
+ * criterion of one group) on this 2-core machine; the limit costs O(resamples) whatever n is.
+ */
+export const EXACT_RESAMPLING_MAX_N = 20_000;
+
+/**
+ * bootstrapMeanInterval of a sample given as counts (value → how often it occurs), for samples
+ * too large to hold: memory is one entry per distinct value (a reviewer label has at most five).
+ * Up to EXACT_RESAMPLING_MAX_N values it resamples them one by one: the same interval as
+ * bootstrapMeanInterval over the values in ascending order. Above, each resampled mean is drawn
+ * from N(mean, variance / n), the resampled means' own variance, kept within the values' range.
+ * Measured at 20,001 and 100,000 values against resampling one by one: the bounds moved by ≤ 8% of
+ * the interval's half-width on five skewed levels and on 0/1 verdicts, as much as changing the
+ * seed moves them (≤ 7%); by up to 14% (3e-5 absolute) when one value is rarer than 1 in 1,000.
+ * Throws RangeError for no values, a non-finite value or a count that is not a positive integer.
+ * @example bootstrapMeanIntervalOfCounts(new Map([[0, 1], [1, 3]]), { seed: 7 }) // = bootstrapMeanInterval([0, 1, 1, 1], { seed: 7 })
+ */
+export function bootstrapMeanIntervalOfCounts(
+  counts: ReadonlyMap<number, number>,
+  options: BootstrapOptions = {},
+): MeanInterval {
+  const levels = [...counts.keys()].sort((a, b) => a - b);
+  if (levels.length === 0) throw new RangeError('a bootstrap interval needs at least one value');
+  if (!levels.every(Number.isFinite)) throw new RangeError('bootstrap values must be finite numbers');
+  const { confidence, resamples, seed } = checkOptions(options);
+  // ends[j]: how many values are ≤ levels[j], so sorted position i holds the first level with i < ends[j].
+  const ends = new Float64Array(levels.length);
+  let n = 0;
+  let sum = 0;
+  levels.forEach((level, j) => {
+    const c = counts.get(level)!;
+    if (!Number.isInteger(c) || c < 1) throw new RangeError(`counts must be positive integers, got ${c} for ${level}`);
+    n += c;
+    sum += level * c;
+    ends[j] = n;
+  });
+  const m = sum / n;
+  if (levels.length === 1) return { mean: m, low: m, high: m, n };
+  const random = seededRandom(seed);
+  const means = new Float64Array(resamples);
+  if (n <= EXACT_RESAMPLING_MAX_N) {
+    for (let r = 0; r < resamples; r++) {
+      let total = 0;
+      for (let i = 0; i < n; i++) {
+        const position = Math.floor(random() * n);
+        let lo = 0;
+        let hi = levels.length - 1;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (position < ends[mid]!) hi = mid;
+          else lo = mid + 1;
+        }
+        total += levels[lo]!;
+      }
+      means[r] = total / n;
+    }
+  } else {
+    let squares = 0;
+    for (const level of levels) squares += counts.get(level)! * (level - m) ** 2;
+    const sd = Math.sqrt(squares / n / n);
+    for (let r = 0; r < resamples; r++) {
+      // Box–Muller: a standard normal draw from two uniforms.
+      const z = Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
+      means[r] = m + sd * z;
+    }
+  }
+  return percentileInterval(means, m, n, confidence, { min: levels[0]!, max: levels.at(-1)! });
 }
 
 /**

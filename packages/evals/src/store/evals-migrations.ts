@@ -129,5 +129,11 @@ export const evalsMigrationSet: MigrationSet = {
 ALTER TABLE judge_calibrations ADD COLUMN spearman_low DOUBLE PRECISION;
 ALTER TABLE judge_calibrations ADD COLUMN spearman_high DOUBLE PRECISION;`,
     },
+    {
+      version: 4,
+      // The export pages through reviewer feedback newest first: without it each page sorted every row.
+      name: 'feedback by source and last change, for paging newest first',
+      sql: 'CREATE INDEX feedback_updated ON feedback (source, updated_at, id);',
+    },
   ],
 };
