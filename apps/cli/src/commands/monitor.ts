@@ -88,7 +88,10 @@ function renderAlerts(a: AlertsReport | null): string[] {
     (e) =>
       `  ${e.state === 'firing' ? 'FIRED' : 'resolved'} ${e.rule} (${e.series}): ${e.message} [webhook: ${e.delivery}]`,
   );
-  return [`alerts: ${a.rules} rule(s) over ${a.series} series, ${a.firing} firing`, ...events];
+  const incomplete = a.incomplete.length
+    ? [`  judged on their newest windows only (a window held more rows than one read): ${a.incomplete.join(', ')}`]
+    : [];
+  return [`alerts: ${a.rules} rule(s) over ${a.series} series, ${a.firing} firing`, ...incomplete, ...events];
 }
 
 function renderRefresh(r: RefreshReport & { alerts: AlertsReport | null }): string {

@@ -24,7 +24,14 @@ export type EvaluateAlertsOptions = {
   fetch?: typeof fetch;
 };
 
-export type AlertsReport = { rules: number; series: number; firing: number; events: AlertEvent[] };
+export type AlertsReport = {
+  rules: number;
+  series: number;
+  firing: number;
+  events: AlertEvent[];
+  /** Rules judged on part of their span: one window held more rows than a read returns (alert-series.ts). */
+  incomplete: string[];
+};
 
 /**
  * Evaluates every alert rule on the metric tables (call it after each refresh): complete windows
@@ -38,13 +45,17 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Al
   const config = parseInput(alertsConfigSchema, options.config, 'monitoring.alerts');
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
-  const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [] };
+  const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [], incomplete: [] };
   for (const rule of config.rules) {
-    // SQLite answers synchronously: without a turn of the loop between rules (≤ 200, each a metric
-    // query of up to 500 rows and a transaction per series) the server's requests wait for them all.
+    // SQLite answers synchronously: without a turn of the loop between rules (≤ 200, each metric
+    // queries of up to 500 rows and a transaction per series) the server's requests wait for them all.
     await yieldToEventLoop();
     const windowMs = WINDOW_MS[rule.window];
-    const bySeries = await readAlertSeries(options.store, rule, now);
+    const { bySeries, complete } = await readAlertSeries(options.store, rule, now);
+    if (!complete) {
+      report.incomplete.push(rule.name);
+      logger.warn('alert rule judged on its newest windows only', { rule: rule.name, endpoint: rule.endpoint });
+    }
     const states = new Map((await selectAlertStates(options.store, { rule: rule.name })).map((s) => [s.series, s]));
     for (const [series, windows] of bySeries) {
       report.series++;

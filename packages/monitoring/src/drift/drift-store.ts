@@ -90,16 +90,20 @@ function fromSql(row: SqlRow): DriftResult {
   };
 }
 
-/** Results of an endpoint, newest current window first. */
+/** Results of an endpoint, newest current window first (ending after `since`, before `endsBefore`). */
 export async function selectDriftResults(
   db: SqlExecutor,
-  q: { endpoint: string; since?: string; metric?: string; limit: number },
+  q: { endpoint: string; since?: string; endsBefore?: string; metric?: string; limit: number },
 ): Promise<DriftResult[]> {
   const where = ['endpoint = ?'];
   const params: SqlValue[] = [q.endpoint];
   if (q.since !== undefined) {
     where.push('current_end > ?');
     params.push(q.since);
+  }
+  if (q.endsBefore !== undefined) {
+    where.push('current_end < ?');
+    params.push(q.endsBefore);
   }
   if (q.metric !== undefined) {
     where.push('metric = ?');
