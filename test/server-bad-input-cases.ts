@@ -37,6 +37,13 @@ const notJson = (path: string): BadCase => ({
   status: 415,
 });
 
+/** A monitoring route's endpoint name breaking core's rule: the 400 every endpoint route gives, not a 404. */
+const badEndpointName = (rest: string): BadCase => ({
+  what: 'bad endpoint name',
+  path: `/api/v1/monitoring/endpoints/Docs!/${rest}`,
+  message: /^path\.name: endpoint names: a lower-case letter/,
+});
+
 // Routes with no input at all still need an entry: an empty list, with the reason in the key's comment.
 /** Bad input per route; routes with no input at all have an empty list. */
 export const CASES: Record<string, BadCase[]> = {
@@ -361,16 +368,19 @@ export const CASES: Record<string, BadCase[]> = {
     { what: 'limit above 5000', path: '/api/v1/monitoring/endpoints/qa/metrics?limit=5001', message: /limit/ },
     { what: 'slice not a name', path: '/api/v1/monitoring/endpoints/qa/metrics?slice=a%3Bb', message: /slice/ },
     { what: 'unknown parameter', path: '/api/v1/monitoring/endpoints/qa/metrics?colour=red', message: /colour/ },
+    badEndpointName('metrics'),
   ],
   // apps/server/src/routes/monitoring-ops.ts
   'GET /api/v1/monitoring/endpoints/:name/drift': [
     { what: 'unknown metric', path: '/api/v1/monitoring/endpoints/qa/drift?metric=vibes', message: /metric/ },
     { what: 'limit 0', path: '/api/v1/monitoring/endpoints/qa/drift?limit=0', message: /limit/ },
     { what: 'since not a time', path: '/api/v1/monitoring/endpoints/qa/drift?since=yesterday', message: /since/ },
+    badEndpointName('drift'),
   ],
   'GET /api/v1/monitoring/endpoints/:name/alerts': [
     { what: 'unknown state', path: '/api/v1/monitoring/endpoints/qa/alerts?state=panic', message: /state/ },
     { what: 'events above 1000', path: '/api/v1/monitoring/endpoints/qa/alerts?events=1001', message: /events/ },
+    badEndpointName('alerts'),
   ],
   'GET /api/v1/monitoring/endpoints/:name/split-test': [
     { what: 'arms missing', path: '/api/v1/monitoring/endpoints/qa/split-test', message: /control/ },
@@ -384,6 +394,7 @@ export const CASES: Record<string, BadCase[]> = {
       path: '/api/v1/monitoring/endpoints/qa/split-test?control=a&candidate=b&alpha=0.9',
       message: /alpha/,
     },
+    badEndpointName('split-test?control=a&candidate=b'),
   ],
   'GET /api/v1/models/:name/promotions': [
     { what: 'one-part model name', path: '/api/v1/models/docs_qa/promotions', message: /name/ },

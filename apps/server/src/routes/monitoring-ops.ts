@@ -2,11 +2,11 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DRIFT_METRICS, driftReport, listAlerts, splitTestReport } from '@ragops/monitoring';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
-import { BEARER, COMMON_ERRORS, jsonResponse, readContext } from './route-helpers.ts';
+import { BEARER, COMMON_ERRORS, endpointName, jsonResponse, readContext } from './route-helpers.ts';
 
 const tags = ['monitoring'];
 const params = z.strictObject({
-  name: z.string().min(1).max(100).openapi({ example: 'docs-qa', description: 'the serving endpoint' }),
+  name: endpointName('docs-qa', 'the serving endpoint'),
 });
 const isoTime = (description: string) => z.iso.datetime({ offset: true }).optional().openapi({ description });
 // Query strings arrive as text: coerced and bounded here (the package checks again, as for the CLI).

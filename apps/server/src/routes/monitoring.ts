@@ -2,12 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { metricQuerySchema, queryMetrics, readableEndpoint } from '@ragops/monitoring';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
-import { BEARER, COMMON_ERRORS, jsonResponse, named, readContext } from './route-helpers.ts';
+import { BEARER, COMMON_ERRORS, endpointName, jsonResponse, named, readContext } from './route-helpers.ts';
 
 const tags = ['monitoring'];
 
 const params = z.strictObject({
-  name: z.string().min(1).max(100).openapi({ example: 'docs-qa', description: 'the serving endpoint' }),
+  name: endpointName('docs-qa', 'the serving endpoint'),
 });
 // The package's query schema (the CLI parses the same one), its endpoint taken from the path.
 const query = named(metricQuerySchema.omit({ endpoint: true }), 'MetricQuery');

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { threeLevelNameSchema } from '@ragops/core';
+import { endpointNameSchema, threeLevelNameSchema } from '@ragops/core';
 import type { Context } from 'hono';
 import type { AppContext } from '../app-context.ts';
 import type { AppEnv } from '../app-env.ts';
@@ -80,6 +80,10 @@ function nameParam(rule: z.ZodType, example: string, description: string) {
 /** `catalog.schema.name` in a path or body. */
 export const threeLevelName = (example: string, description: string) =>
   nameParam(threeLevelNameSchema, example, description);
+
+/** A serving endpoint's name in a path or body: core's rule, so a bad one is refused as everywhere else. */
+export const endpointName = (example: string, description: string) =>
+  nameParam(endpointNameSchema, example, description);
 
 /** A positive version number in a path (path segments arrive as text). */
 export const versionParam = z
