@@ -43,12 +43,8 @@ type AnalysedText = {
   /** ...the hash of the term each analyses to, and how often each occurs. */
   wordTerms: Uint32Array;
   wordCounts: Uint32Array;
-  /**
-   * A Bloom filter (BLOOM_BITS) of the character trigrams of `words`: a query term with a trigram
-   * not in it occurs inside none of them, and its indexOf over `words` is skipped. That indexOf was
-   * most of the reranker's time; most (term, chunk) pairs have no match.
-   */
-  trigrams: Uint32Array;
+  /** Which words hold which character trigrams (TrigramIndex): the candidates for a long query term. */
+  trigrams: TrigramIndex;
   /** What it counts for against TERMS_CACHE_MAX_CHARS. */
   chars: number;
 };
@@ -98,14 +94,16 @@ function analyse(text: string): AnalysedText {
     at += word.length + 1;
   }
   const joined = words.size > 0 ? `\0${[...words.keys()].join('\0')}` : '';
+  const trigrams = trigramIndex(joined, wordStarts);
   return {
     hashes: Uint32Array.from(hashes),
     words: joined,
     wordStarts,
     wordTerms: Uint32Array.from(wordTerms),
     wordCounts: Uint32Array.from(wordCounts),
-    trigrams: trigramBloom(joined),
-    chars: text.length + joined.length + BLOOM_BITS / 8,
+    trigrams,
+    // Characters, and the typed arrays' bytes as characters (2 bytes each).
+    chars: text.length + joined.length + hashes.length * 2 + (trigrams.starts.length + trigrams.words.length) * 2,
   };
 }
 
@@ -114,38 +112,57 @@ function analyse(text: string): AnalysedText {
  * cost: 30 chunks of ~1,000 characters took ~2.3 ms a query uncached (anthropic-docs, loaded 2-core
  * machine), and the chunks of a pinned version come back query after query.
  */
-/** Bits of each chunk's trigram filter: ~100 long words × ~6 trigrams set ~15% of 4,096 bits. */
-const BLOOM_BITS = 4096;
-
 function trigramHash(s: string, i: number): number {
   return (
     (Math.imul(s.charCodeAt(i), 0x9e3779b1) ^ Math.imul(s.charCodeAt(i + 1), 0x85ebca6b) ^ s.charCodeAt(i + 2)) >>> 0
   );
 }
 
-/** The trigrams of `words` (NUL-separated; a trigram spanning a NUL is never asked for) as filter bits. */
-function trigramBloom(words: string): Uint32Array {
-  const bits = new Uint32Array(BLOOM_BITS / 32);
-  for (let i = 0; i + 2 < words.length; i++) {
-    const h = trigramHash(words, i) % BLOOM_BITS;
-    bits[h >>> 5]! |= 1 << (h & 31);
+/**
+ * The words of a text holding each character trigram, by trigram hash bucket (CSR: `words` from
+ * `starts[b]` to `starts[b + 1]`, each word once per bucket). Every word containing a query term
+ * holds each of its trigrams, so the term's smallest bucket lists all of them (and a few others,
+ * which a check of the word drops): a few short checks instead of an indexOf over all of the text's
+ * words, which was most of the reranker's time (a candidate chunk usually holds the query's own
+ * words, so a filter that could only rule a chunk out, the Bloom filter this replaced, seldom did).
+ */
+type TrigramIndex = { starts: Uint32Array; words: Uint32Array };
+
+function trigramIndex(words: string, wordStarts: Uint32Array): TrigramIndex {
+  const bucketOf: number[] = [];
+  const wordOf: number[] = [];
+  for (let w = 0; w < wordStarts.length; w++) {
+    const end = w + 1 < wordStarts.length ? wordStarts[w + 1]! - 1 : words.length;
+    for (let i = wordStarts[w]!; i + 3 <= end; i++) {
+      bucketOf.push(trigramHash(words, i));
+      wordOf.push(w);
+    }
   }
-  return bits;
+  let buckets = 16;
+  while (buckets < bucketOf.length) buckets *= 2;
+  const mask = buckets - 1;
+  const starts = new Uint32Array(buckets + 1);
+  const last = new Int32Array(buckets).fill(-1);
+  const keep = new Uint8Array(bucketOf.length);
+  for (let e = 0; e < bucketOf.length; e++) {
+    const b = bucketOf[e]! & mask;
+    if (last[b] === wordOf[e]) continue; // a word's entries come together: its repeats in a bucket are adjacent
+    last[b] = wordOf[e]!;
+    keep[e] = 1;
+    starts[b + 1]!++;
+  }
+  for (let b = 0; b < buckets; b++) starts[b + 1]! += starts[b]!;
+  const list = new Uint32Array(starts[buckets]!);
+  const fill = starts.slice(0, buckets);
+  for (let e = 0; e < bucketOf.length; e++) if (keep[e]) list[fill[bucketOf[e]! & mask]!++] = wordOf[e]!;
+  return { starts, words: list };
 }
 
-/** The filter positions of a term's trigrams (a term of ≥ PARTIAL_MIN_TERM characters has ≥ 2). */
-function trigramPositions(term: string): Uint16Array {
-  const positions = new Uint16Array(Math.max(0, term.length - 2));
-  for (let i = 0; i + 2 < term.length; i++) positions[i] = trigramHash(term, i) % BLOOM_BITS;
-  return positions;
-}
-
-function mayContain(bits: Uint32Array, positions: Uint16Array): boolean {
-  for (let i = 0; i < positions.length; i++) {
-    const h = positions[i]!;
-    if ((bits[h >>> 5]! & (1 << (h & 31))) === 0) return false;
-  }
-  return true;
+/** A term's trigram hashes (a term of ≥ PARTIAL_MIN_TERM characters has ≥ 2). */
+function trigramHashes(term: string): Uint32Array {
+  const hashes = new Uint32Array(Math.max(0, term.length - 2));
+  for (let i = 0; i + 2 < term.length; i++) hashes[i] = trigramHash(term, i);
+  return hashes;
 }
 
 function analysed(text: string): AnalysedText {
@@ -176,7 +193,7 @@ type QueryTerms = {
   pairIndex: ReadonlyMap<number, number>;
   termCount: number;
   /** Terms of at least PARTIAL_MIN_TERM characters, with their hash and index, for matches inside words. */
-  long: readonly { term: string; hash: number; index: number; trigrams: Uint16Array }[];
+  long: readonly { term: string; hash: number; index: number; trigrams: Uint32Array }[];
 };
 
 /**
@@ -207,32 +224,36 @@ function queryTermCounts(doc: AnalysedText, query: QueryTerms, tf: Float64Array)
     }
     prev = t;
   }
-  const { words, wordStarts } = doc;
+  const { words, wordStarts, wordTerms, wordCounts } = doc;
+  const { starts, words: bucketWords } = doc.trigrams;
+  const mask = starts.length - 2;
   for (const { term, hash, index, trigrams } of query.long) {
-    if (!mayContain(doc.trigrams, trigrams)) continue;
-    let at = words.indexOf(term);
-    while (at >= 0) {
-      // The word the match is in (a term has no NUL, so it lies inside one word), and where it ends.
-      const w = wordAt(wordStarts, at);
-      const end = w + 1 < wordStarts.length ? wordStarts[w + 1]! - 1 : words.length;
+    // The term's smallest trigram bucket: every word containing the term is in it.
+    let from = 0;
+    let to = Number.MAX_SAFE_INTEGER;
+    for (let i = 0; i < trigrams.length && to > from; i++) {
+      const b = trigrams[i]! & mask;
+      if (starts[b + 1]! - starts[b]! < to - from) {
+        from = starts[b]!;
+        to = starts[b + 1]!;
+      }
+    }
+    for (let e = from; e < to; e++) {
+      const w = bucketWords[e]!;
       // Whole-word matches, and words that analyse to the term itself, were counted above.
-      if (doc.wordTerms[w] !== hash && end - wordStarts[w]! > term.length) tf[index]! += doc.wordCounts[w]!;
-      at = words.indexOf(term, end);
+      if (wordTerms[w] === hash) continue;
+      const start = wordStarts[w]!;
+      const end = w + 1 < wordStarts.length ? wordStarts[w + 1]! - 1 : words.length;
+      if (end - start <= term.length) continue;
+      for (let at = start; at + term.length <= end; at++) {
+        if (words.startsWith(term, at)) {
+          tf[index]! += wordCounts[w]!;
+          break;
+        }
+      }
     }
   }
   return { tf, length: hashes.length };
-}
-
-/** The index of the last start ≤ at (binary search; starts ascend). */
-function wordAt(starts: Uint32Array, at: number): number {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1;
-    if (starts[mid]! <= at) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo;
 }
 
 function minMax(values: readonly number[]): number[] {
@@ -270,10 +291,15 @@ function minMax(values: readonly number[]): number[] {
  * or lower (python-faq MRR@10 −0.004).
  * Cost, warm terms cache (a pinned version), CPU per query over 30 candidates: 0.17 → 0.24 ms
  * (anthropic-docs), 0.10 → 0.18 ms (hpo-definitions) with the matches inside words; first sight of
- * a chunk 0.52 → 0.76 ms a query's worth (2-core machine, load average 2.2). The trigram filter
- * (AnalysedText.trigrams) and the query-term bit filter then took anthropic-docs to 0.13 ms CPU
- * (bench:query's lexical-rerank row, p50 0.17 → 0.10 ms, load 2.3), rankings identical on every
- * set of bench:retrieval.
+ * a chunk 0.52 → 0.76 ms a query's worth (2-core machine, load average 2.2). A trigram filter
+ * and the query-term bit filter then took anthropic-docs to 0.13 ms CPU (bench:query's
+ * lexical-rerank row, p50 0.17 → 0.10 ms, load 2.3), rankings identical on every set of
+ * bench:retrieval. The trigram index that replaced the filter (AnalysedText.trigrams) took a
+ * rerank of anthropic-docs' 40 fused candidates from 73–78 to 51–60 µs CPU (best of 7, warm cache,
+ * load 1.7), rankings and scores identical on all 100 questions. Tried and reverted: per-chunk hash
+ * tables of term and pair counts instead of the sequential pass over `hashes` (−13% warm, but +15%
+ * CPU per request in bench:serving's 200 rps bursts: random probes into 30 tables miss the cache
+ * where the pass streams).
  * Returns new items (score = the reranked score for the first `depth`, then the rest below them).
  * Ties keep fused order. Deterministic: no model, no network.
  */
@@ -301,7 +327,7 @@ export function lexicalRerank<T>(
       term,
       hash: hashTerm(term),
       index: termIndex.get(hashTerm(term))!,
-      trigrams: trigramPositions(term),
+      trigrams: trigramHashes(term),
     }));
   const filter = new Uint32Array(QUERY_FILTER_WORDS);
   for (const h of termIndex.keys()) filter[(h >>> 5) & QUERY_FILTER_MASK]! |= 1 << (h & 31);
