@@ -6,8 +6,8 @@ import type { AlertsConfigInput } from '../packages/monitoring/src/alerts/alert-
 import { evaluateAlerts } from '../packages/monitoring/src/alerts/evaluate-alerts.ts';
 import type { DriftResult } from '../packages/monitoring/src/drift/drift-config.ts';
 import { upsertDriftResults } from '../packages/monitoring/src/drift/drift-store.ts';
-import type { MetricRow } from '../packages/monitoring/src/metrics/metric-row.ts';
 import { insertMetricRows } from '../packages/monitoring/src/metrics/metric-store.ts';
+import { metricRow } from './metric-rows.ts';
 import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
 
 const WINDOW = 5 * 60_000;
@@ -15,46 +15,6 @@ const T0 = Date.UTC(2026, 10, 1, 0, 0);
 const start = (k: number) => new Date(T0 + k * WINDOW).toISOString();
 /** A clock just past window k: windows 0 … k are complete. */
 const pastWindow = (k: number) => new Date(T0 + (k + 1) * WINDOW + 60_000);
-
-const none = { p50: null, p95: null, p99: null };
-/** A stored metric row of `requests` live requests of version × arm in window k, nothing else. */
-function metricRow(endpoint: string, k: number, version: number, requests: number): MetricRow {
-  return {
-    windowSize: '5m',
-    windowStart: start(k),
-    endpoint,
-    modelVersion: version,
-    servedEntity: 'a',
-    trafficArm: 'live',
-    slice: 'all',
-    sliceValue: '',
-    modelName: MODEL,
-    requestCount: requests,
-    errorCount: 0,
-    errorCodes: {},
-    latencyTotal: none,
-    latencyRetrieval: none,
-    latencyGeneration: none,
-    ttft: none,
-    tokensInSum: 0,
-    tokensOutSum: 0,
-    costUsdSum: 0,
-    retrievalCount: 0,
-    emptyRetrievalCount: 0,
-    retrievalScoreMean: null,
-    retrievalTopScoreMean: null,
-    retrievalScoreHist: Array(11).fill(0),
-    answerCount: 0,
-    answerCharsMean: null,
-    answerCharsP95: null,
-    fallbackCount: 0,
-    endUserFeedback: { count: 0, rated: 0, approved: 0 },
-    reviewerFeedback: { count: 0, rated: 0, approved: 0 },
-    judgeScores: {},
-    custom: {},
-    computedAt: new Date(T0).toISOString(),
-  };
-}
 
 /** A stored drift result of version in window k against the previous (or the baseline) window. */
 function driftResult(endpoint: string, k: number, version: number, comparison: DriftResult['comparison']) {
@@ -87,12 +47,18 @@ describe.each(backends)('alert rules over spans larger than one read on %s', (ba
       // 50 series × 110 windows = 5,500 points: eleven times one read (500).
       await insertMetricRows(
         tx,
-        range(110).flatMap((k) => range(50, 1).map((v) => metricRow('busy', k, v, 10))),
+        range(110).flatMap((k) =>
+          range(50, 1).map((v) =>
+            metricRow({ endpoint: 'busy', windowStart: start(k), modelVersion: v, requestCount: 10 }),
+          ),
+        ),
       );
       // One window with 501 series: no read holds it whole.
       await insertMetricRows(
         tx,
-        range(501, 1).map((v) => metricRow('crowded', 109, v, 10)),
+        range(501, 1).map((v) =>
+          metricRow({ endpoint: 'crowded', windowStart: start(109), modelVersion: v, requestCount: 10 }),
+        ),
       );
       // 10 versions × 2 comparisons × 70 windows = 1,400 drift results: more than one read (1,000).
       await upsertDriftResults(

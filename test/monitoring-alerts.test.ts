@@ -1,12 +1,15 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { monitoringSpecSchema, NotFoundError } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AlertsConfigInput } from '../packages/monitoring/src/alerts/alert-config.ts';
+import { DELIVERIES_PER_WEBHOOK } from '../packages/monitoring/src/alerts/alert-deliveries.ts';
 import { webhookSignature } from '../packages/monitoring/src/alerts/deliver-webhook.ts';
 import { evaluateAlerts } from '../packages/monitoring/src/alerts/evaluate-alerts.ts';
 import { listAlerts } from '../packages/monitoring/src/alerts/list-alerts.ts';
+import { insertMetricRows } from '../packages/monitoring/src/metrics/metric-store.ts';
 import { refreshMetrics } from '../packages/monitoring/src/metrics/refresh-metrics.ts';
+import { metricRow } from './metric-rows.ts';
 import { MODEL, type MonitoringOpsFixture, startMonitoringOpsFixture } from './monitoring-ops-fixture.ts';
 
 type AlertRuleInput = NonNullable<AlertsConfigInput['rules']>[number];
@@ -162,6 +165,101 @@ describe.each(backends)('alerts on %s', (backend) => {
     const events = (await listAlerts({ store: f.store, actor: f.admin }, { endpoint: 'docs' })).events;
     const stored = events.find((e) => e.id === fired.events[0]?.id);
     expect(stored).toMatchObject({ delivery: 'failed', attempts: 6 });
+  });
+
+  it('delivers to each receiver in its own lane: a slow one holds up neither the others nor more than its lane', async () => {
+    // Six series of endpoint `fanout` breach in window 9: six events, each for both receivers.
+    await f.store.transaction((tx) =>
+      insertMetricRows(
+        tx,
+        [1, 2, 3, 4, 5, 6].map((v) =>
+          metricRow({
+            endpoint: 'fanout',
+            windowStart: new Date(windowStart(9)).toISOString(),
+            modelVersion: v,
+            requestCount: 10,
+          }),
+        ),
+      ),
+    );
+    // `slow` answers nothing until `fast` has all six: one after another, the first delivery to
+    // `slow` would time out, and so would every one after it.
+    let fastReceived = 0;
+    let slowInFlight = 0;
+    let slowMost = 0;
+    let releaseSlow = false;
+    const held: ServerResponse[] = [];
+    let ready: () => void = () => {};
+    const bothReady = new Promise<void>((resolve) => {
+      ready = resolve;
+    });
+    const check = () => {
+      if (fastReceived === 6 && slowInFlight === DELIVERIES_PER_WEBHOOK) ready();
+    };
+    const answer = (res: ServerResponse) => {
+      slowInFlight--;
+      res.writeHead(200).end();
+    };
+    const fast = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        fastReceived++;
+        res.writeHead(200).end();
+        check();
+      });
+    });
+    const slow = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        slowInFlight++;
+        slowMost = Math.max(slowMost, slowInFlight);
+        if (releaseSlow) answer(res);
+        else held.push(res);
+        check();
+      });
+    });
+    const listen = async (server: Server) => {
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+    };
+    const webhooks = [
+      { name: 'slow', url: await listen(slow), timeoutMs: 3_000, maxAttempts: 1 },
+      { name: 'fast', url: await listen(fast), timeoutMs: 3_000, maxAttempts: 1 },
+    ];
+    try {
+      const evaluation = evaluateAlerts({
+        store: f.store,
+        config: {
+          rules: [
+            {
+              ...config([]).rules[0]!,
+              name: 'fanout',
+              endpoint: 'fanout',
+              metric: 'request_count',
+              condition: { above: 5 },
+              forWindows: 1,
+            },
+          ],
+          webhooks,
+        },
+        now: pastWindow(9),
+      });
+      await Promise.race([bothReady, evaluation]);
+      releaseSlow = true;
+      for (const res of held.splice(0)) answer(res);
+      const report = await evaluation;
+      expect(report.events).toHaveLength(6);
+      expect(report.events.map((e) => [e.delivery, e.attempts])).toEqual(Array(6).fill(['delivered', 2]));
+      // The slow receiver had a full lane, never more: the other two waited for a free place.
+      expect([fastReceived, slowMost]).toEqual([6, DELIVERIES_PER_WEBHOOK]);
+    } finally {
+      await Promise.all(
+        [fast, slow].map((server) => {
+          server.closeAllConnections();
+          return new Promise<void>((r) => server.close(() => r()));
+        }),
+      );
+    }
   });
 
   it('alert evaluation yields to the event loop between rules (SQLite answers synchronously)', async () => {

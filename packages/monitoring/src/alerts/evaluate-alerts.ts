@@ -2,16 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises';
 import { type Logger, type MetadataStore, parseInput, silentLogger } from '@ragops/core';
 import { WINDOW_MS } from '../metrics/windows.ts';
-import { type AlertRule, type AlertsConfigInput, alertsConfigSchema, type Webhook } from './alert-config.ts';
+import { type AlertRule, type AlertsConfigInput, alertsConfigSchema } from './alert-config.ts';
+import { type AlertDeliveries, createAlertDeliveries } from './alert-deliveries.ts';
 import { readAlertSeries } from './alert-series.ts';
-import {
-  type AlertEvent,
-  insertAlertEvent,
-  selectAlertStates,
-  updateAlertDelivery,
-  upsertAlertState,
-} from './alert-store.ts';
-import { deliverWebhook } from './deliver-webhook.ts';
+import { type AlertEvent, insertAlertEvent, selectAlertStates, upsertAlertState } from './alert-store.ts';
 import { evaluateAlertRule, type SeriesWindow } from './evaluate-alert-rule.ts';
 
 export type EvaluateAlertsOptions = {
@@ -37,16 +31,52 @@ export type AlertsReport = {
  * Evaluates every alert rule on the metric tables (call it after each refresh): complete windows
  * of the rule's size per series, the state machine of evaluateAlertRule, state stored, and each
  * transition stored as an event, logged (warn when firing, info when resolved) and POSTed to the
- * rule's webhooks (retried, signed). Deliveries run one after another, so a dead receiver delays
- * the next evaluation by at most maxAttempts × timeoutMs + backoff per event; it never loses the
- * event (its row says `failed` with the last error). Throws InvalidInputError for a bad config.
+ * rule's webhooks (retried, signed) while the evaluation goes on. Each webhook has its own lane of
+ * DELIVERIES_PER_WEBHOOK at a time, so a slow or dead receiver delays only its own deliveries; the
+ * evaluation returns when every delivery is done (a dead receiver: at most maxAttempts × timeoutMs
+ * + backoff per DELIVERIES_PER_WEBHOOK of its events), and never loses an event (its row says
+ * `failed` with the last error). Events of one evaluation may arrive in any order; a series' next
+ * transition comes from a later evaluation. Throws InvalidInputError for a bad config.
  */
 export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<AlertsReport> {
   const config = parseInput(alertsConfigSchema, options.config, 'monitoring.alerts');
   const logger = options.logger ?? silentLogger;
   const now = options.now ?? new Date();
   const report: AlertsReport = { rules: config.rules.length, series: 0, firing: 0, events: [], incomplete: [] };
-  for (const rule of config.rules) {
+  const deliveries = createAlertDeliveries({
+    store: options.store,
+    webhooks: config.webhooks,
+    logger,
+    ...(options.fetch && { fetch: options.fetch }),
+  });
+  try {
+    await evaluateRules({ options, rules: config.rules, now, logger, report, deliveries });
+  } catch (error) {
+    // The evaluation's own error is the one to report; the deliveries it started still finish first,
+    // so a caller that closes the store after this never closes it under one.
+    await deliveries.settled().catch(() => undefined);
+    throw error;
+  }
+  await deliveries.settled();
+  return report;
+}
+
+async function evaluateRules({
+  options,
+  rules,
+  now,
+  logger,
+  report,
+  deliveries,
+}: {
+  options: EvaluateAlertsOptions;
+  rules: readonly AlertRule[];
+  now: Date;
+  logger: Logger;
+  report: AlertsReport;
+  deliveries: AlertDeliveries;
+}): Promise<void> {
+  for (const rule of rules) {
     // SQLite answers synchronously: without a turn of the loop between rules (≤ 200, each metric
     // queries of up to 500 rows and a transaction per series) the server's requests wait for them all.
     await yieldToEventLoop();
@@ -83,10 +113,9 @@ export async function evaluateAlerts(options: EvaluateAlertsOptions): Promise<Al
       const fields = { rule: rule.name, endpoint: rule.endpoint, series, metric: rule.metric, value: event.value };
       if (event.state === 'firing') logger.warn('alert firing', fields);
       else logger.info('alert resolved', fields);
-      await deliver(options, config.webhooks, rule, event, logger);
+      deliveries.deliver(rule, event);
     }
   }
-  return report;
 }
 
 function eventOf(
@@ -113,45 +142,4 @@ function eventOf(
     lastError: null,
     createdAt: at,
   };
-}
-
-async function deliver(
-  options: EvaluateAlertsOptions,
-  webhooks: readonly Webhook[],
-  rule: AlertRule,
-  event: AlertEvent,
-  logger: Logger,
-): Promise<void> {
-  const targets = webhooks.filter((w) => rule.webhooks === undefined || rule.webhooks.includes(w.name));
-  let attempts = 0;
-  let lastError: string | null = null;
-  let failed = false;
-  // What the receiver gets: the transition and the rule, not our delivery bookkeeping.
-  const { delivery: _d, attempts: _a, lastError: _e, id, ...transition } = event;
-  const payload = {
-    deliveryId: id,
-    ...transition,
-    metric: rule.metric,
-    window: rule.window,
-    condition: rule.condition,
-  };
-  for (const hook of targets) {
-    const result = await deliverWebhook(hook, payload, {
-      ...(options.fetch && { fetch: options.fetch }),
-    });
-    attempts += result.attempts;
-    if (!result.delivered) {
-      failed = true;
-      lastError = `${hook.name}: ${result.lastError}`;
-      logger.error('alert webhook failed', {
-        rule: rule.name,
-        webhook: hook.name,
-        attempts: result.attempts,
-        error: result.lastError,
-      });
-    }
-  }
-  const delivery = targets.length === 0 ? 'none' : failed ? 'failed' : 'delivered';
-  Object.assign(event, { delivery, attempts, lastError });
-  await updateAlertDelivery(options.store, event.id, { delivery, attempts, lastError });
 }
