@@ -35,7 +35,10 @@ export class Bm25Index {
   readonly #postings: Map<string, Posting>;
   /** k1·(1 − b + b·len/avglen) per row. */
   readonly #config: FtsConfig;
-  readonly #scores: Float64Array;
+  /** Scratch of a search (it never yields midway): each row's score, float32 as LanceDB adds them... */
+  readonly #scores: Float32Array;
+  /** ...and the rows scored, in the order first touched. */
+  readonly #touched: Uint32Array;
 
   /**
    * Builds the index, yielding to the event loop every `rowsPerTurn` texts: analysing the 1,339
@@ -93,8 +96,9 @@ export class Bm25Index {
       this.#postings.set(t, { rows, weights });
       bytes += 8 * rows.length + 2 * t.length + 64;
     }
-    this.#scores = new Float64Array(n);
-    this.bytes = bytes + this.#scores.byteLength;
+    this.#scores = new Float32Array(n);
+    this.#touched = new Uint32Array(n);
+    this.bytes = bytes + this.#scores.byteLength + this.#touched.byteLength;
   }
 
   /**
@@ -103,8 +107,9 @@ export class Bm25Index {
    */
   search(query: string, k: number, mask?: Uint8Array): { rows: number[]; scores: number[] } {
     const terms = new Set(ftsTerms(query, this.#config));
-    const scores = this.#scores; // scratch: a search never yields midway
-    const touched: number[] = [];
+    const scores = this.#scores;
+    const touched = this.#touched;
+    let touchedCount = 0;
     const n = this.rows;
     for (const term of terms) {
       const posting = this.#postings.get(term);
@@ -115,14 +120,17 @@ export class Bm25Index {
       for (let i = 0; i < df; i++) {
         const row = rows[i]!;
         if (mask && mask[row] === 0) continue;
-        if (scores[row] === 0) touched.push(row);
-        scores[row] = f32(scores[row]! + f32(idf * weights[i]!));
+        // Every added weight is > 0, so 0 means untouched. A Float32Array store rounds to float32 as
+        // Math.fround does: the sum is LanceDB's float32 sum.
+        if (scores[row] === 0) touched[touchedCount++] = row;
+        scores[row] = scores[row]! + f32(idf * weights[i]!);
       }
     }
     // Top k by insertion into a short sorted list; ties keep the lower row first.
     const top: number[] = [];
     const topScores: number[] = [];
-    for (const row of touched) {
+    for (let t = 0; t < touchedCount; t++) {
+      const row = touched[t]!;
       const score = scores[row]!;
       scores[row] = 0;
       if (top.length === k && !ranksBefore(score, row, topScores[k - 1]!, top[k - 1]!)) continue;
