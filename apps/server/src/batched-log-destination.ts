@@ -13,31 +13,44 @@ let exitHooked = false;
  */
 export const ATOMIC_PIPE_WRITE_BYTES = 4096;
 
+/** How long a line may wait for others to join its write. */
+export const DEFAULT_MAX_DELAY_MS = 10;
+/** Buffered characters that are written at once, without waiting for the delay. */
+const FLUSH_AT_CHARS = 64 * 1024;
+
 /**
- * A log destination that joins the lines of one event-loop turn into one write. process.stdout writes
- * synchronously on Linux (files and pipes), one syscall per line: under load the socket/pipe `writev`
- * was 12.6% of the serving main thread (bench:serving CPU profile, issue 12). Here every line written
- * during a turn goes out in one write at the end of it (setImmediate), so a quiet server's lines still
- * appear at once. Hand-written rather than sonic-boom's `minLength`: that holds lines until the buffer
- * fills, so a quiet server's lines would wait for a timer. Lines still buffered when the process exits
- * are written synchronously by an exit hook (stdout writes are synchronous there). With
- * `maxWriteBytes` (cluster workers: ATOMIC_PIPE_WRITE_BYTES) a turn's lines go out in writes of at
- * most that many bytes, split between lines (a single longer line is still one write).
+ * A log destination that joins the lines of up to `maxDelayMs` (default 10 ms) into one write.
+ * process.stdout writes synchronously on Linux (files and pipes), one syscall per line: under load
+ * the socket/pipe `writev` was 12.6% of the serving main thread (bench:serving CPU profile, issue
+ * 12). Joining one event-loop turn's lines (the first version of this) left a write per request
+ * whenever requests come one per turn, as at 200 requests/s (~2% of a request's CPU in bench:serving's
+ * 200 rps profile); 10 ms joins those too and keeps lines timely for a person reading them. 64 K
+ * characters buffered are written at once. Hand-written rather than sonic-boom's `minLength`: that
+ * holds lines until the buffer fills, so a quiet server's lines would wait indefinitely. Lines still
+ * buffered when the process exits are written synchronously by an exit hook (stdout writes are
+ * synchronous there); a process killed outright loses at most the last `maxDelayMs` of lines. With
+ * `maxWriteBytes` (cluster workers: ATOMIC_PIPE_WRITE_BYTES) the lines go out in writes of at most
+ * that many bytes, split between lines (a single longer line is still one write).
  */
-export function batchedLogDestination(out: Writable, options: { maxWriteBytes?: number } = {}): LogDestination {
-  const { maxWriteBytes } = options;
+export function batchedLogDestination(
+  out: Writable,
+  options: { maxWriteBytes?: number; maxDelayMs?: number } = {},
+): LogDestination {
+  const { maxWriteBytes, maxDelayMs = DEFAULT_MAX_DELAY_MS } = options;
   let buffer = '';
-  let scheduled = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const destination: LogDestination = {
     write(line) {
       buffer += line;
-      if (scheduled) return;
-      scheduled = true;
+      if (buffer.length >= FLUSH_AT_CHARS) return destination.flushSync();
+      if (timer) return;
       pending.add(destination);
-      setImmediate(destination.flushSync);
+      timer = setTimeout(destination.flushSync, maxDelayMs);
+      timer.unref(); // the exit hook writes what is left
     },
     flushSync() {
-      scheduled = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
       pending.delete(destination);
       if (buffer === '') return;
       const chunk = buffer;
