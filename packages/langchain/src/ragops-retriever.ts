@@ -85,7 +85,7 @@ export class RagopsRetriever extends BaseRetriever<RagopsDocumentMetadata> {
             chunkId: hit.chunkId,
             score: hit.score,
             rank: i + 1,
-            headingPath: hit.headingPath,
+            headingPath: [...hit.headingPath], // a Document is the caller's to change; the hit's is shared
             startChar: hit.startChar,
             endChar: hit.endChar,
             indexName: result.index,

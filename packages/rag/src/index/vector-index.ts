@@ -18,7 +18,13 @@ export type ChunkRow = {
 };
 
 /** A chunk found by a search, without its vector. */
-export type IndexHit = Omit<ChunkRow, 'vector'> & {
+export type IndexHit = Omit<ChunkRow, 'vector' | 'headingPath' | 'metadata'> & {
+  /**
+   * Read-only: a resident version's hits of one row share them (frozen), where copying them was a
+   * third of a hit's cost; the hit's own fields are fresh.
+   */
+  readonly headingPath: readonly string[];
+  readonly metadata: Readonly<ChunkRow['metadata']>;
   /** Cosine similarity for vector search, BM25 for full-text search: higher is better. */
   score: number;
 };

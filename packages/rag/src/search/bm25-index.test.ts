@@ -91,13 +91,19 @@ describe('in-memory BM25 against LanceDB full-text search', () => {
     }
   });
 
-  it('returns whole hits like the LanceDB path (same fields, fresh objects)', async () => {
+  it('returns whole hits like the LanceDB path (same fields; fresh objects whose shared parts are frozen)', async () => {
     const [a] = await both.memory.searchText('promotion gate', { k: 1 });
     const [b] = await both.lance.searchText('promotion gate', { k: 1 });
     expect({ ...a!, score: 0 }).toEqual({ ...b!, score: 0 });
-    a!.headingPath.push('changed');
+    a!.score = -1;
+    a!.text = 'changed';
+    expect(() => (a!.headingPath as string[]).push('changed')).toThrow(TypeError);
+    expect(() => {
+      (a!.metadata as Record<string, unknown>).changed = true;
+    }).toThrow(TypeError);
     const [again] = await both.memory.searchText('promotion gate', { k: 1 });
-    expect(again!.headingPath).toEqual(b!.headingPath);
+    expect({ ...again!, score: 0 }).toEqual({ ...b!, score: 0 });
+    expect(again!.score).toBe(b!.score);
   });
 });
 
