@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cohenKappa, quadraticWeightedKappa, spearmanRho } from './agreement.ts';
+import { seededRandom } from '../stats/seeded-random.ts';
+import {
+  addPair,
+  agreementTable,
+  cohenKappa,
+  cohenKappaOfTable,
+  quadraticWeightedKappa,
+  quadraticWeightedKappaOfTable,
+  spearmanRho,
+  spearmanRhoOfTable,
+} from './agreement.ts';
 
 /** Expands a contingency table (rows: rater A's category, columns: rater B's) into paired ratings. */
 function fromTable(table: number[][]): [number[], number[]] {
@@ -105,5 +115,63 @@ describe('spearmanRho', () => {
     expect(spearmanRho([0, 0.25, 0.5, 1], [1, 2, 30, 400])).toBeCloseTo(1, 12);
     expect(spearmanRho([0, 0.5, 0.5, 1], [1, 0.5, 0.5, 0])).toBeCloseTo(-1, 12);
     expect(spearmanRho([1, 1, 1], [0, 0.5, 1])).toBeNaN();
+  });
+});
+
+describe('agreement of a table of counts', () => {
+  /** The table of paired ratings on `levels` (each rating one of them). */
+  function tableOf(levels: number[], a: number[], b: number[]) {
+    const t = agreementTable(levels);
+    for (const [i, x] of a.entries()) addPair(t, x, b[i]!);
+    return t;
+  }
+
+  it('equals the statistics of the paired ratings it counts (Fleiss Table 18.1, Maple, scipy)', () => {
+    const [a, b] = fromTable([
+      [75, 1, 4],
+      [5, 4, 1],
+      [0, 0, 10],
+    ]);
+    const fleiss = tableOf([0, 1, 2], a, b);
+    expect(cohenKappaOfTable(fleiss)).toBeCloseTo(0.23 / 0.34, 12);
+    expect(quadraticWeightedKappaOfTable(fleiss)).toBeCloseTo(quadraticWeightedKappa(a, b), 12);
+    expect(spearmanRhoOfTable(fleiss)).toBeCloseTo(spearmanRho(a, b), 12);
+    const essays = [9, 7, 8, 7, 6, 8, 3, 5, 10];
+    const graders = [8, 8, 6, 6, 7, 6, 1, 4, 8];
+    const scale = Array.from({ length: 10 }, (_, i) => i + 1);
+    expect(quadraticWeightedKappaOfTable(tableOf(scale, essays, graders))).toBeCloseTo(0.758620689655172, 12);
+    expect(spearmanRhoOfTable(tableOf([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5], [5, 6, 7, 8, 7]))).toBeCloseTo(
+      0.8207826816681233,
+      12,
+    );
+  });
+
+  it('equals them on random ratings of five levels, and is NaN where they are', () => {
+    const levels = [0, 0.25, 0.5, 0.75, 1];
+    const random = seededRandom(7);
+    for (let trial = 0; trial < 50; trial++) {
+      const n = 2 + Math.floor(random() * 60);
+      const a = Array.from({ length: n }, () => levels[Math.floor(random() * 5)]!);
+      // Rater B mostly agrees, off by a level now and then.
+      const b = a.map((x) => (random() < 0.7 ? x : levels[Math.floor(random() * 5)]!));
+      const t = tableOf(levels, a, b);
+      // Equal, or both NaN (a constant rater on a small draw).
+      const same = (x: number, y: number) => (Number.isNaN(y) ? expect(x).toBeNaN() : expect(x).toBeCloseTo(y, 12));
+      same(cohenKappaOfTable(t), cohenKappa(a, b));
+      same(quadraticWeightedKappaOfTable(t), quadraticWeightedKappa(a, b));
+      same(spearmanRhoOfTable(t), spearmanRho(a, b));
+    }
+    const constant = tableOf(levels, [1, 1, 1], [1, 1, 1]);
+    expect([
+      cohenKappaOfTable(constant),
+      quadraticWeightedKappaOfTable(constant),
+      spearmanRhoOfTable(constant),
+    ]).toEqual([Number.NaN, Number.NaN, Number.NaN]);
+    expect(cohenKappaOfTable(tableOf(levels, [0, 1, 1, 0], [0, 1, 1, 0]))).toBe(1);
+  });
+
+  it('refuses a rating that is not one of its levels, and an empty table', () => {
+    expect(() => addPair(agreementTable([0, 1]), 0.5, 1)).toThrow(RangeError);
+    expect(() => cohenKappaOfTable(agreementTable([0, 1]))).toThrow(RangeError);
   });
 });

@@ -2,12 +2,20 @@ import { NotFoundError, parseInput } from '@ragops/core';
 import { z } from 'zod';
 import { type CriterionName, criterionOfJudge, FEEDBACK_CRITERIA, snapToLevel } from '../feedback/feedback-criteria.ts';
 import type { FeedbackContext } from '../feedback/feedback-service.ts';
-import { selectFeedback } from '../feedback/feedback-store.ts';
-import type { EvalRun } from '../runs/eval-run-schemas.ts';
+import { type EvalRowLabels, selectEvalRowLabels } from '../feedback/feedback-store.ts';
+import type { RunJudge } from '../runs/eval-run-schemas.ts';
 import { getEvalRun } from '../runs/eval-run-service.ts';
+import { resampleCounts } from '../stats/resample-counts.ts';
 import { seededRandom } from '../stats/seeded-random.ts';
-import { findRunRow } from '../store/eval-run-store.ts';
-import { cohenKappa, quadraticWeightedKappa, spearmanRho } from './agreement.ts';
+import { selectRowScores } from '../store/eval-run-store.ts';
+import {
+  type AgreementTable,
+  addPair,
+  agreementTable,
+  cohenKappaOfTable,
+  quadraticWeightedKappaOfTable,
+  spearmanRhoOfTable,
+} from './agreement.ts';
 import { storeCalibrations } from './calibration-store.ts';
 
 /** Agreement of one judge (prompt hash or algorithm version × judge model) with reviewers on one criterion. */
@@ -22,7 +30,10 @@ export type JudgeCalibration = {
   n: number;
   /** Null when undefined (no variation in either rater). */
   value: number | null;
-  /** 95% percentile bootstrap over items (seeded); null when too few items or undefined. */
+  /**
+   * 95% percentile bootstrap over items (seeded; above 20,000 items each resample is drawn as a
+   * multinomial of the counts, resample-counts.ts); null when too few items or undefined.
+   */
   interval: { low: number; high: number } | null;
   /**
    * Ordinal criteria: Spearman's ρ of the same pairs, with its bootstrap interval (same resamples),
@@ -46,8 +57,24 @@ const optionsSchema = z.strictObject({
 });
 export type JudgeCalibrationOptions = z.input<typeof optionsSchema>;
 
-// Reviewer labels are human-paced: far below this; the bound keeps memory safe on a hostile store.
-const MAX_LABELLED = 100_000;
+// Reviewer feedback on eval rows is read a page at a time in item order, so one item's reviewers
+// arrive together and every labelled item counts (no cap, no sample): what is held is one page, its
+// items' scores, and per judge × criterion a table of at most 5 × 5 counts (agreement.ts). Measured
+// on 100,030 items: 0.7 s on SQLite, 1.4 s on PostgreSQL (the capped read, a query per item: 59 s).
+export const CALIBRATION_PAGE_ROWS = 1_000;
+
+type Group = {
+  meta: Omit<JudgeCalibration, 'n' | 'value' | 'interval' | 'spearman' | 'calibrated' | 'reason' | 'computedAt'>;
+  table: AgreementTable;
+};
+
+/** An eval row and, per criterion, the sum and number of its reviewers' labels. */
+type LabelledItem = {
+  key: string;
+  runId: string;
+  rowId: string;
+  labels: Map<CriterionName, { sum: number; n: number }>;
+};
 
 function quantile(sorted: number[], q: number): number {
   const h = (sorted.length - 1) * q;
@@ -56,50 +83,124 @@ function quantile(sorted: number[], q: number): number {
   return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
-function bootstrapInterval(
-  pairs: readonly [number, number][],
-  statistic: (a: number[], b: number[]) => number,
+/**
+ * 95% percentile-bootstrap intervals of each statistic over items, all from the same resamples
+ * (resampleCounts of the table: one by one up to 20,000 items, as a multinomial above); null for a
+ * statistic undefined on most resamples.
+ */
+function bootstrapIntervals(
+  table: AgreementTable,
+  statistics: readonly ((t: AgreementTable) => number)[],
   o: { resamples: number; seed: number },
-): { low: number; high: number } | null {
+): ({ low: number; high: number } | null)[] {
   const random = seededRandom(o.seed);
-  const values: number[] = [];
+  const resampled = { levels: table.levels, counts: new Float64Array(table.counts.length) };
+  const values = statistics.map((): number[] => []);
   for (let r = 0; r < o.resamples; r++) {
-    const a: number[] = [];
-    const b: number[] = [];
-    for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[Math.floor(random() * pairs.length)]!;
-      a.push(p[0]);
-      b.push(p[1]);
-    }
-    const k = statistic(a, b);
-    if (Number.isFinite(k)) values.push(k);
+    resampleCounts(table.counts, random, resampled.counts);
+    statistics.forEach((statistic, i) => {
+      const v = statistic(resampled);
+      if (Number.isFinite(v)) values[i]!.push(v);
+    });
   }
-  // Most resamples without variation: the interval would describe a few lucky draws.
-  if (values.length < o.resamples / 2) return null;
-  values.sort((x, y) => x - y);
-  return { low: quantile(values, 0.025), high: quantile(values, 0.975) };
+  return values.map((v) => {
+    // Most resamples without variation: the interval would describe a few lucky draws.
+    if (v.length < o.resamples / 2) return null;
+    v.sort((x, y) => x - y);
+    return { low: quantile(v, 0.025), high: quantile(v, 0.975) };
+  });
 }
 
-/** Spearman's ρ with its interval, for ordinal criteria (weighted κ); null for categorical ones. */
-function spearmanOf(
-  statistic: JudgeCalibration['statistic'],
-  pairs: readonly [number, number][],
+/** κ or weighted κ, and for ordinal criteria Spearman's ρ, each with its interval (same resamples). */
+function agreementOf(
+  group: Group,
   o: { resamples: number; seed: number },
-): JudgeCalibration['spearman'] {
-  if (statistic !== 'weighted_kappa') return null;
-  const rho = spearmanRho(
-    pairs.map((p) => p[0]),
-    pairs.map((p) => p[1]),
-  );
-  const value = Number.isFinite(rho) ? rho : null;
-  return { value, interval: value === null || pairs.length < 2 ? null : bootstrapInterval(pairs, spearmanRho, o) };
+): Pick<JudgeCalibration, 'n' | 'value' | 'interval' | 'spearman'> {
+  const { table } = group;
+  const n = table.counts.reduce((s, c) => s + c, 0);
+  const ordinal = group.meta.statistic === 'weighted_kappa';
+  const statistics = ordinal ? [quadraticWeightedKappaOfTable, spearmanRhoOfTable] : [cohenKappaOfTable];
+  const values = statistics.map((statistic) => {
+    const v = statistic(table);
+    return Number.isFinite(v) ? v : null;
+  });
+  const intervals = n < 2 ? [] : bootstrapIntervals(table, statistics, o);
+  const withInterval = (i: number) => {
+    const value = values[i] ?? null;
+    return { value, interval: value === null ? null : (intervals[i] ?? null) };
+  };
+  const { value, interval } = withInterval(0);
+  return { n, value, interval, spearman: ordinal ? withInterval(1) : null };
+}
+
+/**
+ * Adds each item's pairs (the reviewers' mean label, the judge's score, both snapped to the
+ * criterion's levels) to the tables of its run's judges. Items of runs the actor may not READ,
+ * and rows the run never stored, do not count.
+ */
+async function addItems(
+  ctx: FeedbackContext,
+  o: z.output<typeof optionsSchema>,
+  items: readonly LabelledItem[],
+  state: { judgesOfRun: Map<string, readonly RunJudge[] | null>; groups: Map<string, Group> },
+): Promise<void> {
+  const byRun = new Map<string, LabelledItem[]>();
+  for (const item of items) {
+    const runItems = byRun.get(item.runId) ?? [];
+    runItems.push(item);
+    byRun.set(item.runId, runItems);
+  }
+  for (const [runId, runItems] of byRun) {
+    if (!state.judgesOfRun.has(runId)) {
+      try {
+        // Only the judges are kept: a run also carries every dataset row id.
+        state.judgesOfRun.set(runId, (await getEvalRun({ store: ctx.store, actor: ctx.actor, id: runId })).judges);
+      } catch (error) {
+        if (!NotFoundError.isInstance(error)) throw error;
+        state.judgesOfRun.set(runId, null); // not readable by the actor: its items do not count
+      }
+    }
+    const judges = state.judgesOfRun.get(runId);
+    if (!judges) continue;
+    const scores = await selectRowScores(
+      ctx.store,
+      runId,
+      runItems.map((i) => i.rowId),
+    );
+    for (const item of runItems) {
+      const row = scores.get(item.rowId);
+      if (!row) continue;
+      for (const judge of judges) {
+        const criterion = criterionOfJudge(judge.name);
+        const human = criterion && item.labels.get(criterion);
+        const score = row[judge.name]?.score;
+        if (!criterion || !human || score === null || score === undefined) continue;
+        if ((o.judge && judge.name !== o.judge) || (o.criterion && criterion !== o.criterion)) continue;
+        const key = JSON.stringify([judge.name, judge.version, judge.model ?? '', criterion]);
+        const group = state.groups.get(key) ?? {
+          meta: {
+            judge: judge.name,
+            judgeVersion: judge.version,
+            judgeModel: judge.model ?? null,
+            criterion,
+            statistic:
+              FEEDBACK_CRITERIA[criterion].kind === 'categorical' ? ('kappa' as const) : ('weighted_kappa' as const),
+          },
+          table: agreementTable(FEEDBACK_CRITERIA[criterion].levels),
+        };
+        state.groups.set(key, group);
+        addPair(group.table, snapToLevel(criterion, human.sum / human.n), snapToLevel(criterion, score));
+      }
+    }
+  }
 }
 
 /**
  * Agreement between reviewers' labels and judge verdicts on eval rows both scored: per judge
  * (name, prompt hash / algorithm version, judge model) × criterion. Several reviewers on one item:
  * their mean label, snapped to the criterion's nearest level; the judge's score is snapped the same
- * way. Uses items on models the actor may READ; an admin's result is stored (`judge_calibrations`,
+ * way. Every labelled item counts (no cap, no sample: `n` is all of them); items on models the
+ * actor may not READ do not. An admin's result is stored (`judge_calibrations`,
  * what the gate reads with `readJudgeCalibrations`), replacing the previous one of each judge.
  * @example const rows = await judgeCalibration(ctx, { judge: 'groundedness' })
  */
@@ -108,91 +209,43 @@ export async function judgeCalibration(
   options: JudgeCalibrationOptions = {},
 ): Promise<JudgeCalibration[]> {
   const o = parseInput(optionsSchema, options, 'calibration options');
-  const labelled = await selectFeedback(
-    ctx.store,
-    { source: 'reviewer', targetKind: 'eval_row' },
-    { limit: MAX_LABELLED, offset: 0 },
-  );
-  // Item → criterion → the reviewers' labels.
-  const items = new Map<string, { runId: string; rowId: string; labels: Map<CriterionName, number[]> }>();
-  for (const fb of labelled) {
-    if (fb.target.kind !== 'eval_row') continue;
-    const key = `${fb.target.runId}\u0000${fb.target.rowId}`;
-    const item = items.get(key) ?? { runId: fb.target.runId, rowId: fb.target.rowId, labels: new Map() };
-    items.set(key, item);
-    for (const [c, v] of Object.entries(fb.labels) as [CriterionName, number][]) {
-      item.labels.set(c, [...(item.labels.get(c) ?? []), v]);
-    }
-  }
-  const runs = new Map<string, EvalRun | null>();
-  const groups = new Map<
-    string,
-    {
-      meta: Omit<JudgeCalibration, 'n' | 'value' | 'interval' | 'spearman' | 'calibrated' | 'reason' | 'computedAt'>;
-      pairs: [number, number][];
-    }
-  >();
-  for (const item of items.values()) {
-    if (!runs.has(item.runId)) {
-      try {
-        runs.set(item.runId, await getEvalRun({ store: ctx.store, actor: ctx.actor, id: item.runId }));
-      } catch (error) {
-        if (!NotFoundError.isInstance(error)) throw error;
-        runs.set(item.runId, null); // not readable by the actor: its items do not count
+  const state = { judgesOfRun: new Map<string, readonly RunJudge[] | null>(), groups: new Map<string, Group>() };
+  // Items whose reviewers are all read; the item being read may go on in the next page.
+  let done: LabelledItem[] = [];
+  let current: LabelledItem | undefined;
+  let after: EvalRowLabels | undefined;
+  for (;;) {
+    const page = await selectEvalRowLabels(ctx.store, { limit: CALIBRATION_PAGE_ROWS, ...(after && { after }) });
+    for (const fb of page) {
+      if (current?.key !== fb.targetKey) {
+        if (current) done.push(current);
+        current = { key: fb.targetKey, runId: fb.runId, rowId: fb.rowId, labels: new Map() };
+      }
+      for (const [c, v] of Object.entries(fb.labels) as [CriterionName, number][]) {
+        const label = current.labels.get(c) ?? { sum: 0, n: 0 };
+        label.sum += v;
+        label.n++;
+        current.labels.set(c, label);
       }
     }
-    const run = runs.get(item.runId);
-    const row = run && (await findRunRow(ctx.store, run.id, item.rowId));
-    if (!run || !row) continue;
-    for (const judge of run.judges) {
-      const criterion = criterionOfJudge(judge.name);
-      const human = criterion && item.labels.get(criterion);
-      const score = row.scores[judge.name]?.score;
-      if (!criterion || !human || score === null || score === undefined) continue;
-      if ((o.judge && judge.name !== o.judge) || (o.criterion && criterion !== o.criterion)) continue;
-      const key = JSON.stringify([judge.name, judge.version, judge.model ?? '', criterion]);
-      const group = groups.get(key) ?? {
-        meta: {
-          judge: judge.name,
-          judgeVersion: judge.version,
-          judgeModel: judge.model ?? null,
-          criterion,
-          statistic:
-            FEEDBACK_CRITERIA[criterion].kind === 'categorical' ? ('kappa' as const) : ('weighted_kappa' as const),
-        },
-        pairs: [],
-      };
-      groups.set(key, group);
-      const mean = human.reduce((s, v) => s + v, 0) / human.length;
-      group.pairs.push([snapToLevel(criterion, mean), snapToLevel(criterion, score)]);
-    }
+    if (page.length < CALIBRATION_PAGE_ROWS) break;
+    after = page.at(-1);
+    await addItems(ctx, o, done, state);
+    done = [];
   }
+  if (current) done.push(current);
+  await addItems(ctx, o, done, state);
   const computedAt = new Date().toISOString();
-  const results = [...groups.values()].map(({ meta, pairs }): JudgeCalibration => {
-    const statistic = meta.statistic === 'kappa' ? cohenKappa : quadraticWeightedKappa;
-    const k = statistic(
-      pairs.map((p) => p[0]),
-      pairs.map((p) => p[1]),
-    );
-    const value = Number.isFinite(k) ? k : null;
-    const interval = value === null || pairs.length < 2 ? null : bootstrapInterval(pairs, statistic, o);
-    const name = meta.statistic === 'kappa' ? 'κ' : 'weighted κ';
+  const results = [...state.groups.values()].map((group): JudgeCalibration => {
+    const { n, value, interval, spearman } = agreementOf(group, o);
+    const name = group.meta.statistic === 'kappa' ? 'κ' : 'weighted κ';
     let reason: string;
-    if (pairs.length < o.minItems) reason = `only ${pairs.length} labelled items (need ≥ ${o.minItems})`;
+    if (n < o.minItems) reason = `only ${n} labelled items (need ≥ ${o.minItems})`;
     else if (value === null) reason = `${name} undefined: neither reviewers nor judge vary on these items`;
     else if (value < o.minAgreement) reason = `${name} = ${value.toFixed(2)} is below ${o.minAgreement}`;
-    else reason = `${name} = ${value.toFixed(2)} ≥ ${o.minAgreement} on ${pairs.length} items`;
-    const calibrated = pairs.length >= o.minItems && value !== null && value >= o.minAgreement;
-    return {
-      ...meta,
-      n: pairs.length,
-      value,
-      interval,
-      spearman: spearmanOf(meta.statistic, pairs, o),
-      calibrated,
-      reason,
-      computedAt,
-    };
+    else reason = `${name} = ${value.toFixed(2)} ≥ ${o.minAgreement} on ${n} items`;
+    const calibrated = n >= o.minItems && value !== null && value >= o.minAgreement;
+    return { ...group.meta, n, value, interval, spearman, calibrated, reason, computedAt };
   });
   results.sort((a, b) => a.judge.localeCompare(b.judge) || a.criterion.localeCompare(b.criterion));
   if (ctx.actor.isAdmin && results.length > 0) {

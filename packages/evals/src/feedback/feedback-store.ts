@@ -166,6 +166,45 @@ export async function selectFeedback(db: SqlExecutor, q: FeedbackQuery, page: Fe
   return rows.map(feedbackFromSql);
 }
 
+/** A reviewer's labels on an eval row, as judge calibration reads them. */
+export type EvalRowLabels = {
+  targetKey: string;
+  author: string;
+  runId: string;
+  rowId: string;
+  labels: Partial<Record<CriterionName, number>>;
+};
+
+/**
+ * Reviewer feedback on eval rows in item order (target key, then author; `after` one row: those
+ * past it), so one item's reviewers arrive together and a keyset cursor pages through all of them
+ * on the (source, target_key, author) unique index.
+ */
+export async function selectEvalRowLabels(
+  db: SqlExecutor,
+  page: { limit: number; after?: Pick<EvalRowLabels, 'targetKey' | 'author'> },
+): Promise<EvalRowLabels[]> {
+  const params: SqlValue[] = [];
+  let after = '';
+  if (page.after) {
+    after = 'AND (target_key, author) > (?, ?)';
+    params.push(page.after.targetKey, page.after.author);
+  }
+  const rows = await db.all(
+    `SELECT target_key, author, run_id, row_id, labels FROM feedback
+     WHERE source = 'reviewer' AND target_kind = 'eval_row' ${after}
+     ORDER BY target_key, author LIMIT ${Math.trunc(page.limit)}`,
+    params,
+  );
+  return rows.map((row) => ({
+    targetKey: String(row.target_key),
+    author: String(row.author),
+    runId: String(row.run_id),
+    rowId: String(row.row_id),
+    labels: parseInput(labelsSchema, JSON.parse(String(row.labels)), `feedback on ${String(row.target_key)} labels`),
+  }));
+}
+
 /** Every revision of one feedback, oldest first. */
 export async function selectRevisions(db: SqlExecutor, feedbackId: string): Promise<FeedbackRevision[]> {
   const rows = await db.all('SELECT * FROM feedback_revisions WHERE feedback_id = ? ORDER BY revision', [feedbackId]);

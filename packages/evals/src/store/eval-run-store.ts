@@ -214,6 +214,30 @@ export async function findRunRow(db: SqlExecutor, runId: string, rowId: string):
   return row ? rowFromSql(row) : undefined;
 }
 
+/**
+ * The judges' scores of those of `rowIds` a run has stored, by row id (queried in slices of 500
+ * ids: bounded IN lists on both backends; only the scores column is read).
+ */
+export async function selectRowScores(
+  db: SqlExecutor,
+  runId: string,
+  rowIds: readonly string[],
+): Promise<Map<string, EvalRunRow['scores']>> {
+  const out = new Map<string, EvalRunRow['scores']>();
+  for (let i = 0; i < rowIds.length; i += 500) {
+    const slice = rowIds.slice(i, i + 500);
+    const rows = await db.all(
+      `SELECT row_id, scores FROM eval_run_rows WHERE run_id = ? AND row_id IN (${slice.map(() => '?').join(', ')})`,
+      [runId, ...slice],
+    );
+    for (const r of rows) {
+      const rowId = String(r.row_id);
+      out.set(rowId, json(scoresSchema, r.scores, `eval run ${runId} row ${rowId} scores`));
+    }
+  }
+  return out;
+}
+
 /** Ids of the rows a run has already committed (what a resume skips). */
 export async function storedRowIds(db: SqlExecutor, runId: string): Promise<Set<string>> {
   const rows = await db.all<{ row_id: string }>('SELECT row_id FROM eval_run_rows WHERE run_id = ?', [runId]);
