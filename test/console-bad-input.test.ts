@@ -3,26 +3,9 @@
 // a path traversal, a deep bracket run, an unknown key) answers a 4xx page, never a 5xx, and a model
 // in a catalog the principal may not read is a 404 like a missing one. On both store backends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ConsoleFixture, startConsoleFixture } from './console-fixture.ts';
+import { type ConsoleFixture, sessionCookie, startConsoleFixture } from './console-fixture.ts';
 import { EVAL_MODEL } from './eval-fixture.ts';
 import { testBackends } from './server-fixture.ts';
-
-const ORIGIN = 'http://localhost';
-
-async function sessionCookie(f: ConsoleFixture, token: string): Promise<string> {
-  const page = await f.app.request('/console/sign-in');
-  const pre = page.headers.get('set-cookie')!.split(';')[0]!;
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
-  const res = await f.app.request('/console/sign-in', {
-    method: 'POST',
-    headers: { origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
-    body: new URLSearchParams({ token, _csrf: csrf }),
-  });
-  return res.headers
-    .getSetCookie()
-    .find((c) => c.startsWith('ragops_console='))!
-    .split(';')[0]!;
-}
 
 const HOSTILE = [
   'x'.repeat(100_000),

@@ -29,6 +29,22 @@ export function chromiumAvailable(): boolean {
   return false;
 }
 
+/** Signs in through the form as a browser does (CSRF token and all); returns the session cookie. */
+export async function sessionCookie(f: Pick<ConsoleFixture, 'app'>, token: string): Promise<string> {
+  const page = await f.app.request('/console/sign-in');
+  const pre = page.headers.get('set-cookie')!.split(';')[0]!;
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+  const res = await f.app.request('/console/sign-in', {
+    method: 'POST',
+    headers: { origin: 'http://localhost', 'content-type': 'application/x-www-form-urlencoded', cookie: pre },
+    body: new URLSearchParams({ token, _csrf: csrf }),
+  });
+  return res.headers
+    .getSetCookie()
+    .find((c) => c.startsWith('ragops_console='))!
+    .split(';')[0]!;
+}
+
 export type ConsoleFixture = {
   eval: EvalFixture;
   app: RagopsApp;

@@ -99,10 +99,11 @@ describe.each(backends)('drift on %s', (backend) => {
   it('stores one row per key (recomputing replaces) and reports to readers of the endpoint only', async () => {
     await computeDrift({ store: f.store, home: f.home, endpoint: 'docs', current: window(3), config });
     const report = await driftReport({ store: f.store, actor: f.admin }, { endpoint: 'docs' });
-    expect(report).toHaveLength(24);
-    expect(report[0]?.current).toEqual(window(3));
+    expect(report.items).toHaveLength(24);
+    expect(report.nextPageToken).toBeUndefined();
+    expect(report.items[0]?.current).toEqual(window(3));
     const mmd = await driftReport({ store: f.store, actor: f.admin }, { endpoint: 'docs', metric: 'query_mmd' });
-    expect(mmd.map((r) => r.verdict).sort()).toEqual(['drift', 'drift', 'stable', 'stable']);
+    expect(mmd.items.map((r) => r.verdict).sort()).toEqual(['drift', 'drift', 'stable', 'stable']);
     // No grant at all: the endpoint is not confirmed to exist (404 over REST), as getEndpoint.
     await expect(driftReport({ store: f.store, actor: f.outsider }, { endpoint: 'docs' })).rejects.toThrow(
       NotFoundError,

@@ -27,17 +27,48 @@ describe('ragops monitor drift|alerts|split-test', () => {
   it('drift --compute stores and prints the last complete window against the previous one', async () => {
     const res = await cli(['--json', 'monitor', 'drift', 'docs', '--compute', '--window', '1h', '--at', hour(2)]);
     expect(res.code, res.stderr).toBe(0);
-    const rows = JSON.parse(res.stdout) as {
-      metric: string;
-      comparison: string;
-      verdict: string;
-      n: { current: number };
-    }[];
+    const { items: rows, nextPageToken } = JSON.parse(res.stdout) as {
+      items: { metric: string; comparison: string; verdict: string; n: { current: number } }[];
+      nextPageToken?: string;
+    };
     expect(rows).toHaveLength(6);
+    expect(nextPageToken).toBeUndefined();
     expect(rows.every((r) => r.comparison === 'previous' && r.n.current === 60)).toBe(true);
     const text = await cli(['monitor', 'drift', 'docs', '--metric', 'query_mmd']);
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/query_mmd/);
+  });
+
+  it('drift pages: --page-size cuts a page, says how to get the next, and --page-token gets the rest', async () => {
+    const first = await cli(['--json', 'monitor', 'drift', 'docs', '--page-size', '4']);
+    expect(first.code, first.stderr).toBe(0);
+    const page = JSON.parse(first.stdout) as { items: unknown[]; nextPageToken?: string };
+    expect(page.items).toHaveLength(4);
+    expect(page.nextPageToken).toEqual(expect.any(String));
+    const text = await cli(['monitor', 'drift', 'docs', '--page-size', '4']);
+    expect(text.stdout).toContain(`older results: pass --page-token ${page.nextPageToken}`);
+    const rest = await cli([
+      '--json',
+      'monitor',
+      'drift',
+      'docs',
+      '--page-size',
+      '4',
+      '--page-token',
+      page.nextPageToken!,
+    ]);
+    expect(JSON.parse(rest.stdout)).toEqual({ items: expect.any(Array) });
+    expect((JSON.parse(rest.stdout) as { items: unknown[] }).items).toHaveLength(2);
+    const lastText = await cli(['monitor', 'drift', 'docs', '--page-size', '4', '--page-token', page.nextPageToken!]);
+    expect(lastText.stdout).not.toContain('--page-token');
+    for (const args of [
+      ['--page-size', '1001'],
+      ['--page-token', 'garbage!'],
+    ]) {
+      const bad = await cli(['monitor', 'drift', 'docs', ...args]);
+      expect(bad.code, args.join(' ')).toBe(2);
+      expect(bad.stderr, args.join(' ')).toMatch(/page/i);
+    }
   });
 
   it('alerts prints state and history; bad flags exit 2 naming them', async () => {

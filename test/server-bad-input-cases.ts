@@ -373,7 +373,8 @@ export const CASES: Record<string, BadCase[]> = {
   // apps/server/src/routes/monitoring-ops.ts
   'GET /api/v1/monitoring/endpoints/:name/drift': [
     { what: 'unknown metric', path: '/api/v1/monitoring/endpoints/qa/drift?metric=vibes', message: /metric/ },
-    { what: 'limit 0', path: '/api/v1/monitoring/endpoints/qa/drift?limit=0', message: /limit/ },
+    { what: 'pageSize 0', path: '/api/v1/monitoring/endpoints/qa/drift?pageSize=0', message: /pageSize/ },
+    { what: 'pageSize above 1000', path: '/api/v1/monitoring/endpoints/qa/drift?pageSize=1001', message: /pageSize/ },
     { what: 'since not a time', path: '/api/v1/monitoring/endpoints/qa/drift?since=yesterday', message: /since/ },
     badEndpointName('drift'),
   ],

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { loadRagopsSpec, parseInput } from '@ragops/core';
+import { loadRagopsSpec, type Page, parseInput } from '@ragops/core';
 import type { AlertsView, DriftResult, SplitTestRecommendation } from '@ragops/monitoring';
 import type { Command } from 'commander';
 import { z } from 'zod';
@@ -16,7 +16,8 @@ const driftFlags = z.object({
   home: z.string().optional(),
   spec: z.string().min(1).optional(),
   metric: z.string().optional(),
-  limit: z.coerce.number().int().min(1).max(1000).optional(),
+  pageSize: z.coerce.number().int().min(1).max(1000).optional(),
+  pageToken: z.string().max(2000).optional(),
   compute: z.boolean().optional(),
   window: z.enum(['5m', '1h', '1d']).default('1h'),
   at: z.iso.datetime({ offset: true }).optional(),
@@ -39,10 +40,10 @@ const splitFlags = z.object({
 
 const num = (x: number | null, digits = 3) => (x === null ? '-' : Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
-function renderDrift(rows: DriftResult[]): string {
-  return table(
+function renderDrift(page: Page<DriftResult>): string {
+  const rows = table(
     ['current window', 'ver', 'vs', 'metric', 'n cur/ref', 'statistic', 'p', 'verdict'],
-    rows.map((r) => [
+    page.items.map((r) => [
       `${r.current.start} … ${r.current.end}`,
       r.modelVersion,
       r.comparison,
@@ -53,6 +54,7 @@ function renderDrift(rows: DriftResult[]): string {
       r.verdict,
     ]),
   );
+  return page.nextPageToken ? `${rows}\nolder results: pass --page-token ${page.nextPageToken}` : rows;
 }
 
 function renderAlerts(v: AlertsView): string {
@@ -87,7 +89,8 @@ export function registerMonitorOpsCommands(group: Command): void {
   addHomeOption(group.command('drift').description("an endpoint's stored drift results; --compute runs them first"))
     .argument('<endpoint>', 'the serving endpoint')
     .option('--metric <name>', 'only this drift metric')
-    .option('--limit <n>', 'results to show (default 200)')
+    .option('--page-size <n>', 'results to show (default 200, at most 1000)')
+    .option('--page-token <token>', 'the next page: the token printed under the previous one')
     .option('--compute', 'compute drift of the last complete window first (needs READ; writes monitoring_drift)')
     .option('--window <5m|1h|1d>', 'window size computed (default 1h)')
     .option('--at <time>', 'compute the window ending before this ISO time instead of now')
@@ -100,9 +103,9 @@ export function registerMonitorOpsCommands(group: Command): void {
         const loaded = f.spec !== undefined || existsSync(file) ? await loadRagopsSpec(file) : undefined;
         const monitoringSpec: Record<string, unknown> = loaded?.spec.monitoring ?? {};
         const drift = parseInput(driftConfigSchema, monitoringSpec.drift ?? {}, 'monitoring.drift');
-        const rows = await withMonitoring(command, async (cli) => {
+        const page = await withMonitoring(command, async (cli) => {
           // Reading first checks READ on the endpoint, so nobody computes what they may not see.
-          await driftReport(cli, { endpoint, limit: 1 });
+          await driftReport(cli, { endpoint, pageSize: 1 });
           if (f.compute) {
             const current = lastCompleteWindow(f.window, f.at === undefined ? new Date() : new Date(f.at));
             await computeDrift({ store: cli.store, home: cli.home, endpoint, current, config: drift });
@@ -110,10 +113,11 @@ export function registerMonitorOpsCommands(group: Command): void {
           return driftReport(cli, {
             endpoint,
             ...(f.metric !== undefined && { metric: f.metric }),
-            ...(f.limit !== undefined && { limit: f.limit }),
+            ...(f.pageSize !== undefined && { pageSize: f.pageSize }),
+            ...(f.pageToken !== undefined && { pageToken: f.pageToken }),
           });
         });
-        printResult(command.optsWithGlobals<GlobalOptions>(), rows, renderDrift);
+        printResult(command.optsWithGlobals<GlobalOptions>(), page, renderDrift);
       }),
     );
 

@@ -37,6 +37,8 @@ const HEAD = html`<link rel="stylesheet" href="/console/assets/uplot.min.css">
  * 1 000 windows, 30 lines) are 356 KB of escaped chart data, built in 160 ms at load 16.
  */
 const MAX_POINTS = 2_000;
+/** Drift results listed per page: the newest, and a note when older ones match too. */
+const DRIFT_ROWS = 100;
 
 /** /console/monitoring (endpoints the principal may READ) and /console/monitoring/:endpoint (the dashboard). */
 export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): void {
@@ -84,9 +86,13 @@ export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): v
       limit: MAX_POINTS,
       ...(since && { since }),
     });
-    const drift = (await driftReport(readAs(c, ctx), { endpoint: name, limit: 100, ...(since && { since }) })).filter(
-      (d) => q.version === undefined || d.modelVersion === q.version,
-    );
+    // The version filter is the query's, so the rows shown are the newest of that version.
+    const drift = await driftReport(readAs(c, ctx), {
+      endpoint: name,
+      pageSize: DRIFT_ROWS,
+      ...(q.version !== undefined && { modelVersion: q.version }),
+      ...(since && { since }),
+    });
     const alerts = await listAlerts(readAs(c, ctx), { endpoint: name, events: 20 });
     const charts = metricCharts(table.points, q.window);
     const arms = endpoint.config.served.map((s) => s.name);
@@ -124,7 +130,8 @@ export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): v
           <div class="charts">${charts.map(chartView)}</div>
           ${split ? html`<h2>Split test: ${split.control.arm} vs ${split.candidate.arm}</h2>${splitTestPanel(split)}` : ''}
           <h2>Alerts</h2>${alertPanel(alerts)}
-          <h2>Drift</h2>${driftPanel(drift)}
+          <h2>Drift</h2>${driftPanel(drift.items)}
+          ${drift.nextPageToken ? html`<p class="muted"><span class="error">The newest ${DRIFT_ROWS} results only: older ones match too.</span> Narrow the range, or page through them with <code>ragops monitor drift ${name}</code> or <code>GET …/monitoring/endpoints/${name}/drift</code>.</p>` : ''}
           <h2>Latest windows</h2>${latestTable(table.points)}`,
       }),
     );

@@ -2,7 +2,7 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { DRIFT_METRICS, driftReport, listAlerts, splitTestReport } from '@ragops/monitoring';
 import type { AppContext, RagopsApp } from '../app-context.ts';
 import { API_BASE } from './api-base.ts';
-import { BEARER, COMMON_ERRORS, endpointName, jsonResponse, readContext } from './route-helpers.ts';
+import { BEARER, COMMON_ERRORS, endpointName, jsonResponse, pageQuery, readContext } from './route-helpers.ts';
 
 const tags = ['monitoring'];
 const params = z.strictObject({
@@ -10,10 +10,10 @@ const params = z.strictObject({
 });
 const isoTime = (description: string) => z.iso.datetime({ offset: true }).optional().openapi({ description });
 // Query strings arrive as text: coerced and bounded here (the package checks again, as for the CLI).
-const driftQuery = z.strictObject({
+// Paged as every list route is (pageSize ≤ 1000, default 200 here; pageToken from nextPageToken).
+const driftQuery = pageQuery.extend({
   metric: z.enum(DRIFT_METRICS).optional().openapi({ description: 'only this drift metric' }),
   since: isoTime('only results whose current window ends after this time'),
-  limit: z.coerce.number().int().min(1).max(1000).optional().openapi({ description: 'results (default 200)' }),
 });
 const alertsQuery = z.strictObject({
   state: z.enum(['ok', 'firing']).optional(),
@@ -85,12 +85,18 @@ const drift = createRoute({
   ...common,
   path: `${base}/drift`,
   summary:
-    "An endpoint's stored drift results, newest window first: test statistic, p-value, its threshold α and n per side (needs READ on the models it serves)",
+    "An endpoint's stored drift results, newest window first, a page at a time: test statistic, p-value, its threshold α and n per side (needs READ on the models it serves)",
   request: { params, query: driftQuery },
   responses: {
     200: jsonResponse(
       'drift results',
-      z.object({ endpoint: z.string(), results: z.array(DriftResultSchema) }).openapi('DriftReport'),
+      z
+        .object({
+          endpoint: z.string(),
+          results: z.array(DriftResultSchema),
+          nextPageToken: z.string().optional().openapi({ description: 'absent on the last page' }),
+        })
+        .openapi('DriftReport'),
     ),
     ...COMMON_ERRORS,
   },
@@ -116,8 +122,11 @@ const splitTest = createRoute({
 export function registerMonitoringOpsRoutes(app: RagopsApp, ctx: AppContext): void {
   app.openapi(drift, async (c) => {
     const { name } = c.req.valid('param');
-    const results = await driftReport(readContext(c, ctx), { ...c.req.valid('query'), endpoint: name });
-    return c.json({ endpoint: name, results }, 200);
+    const { items, nextPageToken } = await driftReport(readContext(c, ctx), {
+      ...c.req.valid('query'),
+      endpoint: name,
+    });
+    return c.json({ endpoint: name, results: items, ...(nextPageToken && { nextPageToken }) }, 200);
   });
   app.openapi(alerts, async (c) => {
     const { name } = c.req.valid('param');

@@ -90,10 +90,21 @@ function fromSql(row: SqlRow): DriftResult {
   };
 }
 
-/** Results of an endpoint, newest current window first (ending after `since`, before `endsBefore`). */
+/**
+ * Results of an endpoint, newest current window first (ending after `since`, before `endsBefore`),
+ * in a total order (the id breaks ties), so `offset` pages neither skip nor repeat a result.
+ */
 export async function selectDriftResults(
   db: SqlExecutor,
-  q: { endpoint: string; since?: string; endsBefore?: string; metric?: string; limit: number },
+  q: {
+    endpoint: string;
+    since?: string;
+    endsBefore?: string;
+    metric?: string;
+    modelVersion?: number;
+    limit: number;
+    offset?: number;
+  },
 ): Promise<DriftResult[]> {
   const where = ['endpoint = ?'];
   const params: SqlValue[] = [q.endpoint];
@@ -109,10 +120,15 @@ export async function selectDriftResults(
     where.push('metric = ?');
     params.push(q.metric);
   }
+  if (q.modelVersion !== undefined) {
+    where.push('model_version = ?');
+    params.push(q.modelVersion);
+  }
   const rows = await db.all(
     `SELECT * FROM monitoring_drift WHERE ${where.join(' AND ')}
-     ORDER BY current_end DESC, model_version DESC, metric, comparison LIMIT ?`,
-    [...params, q.limit],
+     ORDER BY current_end DESC, model_version DESC, metric, comparison, current_start DESC, model_name, id
+     LIMIT ? OFFSET ?`,
+    [...params, q.limit, q.offset ?? 0],
   );
   return rows.map(fromSql);
 }
