@@ -1,4 +1,5 @@
 import { ProviderCallError } from '@ragops/core';
+import { networkReason } from '../http/network-reason.ts';
 import { fetchBodyChunks, readBodyStart, readCappedBody } from '../http/read-capped-body.ts';
 import { Deadline } from '../retry/deadline.ts';
 import { parseRetryAfterMs } from '../retry/retry-after.ts';
@@ -123,21 +124,4 @@ async function post(
       isRetryable: false,
     });
   }
-}
-
-/**
- * What a failed fetch says about the network: undici reports only "fetch failed" and puts the reason
- * (ECONNREFUSED, ENOTFOUND, ECONNRESET, …) in `cause`, sometimes an AggregateError over the addresses.
- */
-function networkReason(error: unknown): string {
-  const cause = (error as { cause?: unknown } | undefined)?.cause as
-    | { code?: unknown; message?: unknown; errors?: { message?: unknown }[] }
-    | undefined;
-  const code = typeof cause?.code === 'string' ? cause.code : undefined;
-  const detail =
-    typeof cause?.message === 'string' && cause.message !== ''
-      ? cause.message
-      : cause?.errors?.map((e) => String(e.message)).join('; ');
-  if (code) return detail && detail !== code ? `${code} (${detail})` : code;
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,3 +1,4 @@
+import { createServer } from 'node:net';
 import { ProviderCallError } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '../../test/openai-protocol-server.ts';
@@ -102,12 +103,23 @@ describe.each([
   });
 });
 
-it('reports a refused connection as a retryable ProviderCallError naming the cause', async () => {
-  const t = createChatTransport({ provider: 'down', baseURL: 'http://127.0.0.1:1/v1' });
-  const error = (await t.complete(body).catch((e: unknown) => e)) as ProviderCallError;
-  expect(ProviderCallError.isInstance(error)).toBe(true);
-  expect(error.isRetryable).toBe(true);
-  expect(error.message).toMatch(/ECONNREFUSED/);
+it('reports a refused connection as a retryable ProviderCallError naming the cause, through the pool or a fetch', async () => {
+  // A loopback port nobody listens on (bound, then released; fetch refuses port 1 itself as unsafe).
+  const closed = createServer();
+  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+  const { port } = closed.address() as { port: number };
+  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  const baseURL = `http://127.0.0.1:${port}/v1`;
+  for (const t of [
+    createChatTransport({ provider: 'down', baseURL }),
+    createChatTransport({ provider: 'down', baseURL, fetch }),
+  ]) {
+    const error = (await t.complete(body).catch((e: unknown) => e)) as ProviderCallError;
+    expect(ProviderCallError.isInstance(error)).toBe(true);
+    expect(error.isRetryable).toBe(true);
+    // One wording for both (http/network-reason.ts): the code and the address, not "fetch failed".
+    expect(error.message).toBe(`down: call failed: ECONNREFUSED (connect ECONNREFUSED 127.0.0.1:${port})`);
+  }
 });
 
 describe('chat transport against a server that sends too much', () => {

@@ -1,6 +1,7 @@
 import { ProviderCallError } from '@ragops/core';
 import { createParser } from 'eventsource-parser';
 import type { Agent } from 'undici';
+import { networkReason } from '../../http/network-reason.ts';
 import { fetchBodyChunks, readBodyStart, readCappedBody } from '../../http/read-capped-body.ts';
 import { parseRetryAfterMs } from '../../retry/retry-after.ts';
 
@@ -224,12 +225,4 @@ function errorMessage(text: string): string {
     // not JSON
   }
   return text.slice(0, 500) || 'status code (no body)';
-}
-
-/** What a failed request says about the network (ECONNREFUSED, …), from the error or its cause. */
-function networkReason(error: unknown): string {
-  const e = error as { code?: unknown; message?: unknown; cause?: { code?: unknown; message?: unknown } };
-  const code = typeof e?.code === 'string' ? e.code : typeof e?.cause?.code === 'string' ? e.cause.code : undefined;
-  const message = typeof e?.message === 'string' ? e.message : String(error);
-  return code && !message.includes(code) ? `${message} (${code})` : message;
 }
