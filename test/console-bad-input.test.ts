@@ -1,7 +1,8 @@
 // The console's pages signed in (the anonymous sweep in server-bad-input.test.ts stops at the sign-in
 // redirect): every GET route with hostile path parameters and query strings (100k characters, a NUL,
-// a path traversal, a deep bracket run, an unknown key) answers a 4xx page, never a 5xx, and a model
-// in a catalog the principal may not read is a 404 like a missing one. On both store backends.
+// a path traversal, a deep bracket run, an unknown key) answers a 4xx page, never a 5xx; an endpoint
+// name outside core's rule is the 400 page naming it, as on REST; and a model in a catalog the
+// principal may not read is a 404 like a missing one. On both store backends.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ConsoleFixture, sessionCookie, startConsoleFixture } from './console-fixture.ts';
 import { EVAL_MODEL } from './eval-fixture.ts';
@@ -73,6 +74,25 @@ for (const backend of testBackends()) {
         }
       }
     }, 120_000);
+
+    it("answers an endpoint name outside core's rule with the 400 page naming it, a well-formed unknown one with 404", async () => {
+      const rule = /endpoint names: a lower-case letter/;
+      for (const bad of ['Docs', '1docs', 'docs%20qa', 'docs!', `d${'x'.repeat(63)}`]) {
+        for (const path of [
+          `/console/monitoring/${bad}`,
+          `/console/review?source=inference&endpoint=${bad}`,
+          `/console/feedback?model=${EVAL_MODEL}&endpoint=${bad}`,
+        ]) {
+          const res = await get(reader, path);
+          const page = await res.text();
+          expect(res.status, path.slice(0, 60)).toBe(400);
+          expect(page, path.slice(0, 60)).toMatch(rule);
+        }
+      }
+      const unknown = await get(reader, '/console/monitoring/no-such-endpoint');
+      expect(unknown.status).toBe(404);
+      expect(await unknown.text()).not.toMatch(rule);
+    });
 
     it('treats a model the principal may not READ as missing (404), not as forbidden', async () => {
       const readable = await get(reader, `/console/models/${EVAL_MODEL}`);

@@ -1,4 +1,4 @@
-import { endpointAccessDenial, listEndpoints, parseInput } from '@ragops/core';
+import { endpointAccessDenial, endpointNameSchema, listEndpoints, parseInput } from '@ragops/core';
 import {
   driftReport,
   listAlerts,
@@ -71,7 +71,8 @@ export function registerDashboardPages(ui: Hono<ConsoleEnv>, ctx: AppContext): v
   });
 
   ui.get('/monitoring/:endpoint', async (c) => {
-    const name = c.req.param('endpoint');
+    // Core's rule, as the REST routes check it: a malformed name is the 400 page naming the rule.
+    const name = parseInput(endpointNameSchema, c.req.param('endpoint'), 'endpoint');
     // 404 when the principal can see none of it; 403 naming what is missing when it may call but not READ.
     const endpoint = await readableEndpoint(readAs(c, ctx), name);
     const given = Object.fromEntries(Object.entries(c.req.query()).filter(([, v]) => v !== ''));

@@ -1,4 +1,4 @@
-import { InvalidInputError, NotFoundError, parseInput } from '@ragops/core';
+import { endpointNameSchema, InvalidInputError, NotFoundError, parseInput } from '@ragops/core';
 import {
   CRITERION_NAMES,
   type Feedback,
@@ -33,7 +33,8 @@ const queueStateSchema = z.object({
   source: z.enum(['eval_run', 'inference']).default('eval_run'),
   model: optional(z.string().min(1).max(500)),
   version: optional(z.coerce.number().int().positive()),
-  endpoint: optional(z.string().min(1).max(100)),
+  // Core's rule, as the REST routes check it: a malformed name is the 400 page naming the rule.
+  endpoint: optional(endpointNameSchema),
   arm: optional(z.string().min(1).max(100)),
   run: optional(z.string().min(1).max(100)),
   size: z.coerce.number().int().min(1).max(100).default(20),
