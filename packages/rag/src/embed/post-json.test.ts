@@ -1,7 +1,6 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { ProviderCallError } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { closedPort, pump, startRawHttpServer } from '../test/raw-http.ts';
 import { embedMany } from './embed-many.ts';
 import {
   EMBEDDINGS_REPLY_MAX_BYTES,
@@ -9,15 +8,6 @@ import {
   OpenAICompatibleEmbedder,
 } from './openai-compatible-embedder.ts';
 import { postJson } from './post-json.ts';
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('postJson', () => {
   it('says which embedder URL is unreachable and why, not just "fetch failed"', async () => {
@@ -48,31 +38,15 @@ describe('postJson against a server that sends too much', () => {
   let close: () => Promise<void>;
   beforeAll(async () => {
     const big = Buffer.alloc(1024 * 1024, 'x');
-    const server = createHttpServer((req, res) => {
+    ({ url, close } = await startRawHttpServer((req, res) => {
       requests++;
       req.resume();
       const [, mode, mib] = req.url?.split('/') ?? [];
       res.writeHead(mode === 'error' ? 500 : 200, { 'content-type': 'application/json' });
       if (mode === 'json') res.write('{"data":[],"x":"');
       if (mode === 'stall') return void res.write('{"data":[');
-      let sent = 0;
-      const pump = () => {
-        while (mode === 'error' ? !res.destroyed : sent < Number(mib)) {
-          sent++;
-          if (!res.write(big)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('error', () => {});
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    close = () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      pump(res, big, mode === 'error' ? Number.POSITIVE_INFINITY : Number(mib));
+    }));
   });
   afterAll(() => close());
 

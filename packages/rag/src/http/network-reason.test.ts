@@ -1,17 +1,7 @@
-import { createServer as createHttpServer } from 'node:http';
-import { createServer } from 'node:net';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
+import { closedPort, startRawHttpServer } from '../test/raw-http.ts';
 import { networkReason } from './network-reason.ts';
-
-/** A loopback port nobody listens on (bound, then released). */
-async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 const coded = (code: string, message: string, cause?: unknown) =>
   Object.assign(new Error(message, cause === undefined ? {} : { cause }), { code });
@@ -28,20 +18,18 @@ describe('networkReason', () => {
   });
 
   it('names why a body broke off mid-read, not "terminated"', async () => {
-    const server = createHttpServer((_req, res) => {
+    const server = await startRawHttpServer((_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"choices":[');
       setTimeout(() => res.socket?.destroy(), 20);
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const { port } = server.address() as { port: number };
     try {
-      const res = await fetch(`http://127.0.0.1:${port}/`);
+      const res = await fetch(`${server.url}/`);
       const error = await res.text().catch((e: unknown) => e);
       expect(error).toMatchObject({ message: 'terminated' });
       expect(networkReason(error)).toBe('UND_ERR_SOCKET (other side closed)');
     } finally {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await server.close();
     }
   });
 

@@ -14,6 +14,8 @@ export type {
   RecordedRequest,
 } from './openai-protocol-server.ts';
 export { startOpenAIProtocolServer } from './openai-protocol-server.ts';
+/** Raw loopback HTTP for replies the protocol server will not send: floods, stalls, refused ports. */
+export { closedPort, pump, startRawHttpServer } from './raw-http.ts';
 /** The protobuf encoder the tiny ONNX model is written with (bench/lib/bert-onnx.ts converts real weights with it). */
 export { ProtoMessage } from './tiny-models/protobuf-writer.ts';
 /** A 1-layer llama GGUF (SentencePiece vocabulary, ChatML template, random weights), written at test time. */

@@ -1,7 +1,7 @@
-import { createServer } from 'node:net';
 import { ProviderCallError } from '@ragops/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type OpenAIProtocolServer, startOpenAIProtocolServer } from '../../test/openai-protocol-server.ts';
+import { closedPort, pump, startRawHttpServer } from '../../test/raw-http.ts';
 import { CHAT_REPLY_MAX_BYTES, createChatTransport } from './chat-transport.ts';
 
 let server: OpenAIProtocolServer;
@@ -104,11 +104,8 @@ describe.each([
 });
 
 it('reports a refused connection as a retryable ProviderCallError naming the cause, through the pool or a fetch', async () => {
-  // A loopback port nobody listens on (bound, then released; fetch refuses port 1 itself as unsafe).
-  const closed = createServer();
-  await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-  const { port } = closed.address() as { port: number };
-  await new Promise<void>((resolve) => closed.close(() => resolve()));
+  // Not port 1: fetch refuses it itself as unsafe.
+  const port = await closedPort();
   const baseURL = `http://127.0.0.1:${port}/v1`;
   for (const t of [
     createChatTransport({ provider: 'down', baseURL }),
@@ -128,9 +125,8 @@ describe('chat transport against a server that sends too much', () => {
   let url: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    const { createServer } = await import('node:http');
     const big = Buffer.alloc(1024 * 1024, 'x');
-    const server = createServer((req, res) => {
+    ({ url, close } = await startRawHttpServer((req, res) => {
       req.resume();
       const mode = req.url?.split('/')[1]; // baseURL …/<mode>
       res.writeHead(mode === 'error' ? 500 : 200, {
@@ -138,24 +134,8 @@ describe('chat transport against a server that sends too much', () => {
       });
       if (mode === 'stream') res.write('data: {"choices":[],"x":"');
       else if (mode !== 'error') res.write('{"choices":[],"x":"');
-      let sent = 0;
-      const pump = () => {
-        while (sent < CHAT_REPLY_MAX_BYTES / big.length + 2) {
-          sent++;
-          if (!res.write(big)) return void res.once('drain', pump);
-        }
-        res.end();
-      };
-      res.on('error', () => {});
-      pump();
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-    close = () =>
-      new Promise((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      });
+      pump(res, big, CHAT_REPLY_MAX_BYTES / big.length + 2);
+    }));
   });
   afterAll(() => close());
 
