@@ -36,6 +36,14 @@ describe('Attempt', () => {
     expect((a.signal.reason as DOMException).message).toBe('attempt finished');
   });
 
+  it('finishes an answered attempt without aborting its signal, and stops listening to the caller', () => {
+    const caller = new AbortController();
+    const attempt = new Attempt({ caller: caller.signal, timeoutMs: 60_000, provider: 'p' });
+    attempt.finish();
+    caller.abort(new Error('later'));
+    expect(attempt.signal.aborted).toBe(false);
+  });
+
   it('times out as a retryable ProviderCallError', async () => {
     const attempt = new Attempt({ caller: undefined, timeoutMs: 5, provider: 'p' });
     await new Promise<void>((resolve) => attempt.signal.addEventListener('abort', () => resolve(), { once: true }));

@@ -58,6 +58,14 @@ export class Attempt {
   dispose(): void {
     this.#deadline.dispose(attemptFinished());
   }
+
+  /**
+   * Stops the timer, for an attempt whose call returned whole (nothing in flight): aborting its
+   * signal as well, an event dispatched to no one, was ~1% of a served request's CPU.
+   */
+  finish(): void {
+    this.#deadline.dispose();
+  }
 }
 
 // One shared reason for every finished attempt: building a DOMException (and its stack) on each call

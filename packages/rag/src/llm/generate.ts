@@ -62,8 +62,10 @@ async function attemptGenerate(
   options: GenerateOptions,
 ): Promise<GenerateOutput> {
   const attempt = new Attempt({ caller: options.abortSignal, timeoutMs: policy.timeoutMs, provider: model.provider });
+  let answered = false;
   try {
     const result = await model.doGenerate({ ...request, abortSignal: attempt.signal });
+    answered = true;
     const usage = resolveUsage(result.usage, request.messages, result.text);
     return {
       text: result.text,
@@ -78,7 +80,9 @@ async function attemptGenerate(
   } catch (raw) {
     throw attempt.translate(raw);
   } finally {
-    attempt.dispose();
+    // An answered call has nothing left in flight to cancel.
+    if (answered) attempt.finish();
+    else attempt.dispose();
   }
 }
 
